@@ -1,0 +1,167 @@
+// The common machinery of the six element-wise activations: one declarative spec
+// per op (params, float64 reference, backward-from-y rule, parameter gradient)
+// turned into the forward and backward methods of the user API. The conformance
+// suite reads the same specs, so an activation added here is tested everywhere.
+
+import type { DeviceBuffer } from './backend.js';
+import { PointwiseError } from './errors.js';
+import type { ActivationKernel, OpName } from './kernels.js';
+import type { Accuracy, CrossReference, OpContext, OpDefinition } from './op.js';
+import type { Shape, Tensor } from './tensor.js';
+
+/** Float64 oracle for one element; `i` is the flat index (prelu picks its channel). */
+export interface ActivationReference<R> {
+  forward(x: number, r: R, i: number): number;
+  backward(dy: number, x: number, r: R, i: number): number;
+  backwardFromY(dy: number, y: number, r: R, i: number): number;
+}
+
+/** A learnable parameter's gradient: a sum of per-element terms into `length` slots. */
+export interface ParamGradSpec<R> {
+  name: 'dslope' | 'dceiling';
+  length(r: R): number;
+  slot(r: R, i: number): number;
+  /** The float64 term element i contributes (from x). */
+  term(dy: number, x: number, r: R, i: number): number;
+}
+
+export interface ActivationSpec<N extends OpName, P extends object, R, K> {
+  name: N;
+  summary: string;
+  accuracy: Accuracy;
+  crossReference: CrossReference;
+  conventions: readonly string[];
+  paramKeys: readonly (keyof P & string)[];
+  /** Validate and round the user's params for an input of `shape`. */
+  resolve(op: string, params: P | undefined, shape: Shape): R;
+  /** Whether backward may use y instead of x (SPEC table, last column). */
+  allowsBackwardFromY(r: R): boolean;
+  reference: ActivationReference<R>;
+  paramGrad?: ParamGradSpec<R>;
+  /** The x values where the derivative changes (for kink ± 1 ulp sweeps). */
+  kinks(r: R): number[];
+  /** Parameter sets the conformance suite runs (the first is the default). */
+  sampleParams: readonly P[];
+  /** Turn resolved params into kernel params; `release` runs after the kernel is enqueued. */
+  kernelParams(ctx: OpContext, r: R): { params: K; release(): void };
+}
+
+export interface ForwardOptions {
+  /** Write the result here instead of a new tensor; may be `x` itself (in-place) where SPEC allows backward from y. */
+  out?: Tensor<'float32'>;
+}
+
+/** The forward tensor saved for backward: x, or y where the op allows it. */
+export type SavedForward = { x: Tensor<'float32'>; y?: undefined } | { y: Tensor<'float32'>; x?: undefined };
+
+type Grad<G extends string> = { dx: Tensor<'float32'> } & { [K in G]?: Tensor<'float32'> };
+
+export type ActivationMethods<N extends string, P, G extends string> = {
+  [K in N]: (this: OpContext, x: Tensor<'float32'>, params?: P & ForwardOptions) => Tensor<'float32'>;
+} & {
+  [K in `${N}Backward`]: (this: OpContext, dy: Tensor<'float32'>, saved: SavedForward, params?: P) => Grad<G>;
+};
+
+const FLOAT: readonly ['float32'] = ['float32'];
+
+function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function checkShape(op: string, arg: string, got: Tensor, want: Shape): void {
+  if (!sameShape(got.shape, want)) {
+    throw new PointwiseError('SHAPE_MISMATCH', { op, arg, value: got }, `shape must be [${want.join(', ')}]`);
+  }
+}
+
+export function defineActivation<N extends OpName, P extends object, R, K, G extends string = never>(
+  spec: ActivationSpec<N, P, R, K>,
+): OpDefinition<ActivationMethods<N, P, G>> & { spec: ActivationSpec<N, P, R, K> } {
+  const name = spec.name;
+  const backwardName = `${name}Backward`;
+
+  function forward(this: OpContext, x: Tensor<'float32'>, params?: P & ForwardOptions): Tensor<'float32'> {
+    const xBuffer = this.bufferOf(name, 'x', x, FLOAT);
+    const { out, ...opParams } = (params ?? {}) as P & ForwardOptions;
+    const r = spec.resolve(name, opParams as P, x.shape);
+    const kernel = this.kernel(name) as unknown as ActivationKernel<K>;
+    let y: Tensor<'float32'>;
+    if (out !== undefined) {
+      this.bufferOf(name, 'out', out, FLOAT);
+      checkShape(name, 'out', out, x.shape);
+      if (out === x && !spec.allowsBackwardFromY(r)) {
+        throw new PointwiseError(
+          'INPLACE_NOT_ALLOWED',
+          { op: name, arg: 'out', value: out },
+          'in-place forward would lose x, and backward from y is not allowed for these params',
+        );
+      }
+      y = out;
+    } else {
+      y = this.empty('float32', x.shape);
+    }
+    const { params: kernelParams, release } = spec.kernelParams(this, r);
+    try {
+      kernel.forward({ x: xBuffer, y: y.bufferFor(name, 'out'), size: x.size, params: kernelParams });
+    } finally {
+      release();
+    }
+    return y;
+  }
+
+  function backward(this: OpContext, dy: Tensor<'float32'>, saved: SavedForward, params?: P): Grad<G> {
+    const dyBuffer = this.bufferOf(backwardName, 'dy', dy, FLOAT);
+    if (saved === null || typeof saved !== 'object' || (saved.x === undefined) === (saved.y === undefined)) {
+      throw new PointwiseError('INVALID_ARGUMENT', { op: backwardName, arg: 'saved', value: saved }, 'pass exactly one of { x } or { y }');
+    }
+    const from = saved.x !== undefined ? 'x' : 'y';
+    const source = (saved.x ?? saved.y) as Tensor<'float32'>;
+    const sourceBuffer = this.bufferOf(backwardName, from, source, FLOAT);
+    checkShape(backwardName, 'dy', dy, source.shape);
+    const r = spec.resolve(backwardName, params, source.shape);
+    if (from === 'y' && !spec.allowsBackwardFromY(r)) {
+      throw new PointwiseError(
+        'INVALID_ARGUMENT',
+        { op: backwardName, arg: 'y', value: source },
+        'backward from y is not allowed for this op and params (SPEC): pass { x }',
+      );
+    }
+    const kernel = this.kernel(name) as unknown as ActivationKernel<K>;
+    const dx = this.empty('float32', source.shape);
+    const grad = spec.paramGrad && from === 'x' ? this.empty('float32', [spec.paramGrad.length(r)]) : null;
+    const { params: kernelParams, release } = spec.kernelParams(this, r);
+    try {
+      const call: Record<string, unknown> = {
+        dy: dyBuffer,
+        source: sourceBuffer,
+        from,
+        dx: dx.bufferFor(backwardName, 'dx'),
+        size: source.size,
+        params: kernelParams,
+      };
+      if (spec.paramGrad) call[spec.paramGrad.name] = grad ? (grad.bufferFor(backwardName, spec.paramGrad.name) as DeviceBuffer) : null;
+      kernel.backward(call as never);
+    } finally {
+      release();
+    }
+    const result: Record<string, Tensor<'float32'>> = { dx };
+    if (spec.paramGrad && grad) result[spec.paramGrad.name] = grad;
+    return result as Grad<G>;
+  }
+
+  const methods = { [name]: forward, [backwardName]: backward } as unknown as ActivationMethods<N, P, G>;
+  return {
+    name,
+    summary: spec.summary,
+    accuracy: spec.accuracy,
+    crossReference: spec.crossReference,
+    conventions: spec.conventions,
+    methods,
+    spec,
+  };
+}
+
+/** Kernel params that need no device upload. */
+export function hostKernelParams<R>(_ctx: OpContext, r: R): { params: R; release(): void } {
+  return { params: r, release() {} };
+}

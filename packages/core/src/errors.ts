@@ -1,0 +1,62 @@
+// The one error class Pointwise throws, with stable codes (SPEC section 4).
+// Every rejected call throws before any work, so a PointwiseError means
+// nothing was written: no output, no input.
+
+export const ERROR_CODES = [
+  'SHAPE_MISMATCH',
+  'DTYPE_MISMATCH',
+  'PARAM_OUT_OF_RANGE',
+  'INVALID_ARGUMENT',
+  'TENSOR_DISPOSED',
+  'FOREIGN_TENSOR',
+  'INPLACE_NOT_ALLOWED',
+  'BACKEND_UNAVAILABLE',
+  'KERNEL_MISSING',
+  'OUT_OF_MEMORY',
+  'SYNC_READ_UNSUPPORTED',
+  'DEVICE_LOST',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface PointwiseErrorDetails {
+  /** The op (or API entry point) that rejected the call, e.g. `elu` or `tensor`. */
+  op: string;
+  /** The argument or parameter at fault, e.g. `alpha` or `x.shape`. */
+  arg?: string;
+  /** The offending value, as given. */
+  value?: unknown;
+}
+
+export class PointwiseError extends Error {
+  readonly code: ErrorCode;
+  readonly op: string;
+  readonly arg: string | undefined;
+  readonly value: unknown;
+
+  constructor(code: ErrorCode, details: PointwiseErrorDetails, reason: string) {
+    const where = details.arg === undefined ? details.op : `${details.op}: ${details.arg}`;
+    const shown = 'value' in details ? ` (got ${describeValue(details.value)})` : '';
+    super(`[${code}] ${where}: ${reason}${shown}`);
+    this.name = 'PointwiseError';
+    this.code = code;
+    this.op = details.op;
+    this.arg = details.arg;
+    this.value = details.value;
+  }
+}
+
+/** A short, safe rendering of any value for an error message. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.slice(0, 8).map(describeValue).join(', ')}${value.length > 8 ? ', …' : ''}]`;
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<unknown>).length})`;
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object' && 'shape' in value && 'dtype' in value) {
+    const t = value as { shape: readonly number[]; dtype: string };
+    return `Tensor<${t.dtype}>[${t.shape.join(', ')}]`;
+  }
+  return typeof value;
+}

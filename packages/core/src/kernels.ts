@@ -1,0 +1,120 @@
+// The kernel signatures every backend implements, one entry per op. Core calls
+// them only with validated, allocated arguments; `size` is the element count.
+// Parameters arrive already rounded to float32 (SPEC: rounded once, before use).
+
+import type { DeviceBuffer } from './backend.js';
+import type { DropoutDraw } from './philox.js';
+
+export interface ActivationForwardCall<P> {
+  x: DeviceBuffer;
+  /** Output; may be the same buffer as `x` (in-place). */
+  y: DeviceBuffer;
+  size: number;
+  params: P;
+}
+
+export interface ActivationBackwardCall<P> {
+  dy: DeviceBuffer;
+  /** The saved forward tensor: x, or y when `from` is 'y'. */
+  source: DeviceBuffer;
+  from: 'x' | 'y';
+  /** Output; may be the same buffer as `dy`. */
+  dx: DeviceBuffer;
+  size: number;
+  params: P;
+}
+
+export interface ActivationKernel<P> {
+  forward(call: ActivationForwardCall<P>): void;
+  backward(call: ActivationBackwardCall<P>): void;
+}
+
+export type NoParams = Record<string, never>;
+export interface AlphaParams {
+  /** float32-rounded alpha. */
+  alpha: number;
+}
+export interface CeilingParams {
+  ceiling: number;
+}
+
+/**
+ * prelu layout: element i belongs to channel floor(i / inner) mod channels.
+ * `slope` holds `channels` float32 values on the device.
+ */
+export interface PreluParams {
+  slope: DeviceBuffer;
+  channels: number;
+  inner: number;
+}
+
+export interface PreluKernel extends ActivationKernel<PreluParams> {
+  /** Writes dslope (`channels` float32 values): sum of (x > 0 ? 0 : x*dy) per channel. */
+  backward(call: ActivationBackwardCall<PreluParams> & { dslope: DeviceBuffer }): void;
+}
+
+export interface ClippedReluKernel extends ActivationKernel<CeilingParams> {
+  /** When `dceiling` is given (from x only), writes sum of (x >= c ? dy : 0) as one float32. */
+  backward(call: ActivationBackwardCall<CeilingParams> & { dceiling: DeviceBuffer | null }): void;
+}
+
+export interface DropoutParams extends DropoutDraw {
+  /** f32(replacement). */
+  replacement: number;
+  /** f32(1 / (1 - ratio)) when scaling, else null (kept elements pass through). */
+  scale: number | null;
+}
+
+export interface DropoutKernel {
+  /** y and, when given, the keep mask (uint8, 1 = kept). */
+  forward(call: { x: DeviceBuffer; y: DeviceBuffer; mask: DeviceBuffer | null; size: number; params: DropoutParams }): void;
+  /**
+   * dx = kept ? (scale ? dy*scale : dy) : +0; dreplacement (one float32) = sum of dy over dropped.
+   * With `mask` null the mask is regenerated from params (seed, stream, threshold).
+   */
+  backward(call: {
+    dy: DeviceBuffer;
+    mask: DeviceBuffer | null;
+    dx: DeviceBuffer;
+    dreplacement: DeviceBuffer;
+    size: number;
+    params: DropoutParams;
+  }): void;
+}
+
+export interface SparseDropoutCall {
+  values: DeviceBuffer;
+  valuesDtype: 'int32' | 'int64';
+  valuesSize: number;
+  lengths: DeviceBuffer;
+  segments: number;
+  /** Host copy of lengths (core already read it to validate). */
+  hostLengths: Int32Array;
+  params: DropoutDraw & { replacement: bigint };
+  /** Allocate an output buffer on this backend (counted in its memory). */
+  alloc(dtype: 'int32' | 'int64', size: number): DeviceBuffer;
+}
+
+export interface SparseDropoutResult {
+  values: DeviceBuffer;
+  valuesSize: number;
+  lengths: DeviceBuffer;
+}
+
+export interface SparseDropoutKernel {
+  forward(call: SparseDropoutCall): Promise<SparseDropoutResult> | SparseDropoutResult;
+}
+
+/** One entry per op: the registry a backend fills in. */
+export interface KernelSet {
+  relu: ActivationKernel<NoParams>;
+  leakyRelu: ActivationKernel<AlphaParams>;
+  prelu: PreluKernel;
+  thresholdedRelu: ActivationKernel<AlphaParams>;
+  clippedRelu: ClippedReluKernel;
+  elu: ActivationKernel<AlphaParams>;
+  dropout: DropoutKernel;
+  sparseDropout: SparseDropoutKernel;
+}
+
+export type OpName = keyof KernelSet;

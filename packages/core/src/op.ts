@@ -1,0 +1,47 @@
+// The shape of an op definition. Each op file exports one `OpDefinition`: what the
+// op is (docs metadata, accuracy, cross-references) and the user-facing methods it
+// adds to a Pointwise instance. The instance is built from the list in ops/index.ts,
+// so adding an op touches no dispatcher.
+
+import type { Backend, DeviceBuffer } from './backend.js';
+import type { DType } from './dtypes.js';
+import type { KernelSet, OpName } from './kernels.js';
+import type { Shape, Tensor } from './tensor.js';
+
+export type Accuracy = { kind: 'exact' } | { kind: 'ulp'; ulp: number };
+
+export interface CrossReference {
+  onnx?: string;
+  caffe2?: string;
+  pytorch?: string;
+  tfjs?: string;
+}
+
+/** What op methods may use from the Pointwise instance they run on. */
+export interface OpContext {
+  readonly backend: Backend;
+  /** The tensor's buffer after checking owner, disposal and (optionally) dtype. */
+  bufferOf(op: string, arg: string, tensor: unknown, dtypes?: readonly DType[]): DeviceBuffer;
+  /** The backend's kernel for an op, or a KERNEL_MISSING error. */
+  kernel<K extends OpName>(op: K): KernelSet[K];
+  /** A new tensor on this backend with unspecified contents. */
+  empty<D extends DType>(dtype: D, shape: Shape): Tensor<D>;
+  /** Wrap a buffer the backend already allocated. */
+  adopt<D extends DType>(buffer: DeviceBuffer, dtype: D, shape: Shape): Tensor<D>;
+}
+
+export type OpMethod = (this: OpContext, ...args: any[]) => unknown;
+
+export interface OpDefinition<Methods extends Record<string, OpMethod> = Record<string, OpMethod>> {
+  readonly name: OpName;
+  readonly summary: string;
+  readonly accuracy: Accuracy;
+  readonly crossReference: CrossReference;
+  /** Kink, NaN and convention notes for the docs table. */
+  readonly conventions: readonly string[];
+  readonly methods: Methods;
+}
+
+export function defineOp<M extends Record<string, OpMethod>>(def: OpDefinition<M>): OpDefinition<M> {
+  return def;
+}

@@ -1,0 +1,44 @@
+// clippedRelu (relu6 / PACT): y = x <= 0 ? +0 : min(x, c), c = f32(ceiling) > 0,
+// default 6. Exact. Derivative 0 at both kinks; the learnable ceiling gets
+// dceiling = sum of (x >= c ? dy : 0), which needs x (PACT).
+
+import { defineActivation, hostKernelParams } from '../activation.js';
+import type { CeilingParams } from '../kernels.js';
+import { checkKnownKeys, floatParam } from '../params.js';
+
+export interface ClippedReluParams {
+  /** Upper clip, > 0; default 6 (relu6). Learnable: backward from x returns dceiling. */
+  ceiling?: number;
+}
+
+export const clippedRelu = defineActivation<'clippedRelu', ClippedReluParams, CeilingParams, CeilingParams, 'dceiling'>({
+  name: 'clippedRelu',
+  summary: 'Clipped ReLU min(max(x, 0), c) with a learnable ceiling (PACT).',
+  accuracy: { kind: 'exact' },
+  crossReference: { onnx: 'Clip(0, c)', pytorch: 'hardtanh(x, 0, c) / relu6', tfjs: 'relu6 (c = 6)' },
+  conventions: [
+    "clippedRelu'(0) = clippedRelu'(c) = 0; dceiling receives dy at x == c",
+    'NaN propagates',
+    'backward from y gives dx only (no dceiling)',
+  ],
+  paramKeys: ['ceiling'],
+  resolve(op, params) {
+    checkKnownKeys(op, params, ['ceiling']);
+    return { ceiling: floatParam(op, 'ceiling', params?.ceiling, 6.0, { above: 0 }) };
+  },
+  allowsBackwardFromY: () => true,
+  reference: {
+    forward: (x, r) => (x <= 0 ? 0 : x >= r.ceiling ? r.ceiling : x),
+    backward: (dy, x, r) => (x <= 0 || x >= r.ceiling ? 0 : dy),
+    backwardFromY: (dy, y, r) => (y <= 0 || y >= r.ceiling ? 0 : dy),
+  },
+  paramGrad: {
+    name: 'dceiling',
+    length: () => 1,
+    slot: () => 0,
+    term: (dy, x, r) => (x >= r.ceiling ? dy : 0),
+  },
+  kinks: (r) => [0, r.ceiling],
+  sampleParams: [{}, { ceiling: 1 }, { ceiling: 0.3 }, { ceiling: 3e38 }],
+  kernelParams: hostKernelParams,
+});

@@ -1,0 +1,33 @@
+// leakyRelu: y = x < 0 ? alpha*x : x, alpha = f32(alpha), default 0.01 (PyTorch,
+// ONNX; tfjs defaults to 0.2). Exact. leaky'(0) = alpha. Backward from y needs alpha > 0.
+
+import { defineActivation, hostKernelParams } from '../activation.js';
+import type { AlphaParams } from '../kernels.js';
+import { checkKnownKeys, floatParam } from '../params.js';
+
+export interface LeakyReluParams {
+  /** Slope for x < 0; default 0.01. */
+  alpha?: number;
+}
+
+export const leakyRelu = defineActivation<'leakyRelu', LeakyReluParams, AlphaParams, AlphaParams>({
+  name: 'leakyRelu',
+  summary: 'Leaky ReLU: alpha*x for x < 0, x otherwise.',
+  accuracy: { kind: 'exact' },
+  crossReference: { onnx: 'LeakyRelu', caffe2: 'LeakyRelu', pytorch: 'leaky_relu', tfjs: 'leakyRelu' },
+  conventions: ["leakyRelu'(0) = alpha", 'default alpha 0.01 (tfjs: 0.2)', 'backward from y only when alpha > 0'],
+  paramKeys: ['alpha'],
+  resolve(op, params) {
+    checkKnownKeys(op, params, ['alpha']);
+    return { alpha: floatParam(op, 'alpha', params?.alpha, 0.01) };
+  },
+  allowsBackwardFromY: (r) => r.alpha > 0,
+  reference: {
+    forward: (x, r) => (x < 0 ? r.alpha * x : x),
+    backward: (dy, x, r) => (x > 0 ? dy : r.alpha * dy),
+    backwardFromY: (dy, y, r) => (y > 0 ? dy : r.alpha * dy),
+  },
+  kinks: () => [0],
+  sampleParams: [{}, { alpha: 0.2 }, { alpha: -0.5 }, { alpha: 0 }, { alpha: 1e-30 }],
+  kernelParams: hostKernelParams,
+});

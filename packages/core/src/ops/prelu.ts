@@ -1,0 +1,104 @@
+// prelu: y = x < 0 ? s[c]*x : x with a learnable slope per channel (channelAxis 1,
+// PyTorch NCHW; negative axes count from the end). Exact. Backward needs x, and
+// returns dslope[c] = sum over channel c of (x > 0 ? 0 : x*dy); the term is
+// written so NaN and 0*Inf reach the sum as SPEC requires.
+
+import { defineActivation } from '../activation.js';
+import { PointwiseError } from '../errors.js';
+import { f32 } from '../float32.js';
+import type { PreluParams as PreluKernelParams } from '../kernels.js';
+import { checkKnownKeys } from '../params.js';
+
+export interface PreluParams {
+  /** One slope shared by all elements, or one per channel. Default 0.25 (PyTorch's PReLU init). */
+  slope?: Float32Array | readonly number[] | number;
+  /** Which axis of x is the channel axis; default 1 (NCHW). Negative counts from the end. */
+  channelAxis?: number;
+}
+
+export interface PreluResolved {
+  slope: Float32Array;
+  channels: number;
+  inner: number;
+}
+
+function resolveSlope(op: string, slope: PreluParams['slope']): Float32Array {
+  const given = slope === undefined ? 0.25 : slope;
+  const values = typeof given === 'number' ? [given] : given;
+  if (!(values instanceof Float32Array) && !Array.isArray(values)) {
+    throw new PointwiseError('INVALID_ARGUMENT', { op, arg: 'slope', value: given }, 'must be a number, number[] or Float32Array');
+  }
+  if (values.length === 0) {
+    throw new PointwiseError('SHAPE_MISMATCH', { op, arg: 'slope', value: given }, 'needs 1 or C values');
+  }
+  const rounded = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !Number.isFinite(f32(v))) {
+      throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: `slope[${i}]`, value: v }, 'must be finite after rounding to float32');
+    }
+    rounded[i] = v;
+  }
+  return rounded;
+}
+
+export const prelu = defineActivation<'prelu', PreluParams, PreluResolved, PreluKernelParams, 'dslope'>({
+  name: 'prelu',
+  summary: 'Parametric ReLU with a learnable slope per channel.',
+  accuracy: { kind: 'exact' },
+  crossReference: { onnx: 'PRelu', caffe2: 'PRelu', pytorch: 'prelu', tfjs: 'prelu' },
+  conventions: [
+    "prelu'(0) = slope",
+    'channelAxis 1 (NCHW) by default; a single slope is shared',
+    'backward needs x; returns dslope (summed, within the float32 summation bound)',
+  ],
+  paramKeys: ['slope', 'channelAxis'],
+  resolve(op, params, shape) {
+    checkKnownKeys(op, params, ['slope', 'channelAxis']);
+    const slope = resolveSlope(op, params?.slope);
+    const axisGiven = params?.channelAxis ?? 1;
+    if (!Number.isInteger(axisGiven)) {
+      throw new PointwiseError('INVALID_ARGUMENT', { op, arg: 'channelAxis', value: axisGiven }, 'must be an integer');
+    }
+    if (slope.length === 1) return { slope, channels: 1, inner: 1 };
+    const rank = shape.length;
+    const axis = axisGiven < 0 ? axisGiven + rank : axisGiven;
+    if (axis < 0 || axis >= rank) {
+      throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: 'channelAxis', value: axisGiven }, `must index a shape of rank ${rank}`);
+    }
+    if (shape[axis] !== slope.length) {
+      throw new PointwiseError(
+        'SHAPE_MISMATCH',
+        { op, arg: 'slope', value: params?.slope },
+        `needs 1 or ${shape[axis]} values (x.shape[${axis}])`,
+      );
+    }
+    const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    return { slope, channels: slope.length, inner };
+  },
+  allowsBackwardFromY: () => false,
+  reference: {
+    forward: (x, r, i) => (x < 0 ? r.slope[channelOf(r, i)]! * x : x),
+    backward: (dy, x, r, i) => (x > 0 ? dy : r.slope[channelOf(r, i)]! * dy),
+    backwardFromY: () => Number.NaN,
+  },
+  paramGrad: {
+    name: 'dslope',
+    length: (r) => r.channels,
+    slot: (r, i) => channelOf(r, i),
+    term: (dy, x) => (x > 0 ? 0 : x * dy),
+  },
+  kinks: () => [0],
+  sampleParams: [{}, { slope: [0.1, -0.3, 2.5] }, { slope: [0.5, 0.25, -1], channelAxis: -1 }, { slope: 0 }],
+  kernelParams(ctx, r) {
+    const slope = ctx.backend.upload('float32', r.slope);
+    return {
+      params: { slope, channels: r.channels, inner: r.inner },
+      release: () => ctx.backend.free(slope),
+    };
+  },
+});
+
+export function channelOf(r: { channels: number; inner: number }, i: number): number {
+  return r.channels === 1 ? 0 : Math.floor(i / r.inner) % r.channels;
+}

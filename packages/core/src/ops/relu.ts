@@ -1,0 +1,30 @@
+// relu: y = x <= 0 ? +0 : x. Exact. Backward may always use y.
+// relu'(0) = 0; relu(-0) = +0; NaN propagates (the comparison is false for NaN).
+
+import { defineActivation, hostKernelParams } from '../activation.js';
+import type { NoParams } from '../kernels.js';
+import { checkKnownKeys } from '../params.js';
+
+export type ReluParams = Record<string, never>;
+
+export const relu = defineActivation<'relu', ReluParams, NoParams, NoParams>({
+  name: 'relu',
+  summary: 'Rectified linear unit: max(x, 0) with relu(-0) = +0.',
+  accuracy: { kind: 'exact' },
+  crossReference: { onnx: 'Relu', caffe2: 'Relu', pytorch: 'relu', tfjs: 'relu' },
+  conventions: ["relu'(0) = 0", 'relu(-0) = +0', 'NaN propagates', 'backward from y always allowed'],
+  paramKeys: [],
+  resolve(op, params) {
+    checkKnownKeys(op, params, []);
+    return {};
+  },
+  allowsBackwardFromY: () => true,
+  reference: {
+    forward: (x) => (x <= 0 ? 0 : x),
+    backward: (dy, x) => (x <= 0 ? 0 : dy),
+    backwardFromY: (dy, y) => (y <= 0 ? 0 : dy),
+  },
+  kinks: () => [0],
+  sampleParams: [{}],
+  kernelParams: hostKernelParams,
+});

@@ -1,0 +1,115 @@
+// Caffe2's SparseDropoutWithReplacement on (values, lengths): segment j is
+// dropped by the dense dropout rule at index j and replaced by exactly one
+// `replacement` id, even when empty. int64 ids (BigInt64Array) are the canonical
+// type and are never routed through float64, so ids above 2^53 stay intact.
+
+import { PointwiseError } from '../errors.js';
+import { defineOp, type OpContext } from '../op.js';
+import { checkKnownKeys, integerParam, ratioParam, u64Param } from '../params.js';
+import { dropoutKeepMask, makeDropoutDraw } from '../philox.js';
+import type { Tensor } from '../tensor.js';
+
+export interface SparseDropoutWithReplacementParams {
+  /** Segment drop probability in [0, 1]; default 0 (Caffe2's default). */
+  ratio?: number;
+  /** Id written for a dropped segment; must fit the values' type; default 0. */
+  replacement?: number | bigint;
+  seed?: number | bigint;
+  stream?: number | bigint;
+}
+
+export interface SparseDropoutOutput<D extends 'int32' | 'int64'> {
+  values: Tensor<D>;
+  lengths: Tensor<'int32'>;
+}
+
+async function sparseDropoutWithReplacement<D extends 'int32' | 'int64'>(
+  this: OpContext,
+  values: Tensor<D>,
+  lengths: Tensor<'int32'>,
+  params?: SparseDropoutWithReplacementParams,
+): Promise<SparseDropoutOutput<D>> {
+  const op = 'sparseDropoutWithReplacement';
+  const valuesBuffer = this.bufferOf(op, 'values', values, ['int32', 'int64']);
+  const lengthsBuffer = this.bufferOf(op, 'lengths', lengths, ['int32']);
+  for (const [arg, t] of [['values', values], ['lengths', lengths]] as const) {
+    if (t.shape.length !== 1) {
+      throw new PointwiseError('SHAPE_MISMATCH', { op, arg, value: t }, 'must be 1-D');
+    }
+  }
+  checkKnownKeys(op, params, ['ratio', 'replacement', 'seed', 'stream']);
+  const ratio = ratioParam(op, params?.ratio, 0);
+  const replacement = integerParam(op, 'replacement', params?.replacement, values.dtype === 'int64' ? 64 : 32);
+  const seed = u64Param(op, 'seed', params?.seed);
+  const stream = u64Param(op, 'stream', params?.stream);
+  const kernel = this.kernel('sparseDropout');
+
+  const hostLengths = await lengths.read();
+  let total = 0;
+  for (let j = 0; j < hostLengths.length; j++) {
+    const len = hostLengths[j]!;
+    if (len < 0) {
+      throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: `lengths[${j}]`, value: len }, 'lengths must be >= 0');
+    }
+    total += len;
+  }
+  if (total !== values.size) {
+    throw new PointwiseError('SHAPE_MISMATCH', { op, arg: 'lengths', value: total }, `sum(lengths) must equal values.length (${values.size})`);
+  }
+  const result = await kernel.forward({
+    values: valuesBuffer,
+    valuesDtype: values.dtype,
+    valuesSize: values.size,
+    lengths: lengthsBuffer,
+    segments: lengths.size,
+    hostLengths,
+    params: { ...makeDropoutDraw(ratio, seed, stream), replacement },
+    alloc: (dtype, size) => this.backend.alloc(dtype, size),
+  });
+  return {
+    values: this.adopt(result.values, values.dtype, [result.valuesSize]),
+    lengths: this.adopt(result.lengths, 'int32', [lengths.size]),
+  };
+}
+
+export const sparseDropout = defineOp({
+  name: 'sparseDropout',
+  summary: "Caffe2's SparseDropoutWithReplacement on (values, lengths) id lists.",
+  accuracy: { kind: 'exact' },
+  crossReference: { caffe2: 'SparseDropoutWithReplacement' },
+  conventions: [
+    'segment j uses the dense dropout draw at index j',
+    'a dropped segment becomes exactly one replacement id, even when empty',
+    'int64 ids stay exact above 2^53',
+  ],
+  methods: { sparseDropoutWithReplacement },
+});
+
+/** Reference: Caffe2 semantics on host arrays. */
+export function sparseDropoutReference<A extends Int32Array | BigInt64Array>(
+  values: A,
+  lengths: Int32Array,
+  params: { ratio: number; replacement: bigint; seed: bigint; stream: bigint },
+): { values: A; lengths: Int32Array } {
+  const draw = makeDropoutDraw(params.ratio, params.seed, params.stream);
+  const keep = dropoutKeepMask(draw, new Uint8Array(lengths.length));
+  const outLengths = new Int32Array(lengths.length);
+  let total = 0;
+  for (let j = 0; j < lengths.length; j++) {
+    outLengths[j] = keep[j] ? lengths[j]! : 1;
+    total += outLengths[j]!;
+  }
+  const isBig = values instanceof BigInt64Array;
+  const out = (isBig ? new BigInt64Array(total) : new Int32Array(total)) as A;
+  let src = 0;
+  let dst = 0;
+  for (let j = 0; j < lengths.length; j++) {
+    if (keep[j]) {
+      for (let k = 0; k < lengths[j]!; k++) (out as any)[dst++] = values[src + k];
+    } else {
+      (out as any)[dst++] = isBig ? params.replacement : Number(params.replacement);
+    }
+    src += lengths[j]!;
+  }
+  return { values: out, lengths: outLengths };
+}

@@ -1,0 +1,111 @@
+// Parameter validation shared by every op. Float parameters are rounded to
+// float32 once (SPEC) and must be finite after rounding; seeds are unsigned
+// 64-bit. Each check throws a PointwiseError naming the op, argument and value.
+
+import { PointwiseError } from './errors.js';
+import { f32 } from './float32.js';
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** Reject keys the op does not know (a typo like `alhpa` must not pass silently). */
+export function checkKnownKeys(op: string, params: object | undefined, known: readonly string[]): void {
+  if (params === undefined) return;
+  if (params === null || typeof params !== 'object') {
+    throw new PointwiseError('INVALID_ARGUMENT', { op, arg: 'params', value: params }, 'params must be an object');
+  }
+  for (const key of Object.keys(params)) {
+    if (!known.includes(key)) {
+      throw new PointwiseError(
+        'INVALID_ARGUMENT',
+        { op, arg: key, value: (params as Record<string, unknown>)[key] },
+        `unknown parameter; expected one of: ${known.join(', ') || '(none)'}`,
+      );
+    }
+  }
+}
+
+export interface FloatRange {
+  /** Inclusive lower bound (after rounding). */
+  min?: number;
+  /** Exclusive lower bound (after rounding). */
+  above?: number;
+  /** Inclusive upper bound. */
+  max?: number;
+}
+
+/** A float parameter rounded to float32, finite, within range. */
+export function floatParam(op: string, name: string, value: unknown, fallback: number, range: FloatRange = {}): number {
+  const given = value === undefined ? fallback : value;
+  if (typeof given !== 'number') {
+    throw new PointwiseError('INVALID_ARGUMENT', { op, arg: name, value: given }, 'must be a number');
+  }
+  const rounded = f32(given);
+  if (!Number.isFinite(rounded)) {
+    throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: name, value: given }, 'must be finite after rounding to float32');
+  }
+  checkRange(op, name, given, rounded, range);
+  return rounded;
+}
+
+/** A float64 parameter (ratio) within range, not rounded. */
+export function ratioParam(op: string, value: unknown, fallback: number): number {
+  const given = value === undefined ? fallback : value;
+  if (typeof given !== 'number' || Number.isNaN(given)) {
+    throw new PointwiseError('INVALID_ARGUMENT', { op, arg: 'ratio', value: given }, 'must be a number in [0, 1]');
+  }
+  if (given < 0 || given > 1) {
+    throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: 'ratio', value: given }, 'must be in [0, 1]');
+  }
+  return given;
+}
+
+function checkRange(op: string, name: string, given: unknown, v: number, range: FloatRange): void {
+  const fail = (what: string) => {
+    throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: name, value: given }, what);
+  };
+  if (range.min !== undefined && !(v >= range.min)) fail(`must be >= ${range.min}`);
+  if (range.above !== undefined && !(v > range.above)) fail(`must be > ${range.above}`);
+  if (range.max !== undefined && !(v <= range.max)) fail(`must be <= ${range.max}`);
+}
+
+export function booleanParam(op: string, name: string, value: unknown, fallback: boolean): boolean {
+  const given = value === undefined ? fallback : value;
+  if (typeof given !== 'boolean') {
+    throw new PointwiseError('INVALID_ARGUMENT', { op, arg: name, value: given }, 'must be a boolean');
+  }
+  return given;
+}
+
+/** An unsigned 64-bit integer given as a bigint or a safe non-negative integer number. */
+export function u64Param(op: string, name: string, value: unknown): bigint {
+  const given = value === undefined ? 0n : value;
+  if (typeof given === 'number') {
+    if (!Number.isSafeInteger(given) || given < 0) {
+      throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: name, value: given }, 'must be a non-negative safe integer (use a bigint for 64-bit values)');
+    }
+    return BigInt(given);
+  }
+  if (typeof given === 'bigint') {
+    if (given < 0n || given > U64_MAX) {
+      throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: name, value: given }, 'must be in [0, 2^64 - 1]');
+    }
+    return given;
+  }
+  throw new PointwiseError('INVALID_ARGUMENT', { op, arg: name, value: given }, 'must be a bigint or an integer number');
+}
+
+/** An integer parameter (replacement id) that fits the values' integer type. */
+export function integerParam(op: string, name: string, value: unknown, bits: 32 | 64): bigint {
+  const given = value === undefined ? 0 : value;
+  let v: bigint;
+  if (typeof given === 'number' && Number.isSafeInteger(given)) v = BigInt(given);
+  else if (typeof given === 'bigint') v = given;
+  else {
+    throw new PointwiseError('INVALID_ARGUMENT', { op, arg: name, value: given }, 'must be an integer (number or bigint)');
+  }
+  const limit = 1n << BigInt(bits - 1);
+  if (v < -limit || v >= limit) {
+    throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: name, value: given }, `must be representable as int${bits}`);
+  }
+  return v;
+}
