@@ -26,3 +26,4 @@ export type { ThresholdedReluParams } from './ops/thresholdedRelu.js';
 export { type DropoutDraw, dropoutKeepMask, dropoutThreshold, makeDropoutDraw, mulhi32, philox4x32, splitU64 } from './philox.js';
 export { type Pointwise, PointwiseBase, pointwise, pointwiseWith, type TensorData } from './pointwise.js';
 export { type Shape, Tensor } from './tensor.js';
+export { BACKEND_NAMES, type BackendImporter, type BackendName, type BackendProbe, backendPackageName, probeBackend, probeBackends } from './backends.js';
