@@ -1,9 +1,20 @@
 // The js backend's memory: every tensor is a plain typed array on the JS heap.
 // Kernels receive those arrays directly; reads copy them out (async and sync).
 
-import { allocHostArray, BYTES_PER_ELEMENT, type Backend, type DType, type HostArray, type HostArrayOf, type KernelSet, type MemoryInfo } from '@pointwise/core';
+import {
+  allocHostArray,
+  type Backend,
+  BYTES_PER_ELEMENT,
+  type DType,
+  type HostArray,
+  type HostArrayOf,
+  type KernelSet,
+  type MemoryInfo,
+} from '@pointwise/core';
 
-export class JsMemory implements Pick<Backend, 'alloc' | 'upload' | 'read' | 'readSync' | 'free' | 'memory'> {
+export class JsMemory
+  implements Pick<Backend, 'alloc' | 'upload' | 'read' | 'readSync' | 'free' | 'memory'>
+{
   #bytes = 0;
   #buffers = 0;
 

@@ -10,4 +10,13 @@ import { relu } from './ops/relu.js';
 import { sparseDropout } from './ops/sparseDropout.js';
 import { thresholdedRelu } from './ops/thresholdedRelu.js';
 
-export const jsKernels: KernelSet = { relu, leakyRelu, prelu, thresholdedRelu, clippedRelu, elu, dropout, sparseDropout };
+export const jsKernels: KernelSet = {
+  relu,
+  leakyRelu,
+  prelu,
+  thresholdedRelu,
+  clippedRelu,
+  elu,
+  dropout,
+  sparseDropout,
+};

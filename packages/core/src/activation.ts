@@ -52,14 +52,25 @@ export interface ForwardOptions {
 }
 
 /** The forward tensor saved for backward: x, or y where the op allows it. */
-export type SavedForward = { x: Tensor<'float32'>; y?: undefined } | { y: Tensor<'float32'>; x?: undefined };
+export type SavedForward =
+  | { x: Tensor<'float32'>; y?: undefined }
+  | { y: Tensor<'float32'>; x?: undefined };
 
 type Grad<G extends string> = { dx: Tensor<'float32'> } & { [K in G]?: Tensor<'float32'> };
 
 export type ActivationMethods<N extends string, P, G extends string> = {
-  [K in N]: (this: OpContext, x: Tensor<'float32'>, params?: P & ForwardOptions) => Tensor<'float32'>;
+  [K in N]: (
+    this: OpContext,
+    x: Tensor<'float32'>,
+    params?: P & ForwardOptions,
+  ) => Tensor<'float32'>;
 } & {
-  [K in `${N}Backward`]: (this: OpContext, dy: Tensor<'float32'>, saved: SavedForward, params?: P) => Grad<G>;
+  [K in `${N}Backward`]: (
+    this: OpContext,
+    dy: Tensor<'float32'>,
+    saved: SavedForward,
+    params?: P,
+  ) => Grad<G>;
 };
 
 const FLOAT: readonly ['float32'] = ['float32'];
@@ -70,17 +81,31 @@ function sameShape(a: Shape, b: Shape): boolean {
 
 function checkShape(op: string, arg: string, got: Tensor, want: Shape): void {
   if (!sameShape(got.shape, want)) {
-    throw new PointwiseError('SHAPE_MISMATCH', { op, arg, value: got }, `shape must be [${want.join(', ')}]`);
+    throw new PointwiseError(
+      'SHAPE_MISMATCH',
+      { op, arg, value: got },
+      `shape must be [${want.join(', ')}]`,
+    );
   }
 }
 
-export function defineActivation<N extends OpName, P extends object, R, K, G extends string = never>(
+export function defineActivation<
+  N extends OpName,
+  P extends object,
+  R,
+  K,
+  G extends string = never,
+>(
   spec: ActivationSpec<N, P, R, K>,
 ): OpDefinition<ActivationMethods<N, P, G>> & { spec: ActivationSpec<N, P, R, K> } {
   const name = spec.name;
   const backwardName = `${name}Backward`;
 
-  function forward(this: OpContext, x: Tensor<'float32'>, params?: P & ForwardOptions): Tensor<'float32'> {
+  function forward(
+    this: OpContext,
+    x: Tensor<'float32'>,
+    params?: P & ForwardOptions,
+  ): Tensor<'float32'> {
     const xBuffer = this.bufferOf(name, 'x', x, FLOAT);
     const { out, ...opParams } = (params ?? {}) as P & ForwardOptions;
     const r = spec.resolve(name, opParams as P, x.shape);
@@ -102,17 +127,35 @@ export function defineActivation<N extends OpName, P extends object, R, K, G ext
     }
     const { params: kernelParams, release } = spec.kernelParams(this, r);
     try {
-      kernel.forward({ x: xBuffer, y: y.bufferFor(name, 'out'), size: x.size, params: kernelParams });
+      kernel.forward({
+        x: xBuffer,
+        y: y.bufferFor(name, 'out'),
+        size: x.size,
+        params: kernelParams,
+      });
     } finally {
       release();
     }
     return y;
   }
 
-  function backward(this: OpContext, dy: Tensor<'float32'>, saved: SavedForward, params?: P): Grad<G> {
+  function backward(
+    this: OpContext,
+    dy: Tensor<'float32'>,
+    saved: SavedForward,
+    params?: P,
+  ): Grad<G> {
     const dyBuffer = this.bufferOf(backwardName, 'dy', dy, FLOAT);
-    if (saved === null || typeof saved !== 'object' || (saved.x === undefined) === (saved.y === undefined)) {
-      throw new PointwiseError('INVALID_ARGUMENT', { op: backwardName, arg: 'saved', value: saved }, 'pass exactly one of { x } or { y }');
+    if (
+      saved === null ||
+      typeof saved !== 'object' ||
+      (saved.x === undefined) === (saved.y === undefined)
+    ) {
+      throw new PointwiseError(
+        'INVALID_ARGUMENT',
+        { op: backwardName, arg: 'saved', value: saved },
+        'pass exactly one of { x } or { y }',
+      );
     }
     const from = saved.x !== undefined ? 'x' : 'y';
     const source = (saved.x ?? saved.y) as Tensor<'float32'>;
@@ -128,7 +171,8 @@ export function defineActivation<N extends OpName, P extends object, R, K, G ext
     }
     const kernel = this.kernel(name) as unknown as ActivationKernel<K>;
     const dx = this.empty('float32', source.shape);
-    const grad = spec.paramGrad && from === 'x' ? this.empty('float32', [spec.paramGrad.length(r)]) : null;
+    const grad =
+      spec.paramGrad && from === 'x' ? this.empty('float32', [spec.paramGrad.length(r)]) : null;
     const { params: kernelParams, release } = spec.kernelParams(this, r);
     try {
       const call: Record<string, unknown> = {
@@ -139,7 +183,10 @@ export function defineActivation<N extends OpName, P extends object, R, K, G ext
         size: source.size,
         params: kernelParams,
       };
-      if (spec.paramGrad) call[spec.paramGrad.name] = grad ? (grad.bufferFor(backwardName, spec.paramGrad.name) as DeviceBuffer) : null;
+      if (spec.paramGrad)
+        call[spec.paramGrad.name] = grad
+          ? (grad.bufferFor(backwardName, spec.paramGrad.name) as DeviceBuffer)
+          : null;
       kernel.backward(call as never);
     } finally {
       release();
@@ -149,7 +196,11 @@ export function defineActivation<N extends OpName, P extends object, R, K, G ext
     return result as Grad<G>;
   }
 
-  const methods = { [name]: forward, [backwardName]: backward } as unknown as ActivationMethods<N, P, G>;
+  const methods = { [name]: forward, [backwardName]: backward } as unknown as ActivationMethods<
+    N,
+    P,
+    G
+  >;
   return {
     name,
     summary: spec.summary,

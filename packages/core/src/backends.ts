@@ -22,7 +22,10 @@ export function backendPackageName(name: string): string {
 }
 
 /** Load one backend package and ask whether it can run here. */
-export async function probeBackend(name: string, importer: BackendImporter = nodeImporter): Promise<BackendProbe> {
+export async function probeBackend(
+  name: string,
+  importer: BackendImporter = nodeImporter,
+): Promise<BackendProbe> {
   const pkg = backendPackageName(name);
   let mod: { pointwiseBackend?: () => BackendFactory };
   try {
@@ -30,7 +33,13 @@ export async function probeBackend(name: string, importer: BackendImporter = nod
   } catch (error) {
     const code = (error as { code?: string }).code;
     const notInstalled = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
-    return { name, available: false, reason: notInstalled ? `${pkg} is not installed` : `${pkg} failed to load: ${(error as Error).message}` };
+    return {
+      name,
+      available: false,
+      reason: notInstalled
+        ? `${pkg} is not installed`
+        : `${pkg} failed to load: ${(error as Error).message}`,
+    };
   }
   if (typeof mod.pointwiseBackend !== 'function') {
     return { name, available: false, reason: `${pkg} does not export pointwiseBackend()` };
@@ -38,14 +47,24 @@ export async function probeBackend(name: string, importer: BackendImporter = nod
   const factory = mod.pointwiseBackend();
   try {
     const availability = await factory.isAvailable();
-    return availability.available ? { name, available: true, factory } : { name, available: false, reason: availability.reason, factory };
+    return availability.available
+      ? { name, available: true, factory }
+      : { name, available: false, reason: availability.reason, factory };
   } catch (error) {
-    return { name, available: false, reason: `availability probe threw: ${(error as Error).message}`, factory };
+    return {
+      name,
+      available: false,
+      reason: `availability probe threw: ${(error as Error).message}`,
+      factory,
+    };
   }
 }
 
 /** Probe several backends (default: every known one), in order. */
-export async function probeBackends(names: readonly string[] = BACKEND_NAMES, importer?: BackendImporter): Promise<BackendProbe[]> {
+export async function probeBackends(
+  names: readonly string[] = BACKEND_NAMES,
+  importer?: BackendImporter,
+): Promise<BackendProbe[]> {
   const probes: BackendProbe[] = [];
   for (const name of names) probes.push(await probeBackend(name, importer));
   return probes;

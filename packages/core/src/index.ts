@@ -3,9 +3,34 @@
 
 export type { ActivationSpec, ForwardOptions, SavedForward } from './activation.js';
 export type { Availability, Backend, BackendFactory, DeviceBuffer, MemoryInfo } from './backend.js';
-export { allocHostArray, BYTES_PER_ELEMENT, type DType, dtypeOfHostArray, type HostArray, type HostArrayOf } from './dtypes.js';
+export {
+  BACKEND_NAMES,
+  type BackendImporter,
+  type BackendName,
+  type BackendProbe,
+  backendPackageName,
+  probeBackend,
+  probeBackends,
+} from './backends.js';
+export {
+  allocHostArray,
+  BYTES_PER_ELEMENT,
+  type DType,
+  dtypeOfHostArray,
+  type HostArray,
+  type HostArrayOf,
+} from './dtypes.js';
 export { ERROR_CODES, type ErrorCode, PointwiseError } from './errors.js';
-export { F32_MIN_NORMAL, f32, f32Bits, f32FromBits, f32Ordinal, f32Step, sameF32, ulpDistance } from './float32.js';
+export {
+  F32_MIN_NORMAL,
+  f32,
+  f32Bits,
+  f32FromBits,
+  f32Ordinal,
+  f32Step,
+  sameF32,
+  ulpDistance,
+} from './float32.js';
 export type * from './kernels.js';
 export type { Accuracy, CrossReference, OpContext, OpDefinition } from './op.js';
 export type { ClippedReluParams } from './ops/clippedRelu.js';
@@ -21,9 +46,25 @@ export { activations, ops } from './ops/index.js';
 export type { LeakyReluParams } from './ops/leakyRelu.js';
 export { channelOf, type PreluParams } from './ops/prelu.js';
 export type { ReluParams } from './ops/relu.js';
-export { type SparseDropoutWithReplacementParams, sparseDropoutReference } from './ops/sparseDropout.js';
+export {
+  type SparseDropoutWithReplacementParams,
+  sparseDropoutReference,
+} from './ops/sparseDropout.js';
 export type { ThresholdedReluParams } from './ops/thresholdedRelu.js';
-export { type DropoutDraw, dropoutKeepMask, dropoutThreshold, makeDropoutDraw, mulhi32, philox4x32, splitU64 } from './philox.js';
-export { type Pointwise, PointwiseBase, pointwise, pointwiseWith, type TensorData } from './pointwise.js';
+export {
+  type DropoutDraw,
+  dropoutKeepMask,
+  dropoutThreshold,
+  makeDropoutDraw,
+  mulhi32,
+  philox4x32,
+  splitU64,
+} from './philox.js';
+export {
+  type Pointwise,
+  PointwiseBase,
+  pointwise,
+  pointwiseWith,
+  type TensorData,
+} from './pointwise.js';
 export { type Shape, Tensor } from './tensor.js';
-export { BACKEND_NAMES, type BackendImporter, type BackendName, type BackendProbe, backendPackageName, probeBackend, probeBackends } from './backends.js';

@@ -67,7 +67,13 @@ export interface DropoutParams extends DropoutDraw {
 
 export interface DropoutKernel {
   /** y and, when given, the keep mask (uint8, 1 = kept). */
-  forward(call: { x: DeviceBuffer; y: DeviceBuffer; mask: DeviceBuffer | null; size: number; params: DropoutParams }): void;
+  forward(call: {
+    x: DeviceBuffer;
+    y: DeviceBuffer;
+    mask: DeviceBuffer | null;
+    size: number;
+    params: DropoutParams;
+  }): void;
   /**
    * dx = kept ? (scale ? dy*scale : dy) : +0; dreplacement (one float32) = sum of dy over dropped.
    * With `mask` null the mask is regenerated from params (seed, stream, threshold).

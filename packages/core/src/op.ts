@@ -42,6 +42,8 @@ export interface OpDefinition<Methods extends Record<string, OpMethod> = Record<
   readonly methods: Methods;
 }
 
-export function defineOp<M extends Record<string, OpMethod>>(def: OpDefinition<M>): OpDefinition<M> {
+export function defineOp<M extends Record<string, OpMethod>>(
+  def: OpDefinition<M>,
+): OpDefinition<M> {
   return def;
 }

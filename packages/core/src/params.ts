@@ -8,10 +8,18 @@ import { f32 } from './float32.js';
 const U64_MAX = (1n << 64n) - 1n;
 
 /** Reject keys the op does not know (a typo like `alhpa` must not pass silently). */
-export function checkKnownKeys(op: string, params: object | undefined, known: readonly string[]): void {
+export function checkKnownKeys(
+  op: string,
+  params: object | undefined,
+  known: readonly string[],
+): void {
   if (params === undefined) return;
   if (params === null || typeof params !== 'object') {
-    throw new PointwiseError('INVALID_ARGUMENT', { op, arg: 'params', value: params }, 'params must be an object');
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: 'params', value: params },
+      'params must be an object',
+    );
   }
   for (const key of Object.keys(params)) {
     if (!known.includes(key)) {
@@ -34,14 +42,28 @@ export interface FloatRange {
 }
 
 /** A float parameter rounded to float32, finite, within range. */
-export function floatParam(op: string, name: string, value: unknown, fallback: number, range: FloatRange = {}): number {
+export function floatParam(
+  op: string,
+  name: string,
+  value: unknown,
+  fallback: number,
+  range: FloatRange = {},
+): number {
   const given = value === undefined ? fallback : value;
   if (typeof given !== 'number') {
-    throw new PointwiseError('INVALID_ARGUMENT', { op, arg: name, value: given }, 'must be a number');
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: name, value: given },
+      'must be a number',
+    );
   }
   const rounded = f32(given);
   if (!Number.isFinite(rounded)) {
-    throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: name, value: given }, 'must be finite after rounding to float32');
+    throw new PointwiseError(
+      'PARAM_OUT_OF_RANGE',
+      { op, arg: name, value: given },
+      'must be finite after rounding to float32',
+    );
   }
   checkRange(op, name, given, rounded, range);
   return rounded;
@@ -51,10 +73,18 @@ export function floatParam(op: string, name: string, value: unknown, fallback: n
 export function ratioParam(op: string, value: unknown, fallback: number): number {
   const given = value === undefined ? fallback : value;
   if (typeof given !== 'number' || Number.isNaN(given)) {
-    throw new PointwiseError('INVALID_ARGUMENT', { op, arg: 'ratio', value: given }, 'must be a number in [0, 1]');
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: 'ratio', value: given },
+      'must be a number in [0, 1]',
+    );
   }
   if (given < 0 || given > 1) {
-    throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: 'ratio', value: given }, 'must be in [0, 1]');
+    throw new PointwiseError(
+      'PARAM_OUT_OF_RANGE',
+      { op, arg: 'ratio', value: given },
+      'must be in [0, 1]',
+    );
   }
   return given;
 }
@@ -71,7 +101,11 @@ function checkRange(op: string, name: string, given: unknown, v: number, range: 
 export function booleanParam(op: string, name: string, value: unknown, fallback: boolean): boolean {
   const given = value === undefined ? fallback : value;
   if (typeof given !== 'boolean') {
-    throw new PointwiseError('INVALID_ARGUMENT', { op, arg: name, value: given }, 'must be a boolean');
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: name, value: given },
+      'must be a boolean',
+    );
   }
   return given;
 }
@@ -81,17 +115,29 @@ export function u64Param(op: string, name: string, value: unknown): bigint {
   const given = value === undefined ? 0n : value;
   if (typeof given === 'number') {
     if (!Number.isSafeInteger(given) || given < 0) {
-      throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: name, value: given }, 'must be a non-negative safe integer (use a bigint for 64-bit values)');
+      throw new PointwiseError(
+        'PARAM_OUT_OF_RANGE',
+        { op, arg: name, value: given },
+        'must be a non-negative safe integer (use a bigint for 64-bit values)',
+      );
     }
     return BigInt(given);
   }
   if (typeof given === 'bigint') {
     if (given < 0n || given > U64_MAX) {
-      throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: name, value: given }, 'must be in [0, 2^64 - 1]');
+      throw new PointwiseError(
+        'PARAM_OUT_OF_RANGE',
+        { op, arg: name, value: given },
+        'must be in [0, 2^64 - 1]',
+      );
     }
     return given;
   }
-  throw new PointwiseError('INVALID_ARGUMENT', { op, arg: name, value: given }, 'must be a bigint or an integer number');
+  throw new PointwiseError(
+    'INVALID_ARGUMENT',
+    { op, arg: name, value: given },
+    'must be a bigint or an integer number',
+  );
 }
 
 /** An integer parameter (replacement id) that fits the values' integer type. */
@@ -101,11 +147,19 @@ export function integerParam(op: string, name: string, value: unknown, bits: 32 
   if (typeof given === 'number' && Number.isSafeInteger(given)) v = BigInt(given);
   else if (typeof given === 'bigint') v = given;
   else {
-    throw new PointwiseError('INVALID_ARGUMENT', { op, arg: name, value: given }, 'must be an integer (number or bigint)');
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: name, value: given },
+      'must be an integer (number or bigint)',
+    );
   }
   const limit = 1n << BigInt(bits - 1);
   if (v < -limit || v >= limit) {
-    throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: name, value: given }, `must be representable as int${bits}`);
+    throw new PointwiseError(
+      'PARAM_OUT_OF_RANGE',
+      { op, arg: name, value: given },
+      `must be representable as int${bits}`,
+    );
   }
   return v;
 }

@@ -39,7 +39,11 @@ export class Tensor<D extends DType = DType> {
   /** The device buffer, for kernels. Throws if disposed. */
   bufferFor(op: string, arg: string): DeviceBuffer {
     if (this.#disposed) {
-      throw new PointwiseError('TENSOR_DISPOSED', { op, arg, value: this }, 'tensor was already disposed');
+      throw new PointwiseError(
+        'TENSOR_DISPOSED',
+        { op, arg, value: this },
+        'tensor was already disposed',
+      );
     }
     return this.#buffer;
   }

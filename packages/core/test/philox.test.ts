@@ -1,21 +1,40 @@
 // Philox4x32-10 known answers from SPEC section 2 (PyTorch's engine), and the
 // dropout draw rule built on it.
 import { describe, expect, it } from 'vitest';
-import { dropoutKeepMask, dropoutThreshold, makeDropoutDraw, mulhi32, philox4x32 } from '../src/philox.js';
+import {
+  dropoutKeepMask,
+  dropoutThreshold,
+  makeDropoutDraw,
+  mulhi32,
+  philox4x32,
+} from '../src/philox.js';
 
-const hex = (words: Uint32Array) => [...words].map((w) => w.toString(16).padStart(8, '0')).join(' ');
+const hex = (words: Uint32Array) =>
+  [...words].map((w) => w.toString(16).padStart(8, '0')).join(' ');
 
 describe('philox4x32-10', () => {
   it.each([
     [[0, 0, 0, 0], [0, 0], '6627e8d5 e169c58d bc57ac4c 9b00dbd8'],
-    [[0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], [0xffffffff, 0xffffffff], '408f276d 41c83b0e a20bc7c6 6d5451fd'],
-    [[0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344], [0xa4093822, 0x299f31d0], 'd16cfe09 94fdcceb 5001e420 24126ea1'],
+    [
+      [0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff],
+      [0xffffffff, 0xffffffff],
+      '408f276d 41c83b0e a20bc7c6 6d5451fd',
+    ],
+    [
+      [0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344],
+      [0xa4093822, 0x299f31d0],
+      'd16cfe09 94fdcceb 5001e420 24126ea1',
+    ],
   ])('counter %j key %j', (counter, key, expected) => {
-    expect(hex(philox4x32(counter[0]!, counter[1]!, counter[2]!, counter[3]!, key[0]!, key[1]!))).toBe(expected);
+    expect(
+      hex(philox4x32(counter[0]!, counter[1]!, counter[2]!, counter[3]!, key[0]!, key[1]!)),
+    ).toBe(expected);
   });
 
   it('mulhi32 matches BigInt arithmetic', () => {
-    const samples = [0, 1, 0xffff, 0x10000, 0xd2511f53, 0xcd9e8d57, 0xffffffff, 0x80000000, 0x12345678];
+    const samples = [
+      0, 1, 0xffff, 0x10000, 0xd2511f53, 0xcd9e8d57, 0xffffffff, 0x80000000, 0x12345678,
+    ];
     for (const a of samples) {
       for (const b of samples) {
         expect(mulhi32(a, b)).toBe(Number((BigInt(a) * BigInt(b)) >> 32n));

@@ -39,7 +39,12 @@ export const prelu: PreluKernel = {
 };
 
 /** Calls `run(channel, start, end)` for each contiguous run of one channel. */
-function forEachChannelRun(size: number, channels: number, inner: number, run: (c: number, start: number, end: number) => void): void {
+function forEachChannelRun(
+  size: number,
+  channels: number,
+  inner: number,
+  run: (c: number, start: number, end: number) => void,
+): void {
   if (channels === 1) {
     run(0, 0, size);
     return;

@@ -1,1 +1,24 @@
-export {};
+// @pointwise/core/conformance: the contract every backend must pass, as data
+// (cases) plus a runner, a vitest helper and the pieces to build your own.
+
+export type { CaseOutcome, ConformanceCase } from './case.js';
+export { conformanceCases } from './cases/index.js';
+export { acceptExact, acceptSum, acceptUlp, checkElements, ExactSum } from './intervals.js';
+export { formatMatrix, type MatrixOptions } from './matrix.js';
+export {
+  type BackendReport,
+  type CaseFilter,
+  type CaseReport,
+  type RunOptions,
+  runCase,
+  runConformance,
+  selectCases,
+} from './runner.js';
+export {
+  EDGE_SIZES,
+  fullF32Sweep,
+  SPECIAL_GRADIENTS,
+  SPECIAL_VALUES,
+  seededRandom,
+} from './values.js';
+export { defineConformanceSuite, type SuiteOptions, type TestHooks } from './vitest.js';

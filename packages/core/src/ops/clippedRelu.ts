@@ -11,11 +11,21 @@ export interface ClippedReluParams {
   ceiling?: number;
 }
 
-export const clippedRelu = defineActivation<'clippedRelu', ClippedReluParams, CeilingParams, CeilingParams, 'dceiling'>({
+export const clippedRelu = defineActivation<
+  'clippedRelu',
+  ClippedReluParams,
+  CeilingParams,
+  CeilingParams,
+  'dceiling'
+>({
   name: 'clippedRelu',
   summary: 'Clipped ReLU min(max(x, 0), c) with a learnable ceiling (PACT).',
   accuracy: { kind: 'exact' },
-  crossReference: { onnx: 'Clip(0, c)', pytorch: 'hardtanh(x, 0, c) / relu6', tfjs: 'relu6 (c = 6)' },
+  crossReference: {
+    onnx: 'Clip(0, c)',
+    pytorch: 'hardtanh(x, 0, c) / relu6',
+    tfjs: 'relu6 (c = 6)',
+  },
   conventions: [
     "clippedRelu'(0) = clippedRelu'(c) = 0; dceiling receives dy at x == c",
     'NaN propagates',

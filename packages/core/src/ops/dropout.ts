@@ -46,7 +46,11 @@ export interface DropoutResolved extends DropoutKernelParams {
   training: boolean;
 }
 
-export function resolveDropout(op: string, params: DropoutWithReplacementParams | undefined, extra: readonly string[]): DropoutResolved {
+export function resolveDropout(
+  op: string,
+  params: DropoutWithReplacementParams | undefined,
+  extra: readonly string[],
+): DropoutResolved {
   checkKnownKeys(op, params, [...PARAM_KEYS, ...extra]);
   const ratio = ratioParam(op, params?.ratio, 0.5);
   const replacement = floatParam(op, 'replacement', params?.replacement, 0);
@@ -97,8 +101,16 @@ function dropoutWithReplacementBackward(
   let maskBuffer: DeviceBuffer | null = null;
   if (params?.mask !== undefined) {
     maskBuffer = this.bufferOf(op, 'mask', params.mask, ['uint8']);
-    if (params.mask.size !== dy.size || params.mask.shape.length !== dy.shape.length || params.mask.shape.some((d, i) => d !== dy.shape[i])) {
-      throw new PointwiseError('SHAPE_MISMATCH', { op, arg: 'mask', value: params.mask }, `shape must be [${dy.shape.join(', ')}]`);
+    if (
+      params.mask.size !== dy.size ||
+      params.mask.shape.length !== dy.shape.length ||
+      params.mask.shape.some((d, i) => d !== dy.shape[i])
+    ) {
+      throw new PointwiseError(
+        'SHAPE_MISMATCH',
+        { op, arg: 'mask', value: params.mask },
+        `shape must be [${dy.shape.join(', ')}]`,
+      );
     }
   }
   const r = resolveDropout(op, params, ['mask']);
@@ -118,9 +130,14 @@ function dropoutWithReplacementBackward(
 
 export const dropout = defineOp({
   name: 'dropout',
-  summary: 'Dropout with replacement: dropped elements become a (learnable) replacement value; Philox4x32-10 masks.',
+  summary:
+    'Dropout with replacement: dropped elements become a (learnable) replacement value; Philox4x32-10 masks.',
   accuracy: { kind: 'exact' },
-  crossReference: { onnx: 'Dropout (replacement 0, scale)', pytorch: 'dropout (replacement 0, scale)', tfjs: 'dropout' },
+  crossReference: {
+    onnx: 'Dropout (replacement 0, scale)',
+    pytorch: 'dropout (replacement 0, scale)',
+    tfjs: 'dropout',
+  },
   conventions: [
     'mask from Philox4x32-10 (PyTorch engine), identical on every backend for (seed, stream)',
     'dropped iff (word >>> 8) < round(ratio * 2^24)',
@@ -130,7 +147,11 @@ export const dropout = defineOp({
 });
 
 /** Float64 reference for the forward pass: y (float32-rounded) and the keep mask. */
-export function dropoutReference(x: Float32Array, r: DropoutResolved, start = 0): { y: Float32Array; mask: Uint8Array } {
+export function dropoutReference(
+  x: Float32Array,
+  r: DropoutResolved,
+  start = 0,
+): { y: Float32Array; mask: Uint8Array } {
   const mask = new Uint8Array(x.length);
   dropoutKeepMask(r, mask, start);
   const y = new Float32Array(x.length);
@@ -141,7 +162,11 @@ export function dropoutReference(x: Float32Array, r: DropoutResolved, start = 0)
 }
 
 /** Float64 reference for backward: dx (float32-rounded) and the exact float64 dreplacement. */
-export function dropoutBackwardReference(dy: Float32Array, mask: Uint8Array, r: DropoutResolved): { dx: Float32Array; dreplacement: number; sumAbs: number } {
+export function dropoutBackwardReference(
+  dy: Float32Array,
+  mask: Uint8Array,
+  r: DropoutResolved,
+): { dx: Float32Array; dreplacement: number; sumAbs: number } {
   const dx = new Float32Array(dy.length);
   let dreplacement = 0;
   let sumAbs = 0;

@@ -14,8 +14,17 @@ export const leakyRelu = defineActivation<'leakyRelu', LeakyReluParams, AlphaPar
   name: 'leakyRelu',
   summary: 'Leaky ReLU: alpha*x for x < 0, x otherwise.',
   accuracy: { kind: 'exact' },
-  crossReference: { onnx: 'LeakyRelu', caffe2: 'LeakyRelu', pytorch: 'leaky_relu', tfjs: 'leakyRelu' },
-  conventions: ["leakyRelu'(0) = alpha", 'default alpha 0.01 (tfjs: 0.2)', 'backward from y only when alpha > 0'],
+  crossReference: {
+    onnx: 'LeakyRelu',
+    caffe2: 'LeakyRelu',
+    pytorch: 'leaky_relu',
+    tfjs: 'leakyRelu',
+  },
+  conventions: [
+    "leakyRelu'(0) = alpha",
+    'default alpha 0.01 (tfjs: 0.2)',
+    'backward from y only when alpha > 0',
+  ],
   paramKeys: ['alpha'],
   resolve(op, params) {
     checkKnownKeys(op, params, ['alpha']);

@@ -26,23 +26,41 @@ function resolveSlope(op: string, slope: PreluParams['slope']): Float32Array {
   const given = slope === undefined ? 0.25 : slope;
   const values = typeof given === 'number' ? [given] : given;
   if (!(values instanceof Float32Array) && !Array.isArray(values)) {
-    throw new PointwiseError('INVALID_ARGUMENT', { op, arg: 'slope', value: given }, 'must be a number, number[] or Float32Array');
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: 'slope', value: given },
+      'must be a number, number[] or Float32Array',
+    );
   }
   if (values.length === 0) {
-    throw new PointwiseError('SHAPE_MISMATCH', { op, arg: 'slope', value: given }, 'needs 1 or C values');
+    throw new PointwiseError(
+      'SHAPE_MISMATCH',
+      { op, arg: 'slope', value: given },
+      'needs 1 or C values',
+    );
   }
   const rounded = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== 'number' || !Number.isFinite(f32(v))) {
-      throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: `slope[${i}]`, value: v }, 'must be finite after rounding to float32');
+      throw new PointwiseError(
+        'PARAM_OUT_OF_RANGE',
+        { op, arg: `slope[${i}]`, value: v },
+        'must be finite after rounding to float32',
+      );
     }
     rounded[i] = v;
   }
   return rounded;
 }
 
-export const prelu = defineActivation<'prelu', PreluParams, PreluResolved, PreluKernelParams, 'dslope'>({
+export const prelu = defineActivation<
+  'prelu',
+  PreluParams,
+  PreluResolved,
+  PreluKernelParams,
+  'dslope'
+>({
   name: 'prelu',
   summary: 'Parametric ReLU with a learnable slope per channel.',
   accuracy: { kind: 'exact' },
@@ -58,13 +76,21 @@ export const prelu = defineActivation<'prelu', PreluParams, PreluResolved, Prelu
     const slope = resolveSlope(op, params?.slope);
     const axisGiven = params?.channelAxis ?? 1;
     if (!Number.isInteger(axisGiven)) {
-      throw new PointwiseError('INVALID_ARGUMENT', { op, arg: 'channelAxis', value: axisGiven }, 'must be an integer');
+      throw new PointwiseError(
+        'INVALID_ARGUMENT',
+        { op, arg: 'channelAxis', value: axisGiven },
+        'must be an integer',
+      );
     }
     if (slope.length === 1) return { slope, channels: 1, inner: 1 };
     const rank = shape.length;
     const axis = axisGiven < 0 ? axisGiven + rank : axisGiven;
     if (axis < 0 || axis >= rank) {
-      throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: 'channelAxis', value: axisGiven }, `must index a shape of rank ${rank}`);
+      throw new PointwiseError(
+        'PARAM_OUT_OF_RANGE',
+        { op, arg: 'channelAxis', value: axisGiven },
+        `must index a shape of rank ${rank}`,
+      );
     }
     if (shape[axis] !== slope.length) {
       throw new PointwiseError(
@@ -89,7 +115,12 @@ export const prelu = defineActivation<'prelu', PreluParams, PreluResolved, Prelu
     term: (dy, x) => (x > 0 ? 0 : x * dy),
   },
   kinks: () => [0],
-  sampleParams: [{}, { slope: [0.1, -0.3, 2.5] }, { slope: [0.5, 0.25, -1], channelAxis: -1 }, { slope: 0 }],
+  sampleParams: [
+    {},
+    { slope: [0.1, -0.3, 2.5] },
+    { slope: [0.5, 0.25, -1], channelAxis: -1 },
+    { slope: 0 },
+  ],
   kernelParams(ctx, r) {
     const slope = ctx.backend.upload('float32', r.slope);
     return {

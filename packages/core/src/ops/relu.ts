@@ -5,14 +5,20 @@ import { defineActivation, hostKernelParams } from '../activation.js';
 import type { NoParams } from '../kernels.js';
 import { checkKnownKeys } from '../params.js';
 
-export type ReluParams = Record<string, never>;
+/** relu has no parameters. */
+export type ReluParams = Record<never, never>;
 
 export const relu = defineActivation<'relu', ReluParams, NoParams, NoParams>({
   name: 'relu',
   summary: 'Rectified linear unit: max(x, 0) with relu(-0) = +0.',
   accuracy: { kind: 'exact' },
   crossReference: { onnx: 'Relu', caffe2: 'Relu', pytorch: 'relu', tfjs: 'relu' },
-  conventions: ["relu'(0) = 0", 'relu(-0) = +0', 'NaN propagates', 'backward from y always allowed'],
+  conventions: [
+    "relu'(0) = 0",
+    'relu(-0) = +0',
+    'NaN propagates',
+    'backward from y always allowed',
+  ],
   paramKeys: [],
   resolve(op, params) {
     checkKnownKeys(op, params, []);

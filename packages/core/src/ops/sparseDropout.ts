@@ -32,14 +32,22 @@ async function sparseDropoutWithReplacement<D extends 'int32' | 'int64'>(
   const op = 'sparseDropoutWithReplacement';
   const valuesBuffer = this.bufferOf(op, 'values', values, ['int32', 'int64']);
   const lengthsBuffer = this.bufferOf(op, 'lengths', lengths, ['int32']);
-  for (const [arg, t] of [['values', values], ['lengths', lengths]] as const) {
+  for (const [arg, t] of [
+    ['values', values],
+    ['lengths', lengths],
+  ] as const) {
     if (t.shape.length !== 1) {
       throw new PointwiseError('SHAPE_MISMATCH', { op, arg, value: t }, 'must be 1-D');
     }
   }
   checkKnownKeys(op, params, ['ratio', 'replacement', 'seed', 'stream']);
   const ratio = ratioParam(op, params?.ratio, 0);
-  const replacement = integerParam(op, 'replacement', params?.replacement, values.dtype === 'int64' ? 64 : 32);
+  const replacement = integerParam(
+    op,
+    'replacement',
+    params?.replacement,
+    values.dtype === 'int64' ? 64 : 32,
+  );
   const seed = u64Param(op, 'seed', params?.seed);
   const stream = u64Param(op, 'stream', params?.stream);
   const kernel = this.kernel('sparseDropout');
@@ -49,12 +57,20 @@ async function sparseDropoutWithReplacement<D extends 'int32' | 'int64'>(
   for (let j = 0; j < hostLengths.length; j++) {
     const len = hostLengths[j]!;
     if (len < 0) {
-      throw new PointwiseError('PARAM_OUT_OF_RANGE', { op, arg: `lengths[${j}]`, value: len }, 'lengths must be >= 0');
+      throw new PointwiseError(
+        'PARAM_OUT_OF_RANGE',
+        { op, arg: `lengths[${j}]`, value: len },
+        'lengths must be >= 0',
+      );
     }
     total += len;
   }
   if (total !== values.size) {
-    throw new PointwiseError('SHAPE_MISMATCH', { op, arg: 'lengths', value: total }, `sum(lengths) must equal values.length (${values.size})`);
+    throw new PointwiseError(
+      'SHAPE_MISMATCH',
+      { op, arg: 'lengths', value: total },
+      `sum(lengths) must equal values.length (${values.size})`,
+    );
   }
   const result = await kernel.forward({
     values: valuesBuffer,

@@ -10,12 +10,25 @@ export interface ThresholdedReluParams {
   alpha?: number;
 }
 
-export const thresholdedRelu = defineActivation<'thresholdedRelu', ThresholdedReluParams, AlphaParams, AlphaParams>({
+export const thresholdedRelu = defineActivation<
+  'thresholdedRelu',
+  ThresholdedReluParams,
+  AlphaParams,
+  AlphaParams
+>({
   name: 'thresholdedRelu',
   summary: 'Thresholded ReLU: x where x > alpha, +0 elsewhere.',
   accuracy: { kind: 'exact' },
-  crossReference: { onnx: 'ThresholdedRelu', caffe2: 'ThresholdedRelu', pytorch: 'threshold(x, alpha, 0)' },
-  conventions: ["thresholdedRelu'(alpha) = 0", 'NaN propagates', 'backward from y only when alpha >= 0'],
+  crossReference: {
+    onnx: 'ThresholdedRelu',
+    caffe2: 'ThresholdedRelu',
+    pytorch: 'threshold(x, alpha, 0)',
+  },
+  conventions: [
+    "thresholdedRelu'(alpha) = 0",
+    'NaN propagates',
+    'backward from y only when alpha >= 0',
+  ],
   paramKeys: ['alpha'],
   resolve(op, params) {
     checkKnownKeys(op, params, ['alpha']);

@@ -1,0 +1,50 @@
+// What a conformance case is: an id, the op it checks, and an async body run
+// against a Pointwise instance. Cases build their own inputs, dispose every
+// tensor they create, and return pass/fail with the largest ulp error seen.
+
+import type { Pointwise } from '../pointwise.js';
+import type { Tensor } from '../tensor.js';
+
+export interface CaseOutcome {
+  pass: boolean;
+  /** Largest ulp distance from the float32-rounded reference (where meaningful). */
+  maxUlp?: number;
+  /** Why it failed (or notes when it passed). */
+  message?: string;
+}
+
+export interface ConformanceCase {
+  /** Stable id, e.g. `elu/forward/sweep/alpha=2.5`. */
+  id: string;
+  /** The op (registry name) or area (`memory`) the case belongs to. */
+  op: string;
+  description: string;
+  run(pw: Pointwise): Promise<CaseOutcome>;
+}
+
+/** Disposes every tensor registered through `keep` once the body settles. */
+export async function withTensors<T>(
+  body: (keep: <U extends Tensor>(t: U) => U) => Promise<T>,
+): Promise<T> {
+  const live: Tensor[] = [];
+  const keep = <U extends Tensor>(t: U): U => {
+    live.push(t);
+    return t;
+  };
+  try {
+    return await body(keep);
+  } finally {
+    for (const t of live) t.dispose();
+  }
+}
+
+/** Combine several partial outcomes: fails if any fails, keeps the worst ulp. */
+export function combine(parts: CaseOutcome[]): CaseOutcome {
+  const failed = parts.filter((p) => !p.pass);
+  const ulps = parts.map((p) => p.maxUlp).filter((u): u is number => u !== undefined);
+  return {
+    pass: failed.length === 0,
+    maxUlp: ulps.length ? Math.max(...ulps) : undefined,
+    message: failed.length ? failed.map((p) => p.message).join('; ') : undefined,
+  };
+}

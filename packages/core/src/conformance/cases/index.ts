@@ -1,0 +1,23 @@
+// Every conformance case, in a stable order: golden vectors, activations,
+// dropout, sparse dropout, errors, memory.
+
+import type { BackendFactory } from '../../backend.js';
+import type { ConformanceCase } from '../case.js';
+import { activationCases } from './activations.js';
+import { dropoutCases } from './dropout.js';
+import { errorCases } from './errors.js';
+import { goldenCases } from './golden.js';
+import { memoryCases } from './memory.js';
+import { sparseDropoutCases } from './sparseDropout.js';
+
+/** All cases; `factory` lets the foreign-tensor case open a second instance of the same backend. */
+export function conformanceCases(factory: BackendFactory | null = null): ConformanceCase[] {
+  return [
+    ...goldenCases(),
+    ...activationCases(),
+    ...dropoutCases(),
+    ...sparseDropoutCases(),
+    ...errorCases(() => factory),
+    ...memoryCases(),
+  ];
+}

@@ -1,0 +1,68 @@
+// The acceptance checks themselves: bit-exactness, the elu ulp rule with its
+// flush allowances, the summation bound, and the sweep's coverage.
+import { describe, expect, it } from 'vitest';
+import { acceptExact, acceptSum, acceptUlp, ExactSum } from '../src/conformance/intervals.js';
+import { EDGE_SIZES, fullF32Sweep } from '../src/conformance/values.js';
+import { f32Bits, f32Step } from '../src/float32.js';
+
+describe('acceptExact', () => {
+  it('needs the same bit pattern, any NaN for NaN', () => {
+    expect(acceptExact(0, 0, 0)).toBe(true);
+    expect(acceptExact(0, -0, 0)).toBe(false);
+    expect(acceptExact(0, Number.NaN, Number.NaN)).toBe(true);
+    expect(acceptExact(0, f32Step(1, 1), 1)).toBe(false);
+  });
+});
+
+describe('acceptUlp', () => {
+  it('accepts within the bound and not beyond', () => {
+    const e = Math.fround(0.7);
+    expect(acceptUlp(2, f32Step(e, 2), e, 1, 1)).toBe(true);
+    expect(acceptUlp(2, f32Step(e, 3), e, 1, 1)).toBe(false);
+  });
+  it('allows a flush to zero of the right sign for subnormal results only', () => {
+    expect(acceptUlp(2, -0, -1e-40, 1, 1)).toBe(true);
+    expect(acceptUlp(2, 0, -1e-40, 1, 1)).toBe(false);
+    expect(acceptUlp(2, -0, -1e-30, 1, 1)).toBe(false);
+  });
+  it('allows 0·Inf = NaN only where alpha·exp(x) is not normal', () => {
+    expect(
+      acceptUlp(2, Number.NaN, Number.POSITIVE_INFINITY, 1e-45, Number.POSITIVE_INFINITY),
+    ).toBe(true);
+    expect(acceptUlp(2, Number.NaN, Number.POSITIVE_INFINITY, 0.5, Number.POSITIVE_INFINITY)).toBe(
+      false,
+    );
+  });
+});
+
+describe('acceptSum', () => {
+  it('uses n · 2^-24 · Σ|term| plus the final rounding', () => {
+    const s = new ExactSum();
+    for (let i = 0; i < 1000; i++) s.add(0.1);
+    expect(acceptSum(Math.fround(100), s).pass).toBe(true);
+    expect(acceptSum(101, s).pass).toBe(false);
+  });
+  it('NaN sums need NaN', () => {
+    const s = new ExactSum();
+    s.add(Number.POSITIVE_INFINITY);
+    s.add(Number.NEGATIVE_INFINITY);
+    expect(acceptSum(Number.NaN, s).pass).toBe(true);
+    expect(acceptSum(0, s).pass).toBe(false);
+  });
+});
+
+describe('the sweep', () => {
+  it('has over 10^6 values, every exponent of both signs, specials and kink neighbours', () => {
+    const sweep = fullF32Sweep([0, 6]);
+    expect(sweep.length).toBeGreaterThan(1_000_000);
+    const exponents = new Set<number>();
+    for (const v of sweep) exponents.add(f32Bits(v) >>> 23);
+    expect(exponents.size).toBe(512); // 256 exponents (incl. Inf/NaN) × 2 signs
+    expect(sweep.some(Number.isNaN)).toBe(true);
+    expect(sweep.some((v) => Object.is(v, -0))).toBe(true);
+    expect(sweep.includes(f32Step(6, 1)) && sweep.includes(f32Step(6, -1))).toBe(true);
+  });
+  it('covers the edge sizes the issue lists', () => {
+    expect(EDGE_SIZES).toEqual([0, 1, 3, 4, 5, 63, 64, 65, 1023, 65537, 2 ** 20 + 3]);
+  });
+});
