@@ -16,11 +16,15 @@ export const relu: ActivationKernel<NoParams> = {
     }
   },
   backward({ dy, source, dx, size }) {
-    const s = source as Float32Array;
-    const g = dy as Float32Array;
-    const out = dx as Float32Array;
+    const si = asInt32(source);
+    const gi = asInt32(dy);
+    const out = asInt32(dx);
     for (let i = 0; i < size; i++) {
-      out[i] = s[i]! <= 0 ? 0 : g[i]!;
+      const b = si[i]!;
+      // dx = +0 iff source <= 0: b == 0 or negative non-NaN (all negatives minus negative NaNs)
+      const nonPositive = ((b - 1) | b) >> 31;
+      const negativeNaN = (b >> 31) & ~((b + 8388607) >> 31);
+      out[i] = gi[i]! & ~(nonPositive & ~negativeNaN);
     }
   },
 };
