@@ -28,7 +28,10 @@ export interface Backend {
   read<D extends DType>(buffer: DeviceBuffer, dtype: D, size: number): Promise<HostArrayOf[D]>;
   /** Synchronous read, for backends whose memory the host can see. */
   readSync?<D extends DType>(buffer: DeviceBuffer, dtype: D, size: number): HostArrayOf[D];
-  /** Release storage; the handle is never used again. */
+  /**
+   * Release storage; the handle is never used again. May be called right after a
+   * kernel that uses the buffer was enqueued: keep it alive until that work is done.
+   */
   free(buffer: DeviceBuffer): void;
   /** Memory held right now (for leak checks). */
   memory(): MemoryInfo;
