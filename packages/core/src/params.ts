@@ -163,3 +163,11 @@ export function integerParam(op: string, name: string, value: unknown, bits: 32 
   }
   return v;
 }
+
+/** The resolver of ops whose only parameter is a float32 `alpha` with a default. */
+export function resolveAlpha(fallback: number) {
+  return (op: string, params: { alpha?: number } | undefined): { alpha: number } => {
+    checkKnownKeys(op, params, ['alpha']);
+    return { alpha: floatParam(op, 'alpha', params?.alpha, fallback) };
+  };
+}

@@ -4,7 +4,7 @@
 
 import { defineActivation, hostKernelParams } from '../activation.js';
 import type { AlphaParams } from '../kernels.js';
-import { checkKnownKeys, floatParam } from '../params.js';
+import { resolveAlpha } from '../params.js';
 
 export interface EluParams {
   /** Scale of the negative part; default 1.0. */
@@ -22,10 +22,7 @@ export const elu = defineActivation<'elu', EluParams, AlphaParams, AlphaParams>(
     'results below the smallest normal float32 may flush to signed zero',
   ],
   paramKeys: ['alpha'],
-  resolve(op, params) {
-    checkKnownKeys(op, params, ['alpha']);
-    return { alpha: floatParam(op, 'alpha', params?.alpha, 1.0) };
-  },
+  resolve: resolveAlpha(1.0),
   allowsBackwardFromY: (r) => r.alpha >= 0,
   reference: {
     forward: (x, r) => (x > 0 ? x : r.alpha * Math.expm1(x)),

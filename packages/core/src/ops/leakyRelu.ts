@@ -3,7 +3,7 @@
 
 import { defineActivation, hostKernelParams } from '../activation.js';
 import type { AlphaParams } from '../kernels.js';
-import { checkKnownKeys, floatParam } from '../params.js';
+import { resolveAlpha } from '../params.js';
 
 export interface LeakyReluParams {
   /** Slope for x < 0; default 0.01. */
@@ -26,10 +26,7 @@ export const leakyRelu = defineActivation<'leakyRelu', LeakyReluParams, AlphaPar
     'backward from y only when alpha > 0',
   ],
   paramKeys: ['alpha'],
-  resolve(op, params) {
-    checkKnownKeys(op, params, ['alpha']);
-    return { alpha: floatParam(op, 'alpha', params?.alpha, 0.01) };
-  },
+  resolve: resolveAlpha(0.01),
   allowsBackwardFromY: (r) => r.alpha > 0,
   reference: {
     forward: (x, r) => (x < 0 ? r.alpha * x : x),

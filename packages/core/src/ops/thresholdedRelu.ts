@@ -3,7 +3,7 @@
 
 import { defineActivation, hostKernelParams } from '../activation.js';
 import type { AlphaParams } from '../kernels.js';
-import { checkKnownKeys, floatParam } from '../params.js';
+import { resolveAlpha } from '../params.js';
 
 export interface ThresholdedReluParams {
   /** Threshold; default 1.0. */
@@ -30,10 +30,7 @@ export const thresholdedRelu = defineActivation<
     'backward from y only when alpha >= 0',
   ],
   paramKeys: ['alpha'],
-  resolve(op, params) {
-    checkKnownKeys(op, params, ['alpha']);
-    return { alpha: floatParam(op, 'alpha', params?.alpha, 1.0) };
-  },
+  resolve: resolveAlpha(1.0),
   allowsBackwardFromY: (r) => r.alpha >= 0,
   reference: {
     forward: (x, r) => (x <= r.alpha ? 0 : x),
