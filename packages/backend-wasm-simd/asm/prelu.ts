@@ -1,0 +1,100 @@
+// prelu kernels. Element i has channel floor(i / inner) mod channels, so the tensor
+// is walked run by run (one run = `inner` elements of one channel); inside a run the
+// slope is a splat and the loop is v128 with a scalar tail. dslope sums
+// (x > 0 ? 0 : x*dy) per channel in float64 (products of two float32 are exact there),
+// NaN x and 0*Inf included as SPEC requires.
+
+import { highF64, lowF64 } from './common';
+
+// @ts-expect-error: decorator
+@inline function preluRunForward(x: usize, y: usize, len: i32, s: f32): void {
+  const sv = f32x4.splat(s);
+  const z = f32x4.splat(0);
+  const d = y - x;
+  const vecEnd = x + ((<usize>len << 2) & ~(<usize>15));
+  let p = x;
+  for (; p < vecEnd; p += 16) {
+    const v = v128.load(p);
+    v128.store(p + d, v128.bitselect(f32x4.mul(v, sv), v, f32x4.lt(v, z)));
+  }
+  const end = x + (<usize>len << 2);
+  for (; p < end; p += 4) {
+    const v = load<f32>(p);
+    store<f32>(p + d, v < 0 ? s * v : v);
+  }
+}
+
+export function preluForward(x: usize, y: usize, n: i32, slope: usize, channels: i32, inner: i32): void {
+  if (channels == 1) {
+    preluRunForward(x, y, n, load<f32>(slope));
+    return;
+  }
+  let c = 0;
+  for (let start = 0; start < n; start += inner) {
+    preluRunForward(x + (<usize>start << 2), y + (<usize>start << 2), inner, load<f32>(slope + (<usize>c << 2)));
+    c = c + 1 == channels ? 0 : c + 1;
+  }
+}
+
+/** One run of dx, returning its dslope contribution (float64). */
+// @ts-expect-error: decorator
+@inline function preluRunBackward(dy: usize, x: usize, dx: usize, len: i32, s: f32): f64 {
+  const sv = f32x4.splat(s);
+  const z = f32x4.splat(0);
+  const zd = f64x2.splat(0);
+  const g = dy - x;
+  const o = dx - x;
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
+  const vecEnd = x + ((<usize>len << 2) & ~(<usize>15));
+  let p = x;
+  for (; p < vecEnd; p += 16) {
+    const v = v128.load(p);
+    const d = v128.load(p + g);
+    v128.store(p + o, v128.bitselect(d, f32x4.mul(d, sv), f32x4.gt(v, z)));
+    const vl = lowF64(v);
+    const vh = highF64(v);
+    // select the term, do not mask-multiply: x > 0 gives exactly 0, NaN x keeps NaN.
+    acc0 = f64x2.add(acc0, v128.andnot(f64x2.mul(vl, lowF64(d)), f64x2.gt(vl, zd)));
+    acc1 = f64x2.add(acc1, v128.andnot(f64x2.mul(vh, highF64(d)), f64x2.gt(vh, zd)));
+  }
+  const both = f64x2.add(acc0, acc1);
+  let sum = f64x2.extract_lane(both, 0) + f64x2.extract_lane(both, 1);
+  const end = x + (<usize>len << 2);
+  for (; p < end; p += 4) {
+    const v = load<f32>(p);
+    const d = load<f32>(p + g);
+    store<f32>(p + o, v > 0 ? d : s * d);
+    sum += v > 0 ? 0 : <f64>v * <f64>d;
+  }
+  return sum;
+}
+
+/** Writes dx and dslope (float32, `channels` values); `scratch` holds channels float64. */
+export function preluBackward(
+  dy: usize,
+  x: usize,
+  dx: usize,
+  n: i32,
+  slope: usize,
+  channels: i32,
+  inner: i32,
+  dslope: usize,
+  scratch: usize,
+): void {
+  if (channels == 1) {
+    store<f32>(dslope, <f32>preluRunBackward(dy, x, dx, n, load<f32>(slope)));
+    return;
+  }
+  memory.fill(scratch, 0, <usize>channels << 3);
+  let c = 0;
+  for (let start = 0; start < n; start += inner) {
+    const off = <usize>start << 2;
+    const at = scratch + (<usize>c << 3);
+    store<f64>(at, load<f64>(at) + preluRunBackward(dy + off, x + off, dx + off, inner, load<f32>(slope + (<usize>c << 2))));
+    c = c + 1 == channels ? 0 : c + 1;
+  }
+  for (let k = 0; k < channels; k++) {
+    store<f32>(dslope + (<usize>k << 2), <f32>load<f64>(scratch + (<usize>k << 3)));
+  }
+}

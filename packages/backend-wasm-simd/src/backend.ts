@@ -1,0 +1,57 @@
+// The wasm-simd Backend: one module instance, its heap, and host reads that copy
+// out of linear memory (sync and async; the memory is host-visible).
+
+import type { Backend, DType, HostArrayOf } from '@pointwise/core';
+import { type WasmBuffer, WasmHeap } from './heap.js';
+import { createWasmKernels } from './kernels.js';
+import { instantiateKernels, type WasmKernelExports } from './wasm.js';
+
+type ArrayCtor = new (
+  buffer: ArrayBuffer,
+  byteOffset: number,
+  length: number,
+) => HostArrayOf[DType];
+
+const VIEW: Record<DType, ArrayCtor> = {
+  float32: Float32Array as unknown as ArrayCtor,
+  int32: Int32Array as unknown as ArrayCtor,
+  int64: BigInt64Array as unknown as ArrayCtor,
+  uint8: Uint8Array as unknown as ArrayCtor,
+};
+
+/** A typed view (no copy) of a tensor in linear memory; invalid after the next grow. */
+export function viewOf<D extends DType>(
+  heap: WasmHeap,
+  buffer: unknown,
+  dtype: D,
+  size: number,
+): HostArrayOf[D] {
+  return new VIEW[dtype](heap.buffer, (buffer as WasmBuffer).ptr, size) as HostArrayOf[D];
+}
+
+export interface WasmSimdBackend extends Backend {
+  /** The raw kernel exports and heap, for benchmarks and tests of this package. */
+  readonly wasm: { exports: WasmKernelExports; heap: WasmHeap };
+}
+
+export async function createWasmSimdBackend(): Promise<WasmSimdBackend> {
+  const exports = await instantiateKernels();
+  const heap = new WasmHeap(exports.memory, exports.heapBase());
+  const readSync = <D extends DType>(buffer: unknown, dtype: D, size: number): HostArrayOf[D] =>
+    viewOf(heap, buffer, dtype, size).slice() as HostArrayOf[D];
+  return {
+    name: 'wasm-simd',
+    kernels: createWasmKernels(exports, heap),
+    wasm: { exports, heap },
+    alloc: (dtype, size) => heap.alloc(dtype, size),
+    upload(dtype, data) {
+      const buffer = heap.alloc(dtype, data.length, 'tensor');
+      (viewOf(heap, buffer, dtype, data.length) as { set(a: unknown): void }).set(data);
+      return buffer;
+    },
+    read: async (buffer, dtype, size) => readSync(buffer, dtype, size),
+    readSync,
+    free: (buffer) => heap.free(buffer as WasmBuffer),
+    memory: () => heap.memory(),
+  };
+}

@@ -1,0 +1,119 @@
+// The wasm backend's memory: tensors are blocks of the module's linear memory, and
+// a DeviceBuffer is { ptr, bytes, block } with ptr a plain byte offset. Blocks are
+// 64-byte aligned and padded (kernels run whole 64-byte chunks past n), grouped in
+// size classes (4 per doubling, so at most 25% waste) and reused from free lists.
+// Memory grows by doubling, because every grow detaches the old ArrayBuffer.
+
+import { BYTES_PER_ELEMENT, type DType, PointwiseError } from '@pointwise/core';
+
+/** The handle the wasm backend gives core for one tensor. */
+export interface WasmBuffer {
+  /** Byte offset in linear memory. */
+  readonly ptr: number;
+  /** Bytes requested (size * bytes per element). */
+  readonly bytes: number;
+  /** Bytes reserved: the block's size class. */
+  readonly block: number;
+}
+
+const PAGE = 65536;
+const MAX_PAGES = 65536; // wasm32: 4 GiB
+const MAX_BYTES = MAX_PAGES * PAGE;
+const ALIGN = 64;
+
+/** The block size a request of `bytes` is served from. */
+export function sizeClass(bytes: number): number {
+  if (bytes <= ALIGN) return ALIGN;
+  const power = 2 ** Math.ceil(Math.log2(bytes));
+  const step = Math.max(ALIGN, power / 8);
+  return Math.ceil(bytes / step) * step;
+}
+
+export class WasmHeap {
+  readonly #memory: WebAssembly.Memory;
+  readonly #free = new Map<number, number[]>();
+  #top: number;
+  #bytes = 0;
+  #buffers = 0;
+  #f32: Float32Array;
+  #u8: Uint8Array;
+
+  constructor(memory: WebAssembly.Memory, heapBase: number) {
+    this.#memory = memory;
+    this.#top = Math.ceil(heapBase / ALIGN) * ALIGN;
+    this.#f32 = new Float32Array(memory.buffer);
+    this.#u8 = new Uint8Array(memory.buffer);
+  }
+
+  alloc(dtype: DType, size: number, op = 'alloc'): WasmBuffer {
+    const bytes = size * BYTES_PER_ELEMENT[dtype];
+    const block = sizeClass(bytes);
+    const list = this.#free.get(block);
+    let ptr = list?.pop();
+    if (ptr === undefined) ptr = this.#bump(block, op, size, dtype);
+    this.#bytes += bytes;
+    this.#buffers++;
+    return { ptr, bytes, block };
+  }
+
+  free(buffer: WasmBuffer): void {
+    let list = this.#free.get(buffer.block);
+    if (list === undefined) {
+      list = [];
+      this.#free.set(buffer.block, list);
+    }
+    list.push(buffer.ptr);
+    this.#bytes -= buffer.bytes;
+    this.#buffers--;
+  }
+
+  memory(): { bytes: number; buffers: number } {
+    return { bytes: this.#bytes, buffers: this.#buffers };
+  }
+
+  /** Current ArrayBuffer of linear memory (a new one after every grow). */
+  get buffer(): ArrayBuffer {
+    return this.#memory.buffer as ArrayBuffer;
+  }
+
+  /** A float32 view of all of linear memory, refreshed after a grow. */
+  get f32(): Float32Array {
+    if (this.#f32.buffer !== this.#memory.buffer) this.#f32 = new Float32Array(this.#memory.buffer);
+    return this.#f32;
+  }
+
+  get u8(): Uint8Array {
+    if (this.#u8.buffer !== this.#memory.buffer) this.#u8 = new Uint8Array(this.#memory.buffer);
+    return this.#u8;
+  }
+
+  #bump(block: number, op: string, size: number, dtype: DType): number {
+    const ptr = this.#top;
+    const end = ptr + block;
+    const oom = () =>
+      new PointwiseError(
+        'OUT_OF_MEMORY',
+        { op, arg: 'size', value: size },
+        `a ${dtype} tensor of ${size} elements does not fit the wasm32 address space (4 GiB, ${this.#bytes} bytes live)`,
+      );
+    if (end > MAX_BYTES) throw oom();
+    const have = this.#memory.buffer.byteLength;
+    if (end > have) {
+      const havePages = have / PAGE;
+      const needPages = Math.ceil(end / PAGE) - havePages;
+      // double when possible so grows (which detach every view) stay rare
+      const wanted = Math.min(MAX_PAGES - havePages, Math.max(needPages, havePages));
+      try {
+        this.#memory.grow(wanted);
+      } catch {
+        try {
+          this.#memory.grow(needPages);
+        } catch {
+          throw oom();
+        }
+      }
+    }
+    this.#top = end;
+    return ptr;
+  }
+}

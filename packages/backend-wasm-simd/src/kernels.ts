@@ -1,0 +1,29 @@
+// The wasm backend's kernel registry: one entry per op, each from ops/<family>.ts,
+// bound to one instance's exports and heap.
+
+import type { KernelSet } from '@pointwise/core';
+import type { WasmHeap } from './heap.js';
+import {
+  clippedReluKernel,
+  leakyReluKernel,
+  reluKernel,
+  thresholdedReluKernel,
+} from './ops/activations.js';
+import { dropoutKernel } from './ops/dropout.js';
+import { eluKernel } from './ops/elu.js';
+import { preluKernel } from './ops/prelu.js';
+import { sparseDropoutKernel } from './ops/sparseDropout.js';
+import type { WasmKernelExports } from './wasm.js';
+
+export function createWasmKernels(k: WasmKernelExports, heap: WasmHeap): KernelSet {
+  return {
+    relu: reluKernel(k),
+    leakyRelu: leakyReluKernel(k),
+    prelu: preluKernel(k, heap),
+    thresholdedRelu: thresholdedReluKernel(k),
+    clippedRelu: clippedReluKernel(k, heap),
+    elu: eluKernel(k),
+    dropout: dropoutKernel(k, heap),
+    sparseDropout: sparseDropoutKernel(k, heap),
+  };
+}

@@ -1,0 +1,18 @@
+// elu on the wasm backend: forward and backward from x use the kernel's own
+// vectorised expm1/exp (float64 lanes, <= 1 ulp); backward from y is dy*(y+alpha).
+
+import type { ActivationKernel, AlphaParams } from '@pointwise/core';
+import type { WasmBuffer } from '../heap.js';
+import type { WasmKernelExports } from '../wasm.js';
+
+const ptr = (b: unknown): number => (b as WasmBuffer).ptr;
+
+export function eluKernel(k: WasmKernelExports): ActivationKernel<AlphaParams> {
+  return {
+    forward: (c) => k.eluForward(ptr(c.x), ptr(c.y), c.size, c.params.alpha),
+    backward: (c) =>
+      c.from === 'x'
+        ? k.eluBackwardFromX(ptr(c.dy), ptr(c.source), ptr(c.dx), c.size, c.params.alpha)
+        : k.eluBackwardFromY(ptr(c.dy), ptr(c.source), ptr(c.dx), c.size, c.params.alpha),
+  };
+}
