@@ -1,0 +1,166 @@
+// `pnpm bench`: parse flags, probe each backend through core's probeBackends in its
+// own child process (and each peer in another), show progress, then print the
+// table and write JSON / markdown / SVG when asked. Children run one at a time so
+// they do not compete for the 2 cores.
+
+import { fork } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { PointwiseError } from '@pointwise/core';
+import cliProgress from 'cli-progress';
+import { type BenchArgs, HELP, parseArgs } from './args.js';
+import { expandCases } from './cases.js';
+import { type ChildMessage, type Task, ticksFor } from './protocol.js';
+import { renderJson } from './report/json.js';
+import { renderMarkdown } from './report/markdown.js';
+import { type BenchReport, machineInfo, REPORT_SCHEMA } from './report/model.js';
+import { renderSvg } from './report/svg.js';
+import { renderTable } from './report/table.js';
+
+const PEER_TARGETS: Record<string, string[]> = { tfjs: ['tfjs-cpu', 'tfjs-wasm'], ort: ['ort'] };
+
+export function tasksFor(args: BenchArgs): Task[] {
+  const cases = expandCases(args.ops);
+  const common = { cases, sizes: args.sizes, samples: args.samples, minSampleMs: args.minSampleMs };
+  return [
+    ...args.backends.map((name) => ({ kind: 'backend' as const, name, ...common })),
+    ...args.peers
+      .flatMap((p) => PEER_TARGETS[p])
+      .map((name) => ({ kind: 'peer' as const, name, ...common })),
+  ];
+}
+
+/** Fork dist/worker.js for one task; resolve with every message it sent. */
+function runChild(task: Task, onProgress: (label: string) => void): Promise<ChildMessage[]> {
+  const workerPath = fileURLToPath(new URL('./worker.js', import.meta.url));
+  return new Promise((resolve) => {
+    const messages: ChildMessage[] = [];
+    let stderr = '';
+    const child = fork(workerPath, [], {
+      // --no-flush-bytecode keeps compiled code across forced GCs (TOOLCHAIN.md).
+      execArgv: ['--expose-gc', '--no-flush-bytecode'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    child.stderr?.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('message', (m: ChildMessage) => {
+      messages.push(m);
+      if (m.type === 'progress') onProgress(m.label);
+    });
+    child.on('exit', (code) => {
+      if (!messages.some((m) => m.type !== 'progress')) {
+        messages.push({
+          type: 'error',
+          target: task.name,
+          message: `exited with ${code}: ${stderr.trim().slice(-2000)}`,
+        });
+      }
+      resolve(messages);
+    });
+    child.send(task);
+  });
+}
+
+export async function runBench(args: BenchArgs): Promise<BenchReport> {
+  const tasks = tasksFor(args);
+  const report: BenchReport = {
+    schema: REPORT_SCHEMA,
+    startedAt: new Date().toISOString(),
+    machine: machineInfo(),
+    args: { ...args, help: undefined } as BenchReport['args'],
+    rows: [],
+    overhead: [],
+    skipped: [],
+    unavailable: [],
+  };
+  const total = tasks.reduce((n, t) => n + ticksFor(t), 0);
+  const bar = process.stderr.isTTY
+    ? new cliProgress.SingleBar(
+        {
+          format: 'bench [{bar}] {value}/{total} {label}',
+          hideCursor: true,
+          stream: process.stderr,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  bar?.start(total, 0, { label: '' });
+  let before = 0;
+  for (const task of tasks) {
+    let done = 0;
+    const messages = await runChild(task, (label) => {
+      done++;
+      bar?.update(before + done, { label });
+    });
+    before += ticksFor(task);
+    bar?.update(before, { label: `${task.name} done` });
+    for (const m of messages) {
+      if (m.type === 'result') {
+        report.rows.push(...m.rows);
+        report.overhead.push(...m.overhead);
+        report.skipped.push(...m.skipped);
+      } else if (m.type === 'unavailable') {
+        report.unavailable.push({ target: m.target, reason: m.reason });
+      } else if (m.type === 'error') {
+        report.unavailable.push({
+          target: m.target,
+          reason: `failed: ${m.message.split('\n')[0]}`,
+        });
+      }
+    }
+  }
+  bar?.stop();
+  return report;
+}
+
+export async function writeOutputs(args: BenchArgs, report: BenchReport): Promise<string[]> {
+  const written: string[] = [];
+  if (args.json) {
+    await writeFile(args.json, renderJson(report));
+    written.push(args.json);
+  }
+  if (args.md) {
+    await writeFile(args.md, renderMarkdown(report));
+    written.push(args.md);
+  }
+  if (args.svg) {
+    await writeFile(args.svg, await renderSvg(report));
+    written.push(args.svg);
+  }
+  return written;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: BenchArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof PointwiseError) {
+      console.error(`${error.message}\n\n${HELP}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (args.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const report = await runBench(args);
+  console.log(renderTable(report));
+  for (const file of await writeOutputs(args, report)) console.log(`wrote ${file}`);
+  return report.rows.length > 0 ? 0 : 1;
+}
+
+const isEntry = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: Error) => {
+      console.error(error.stack ?? error.message);
+      process.exitCode = 1;
+    },
+  );
+}

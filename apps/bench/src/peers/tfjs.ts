@@ -1,0 +1,110 @@
+// TensorFlow.js peers (cpu and wasm backends of tfjs 4.22.0) on the same inputs.
+// Forward uses the matching tf op; backward uses tf.grad / tf.grads (which runs the
+// forward too, as a tfjs user would) except elu, whose EluGrad kernel is called via
+// runKernel from y. Cases tfjs has no equivalent for are reported as skipped.
+
+import { type BenchCase, PARAMS } from '../cases.js';
+import { COPY_HOOKS } from '../copy.js';
+import { benchShape, preluSlopes, uniformInputs } from '../inputs.js';
+import type { Preparation, Target } from '../targets/target.js';
+
+type Tf = typeof import('@tensorflow/tfjs');
+type T = import('@tensorflow/tfjs').Tensor;
+
+function disposeAll(result: unknown): void {
+  if (Array.isArray(result)) for (const t of result) (t as T).dispose();
+  else (result as T | undefined)?.dispose?.();
+}
+
+/** The tfjs call for a case, or the reason there is none. */
+function tfCall(
+  tf: Tf,
+  c: BenchCase,
+  x: T,
+  dy: T,
+  alpha: T,
+): { call: () => unknown; note?: string } | string {
+  const grad = (f: (v: T) => T) => tf.grad(f as never) as unknown as (v: T, d: T) => T;
+  const fwd: Record<string, (v: T) => T> = {
+    relu: (v) => tf.relu(v),
+    leakyRelu: (v) => tf.leakyRelu(v, PARAMS.leakyRelu.alpha),
+    prelu: (v) => tf.prelu(v, alpha),
+    clippedRelu: (v) => tf.clipByValue(v, 0, PARAMS.clippedRelu.ceiling),
+    elu: (v) => tf.elu(v),
+    thresholdedRelu: (v) =>
+      tf.where(tf.greater(v, PARAMS.thresholdedRelu.alpha), v, tf.zerosLike(v)),
+  };
+  if (c.op === 'dropout') {
+    if (c.direction === 'forward' && !c.mask) {
+      return {
+        call: () => tf.dropout(x, PARAMS.dropout.ratio),
+        note: 'tf.dropout, own RNG, no mask',
+      };
+    }
+    if (c.direction === 'backward' && c.mask) {
+      const keep = tf.cast(tf.greater(tf.randomUniform(x.shape), PARAMS.dropout.ratio), 'float32');
+      const scaled = tf.mul(keep, 1 / (1 - PARAMS.dropout.ratio));
+      return { call: () => tf.mul(dy, scaled), note: 'composed dy * mask * scale' };
+    }
+    return 'no tfjs equivalent';
+  }
+  if (c.direction === 'forward') {
+    const f = fwd[c.op];
+    return c.op === 'thresholdedRelu'
+      ? { call: () => tf.tidy(() => f(x)), note: 'composed where(x > alpha)' }
+      : { call: () => f(x) };
+  }
+  if (c.op === 'elu') {
+    const y = tf.elu(x);
+    return {
+      call: () => tf.engine().runKernel('EluGrad', { dy, y }),
+      note: 'EluGrad kernel from y',
+    };
+  }
+  if (c.op === 'prelu') {
+    const g = tf.grads((v: T, a: T) => tf.prelu(v, a));
+    return { call: () => g([x, alpha], dy), note: 'tf.grads (dx, dslope; includes forward)' };
+  }
+  if (c.op === 'thresholdedRelu') return 'no tfjs gradient for the composed form';
+  const g = grad(fwd[c.op]);
+  return { call: () => g(x, dy), note: 'tf.grad (includes forward)' };
+}
+
+/** `tfjs-cpu` or `tfjs-wasm`. */
+export async function tfjsTarget(name: 'tfjs-cpu' | 'tfjs-wasm'): Promise<Target> {
+  // The umbrella package registers the gradients tf.grad needs (TOOLCHAIN.md).
+  const tf: Tf = await import('@tensorflow/tfjs');
+  if (name === 'tfjs-wasm') await import('@tensorflow/tfjs-backend-wasm');
+  else await import('@tensorflow/tfjs-backend-cpu');
+  const ok = await tf.setBackend(name === 'tfjs-wasm' ? 'wasm' : 'cpu');
+  if (!ok) throw new Error(`tf.setBackend('${name}') failed`);
+  await tf.ready();
+
+  async function prepare(c: BenchCase, size: number): Promise<Preparation> {
+    const shape = benchShape(size);
+    const x = tf.tensor(uniformInputs(size, 1), shape);
+    const dy = tf.tensor(uniformInputs(size, 2), shape);
+    const alpha = tf.tensor(preluSlopes());
+    const made = tfCall(tf, c, x, dy, alpha);
+    const inputs = [x, dy, alpha];
+    if (typeof made === 'string') {
+      for (const t of inputs) t.dispose();
+      return { skip: made };
+    }
+    return {
+      op: { call: () => disposeAll(made.call()), settle: async () => {} },
+      note: made.note,
+      dispose: () => {
+        for (const t of inputs) t.dispose();
+      },
+    };
+  }
+
+  return {
+    name,
+    kind: 'peer',
+    copy: (bytes) => COPY_HOOKS.cpu(bytes, null),
+    prepare,
+    close: () => tf.disposeVariables(),
+  };
+}

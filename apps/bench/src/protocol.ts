@@ -1,0 +1,56 @@
+// Messages between the CLI (parent) and one child process per backend or peer.
+// The parent forks dist/worker.js with a Task; the child sends progress ticks and
+// finally one result (rows + overhead, or the reason it could not run).
+
+import type { BenchCase } from './cases.js';
+
+export interface Task {
+  /** `backend` goes through core's probeBackends; `peer` loads one peer library. */
+  kind: 'backend' | 'peer';
+  /** Backend name (js, wasm-simd, …) or peer target (tfjs-cpu, tfjs-wasm, ort). */
+  name: string;
+  cases: BenchCase[];
+  sizes: number[];
+  samples: number;
+  minSampleMs: number;
+}
+
+export interface Row {
+  target: string;
+  kind: 'backend' | 'peer';
+  caseId: string;
+  size: number;
+  bytesPerElement: number;
+  /** Median seconds per call. */
+  seconds: number;
+  gbps: number;
+  /** The same bytes copied on the same target, same run (null: no copy hook). */
+  copyGbps: number | null;
+  ratioToCopy: number | null;
+  note?: string;
+}
+
+export interface Overhead {
+  target: string;
+  kind: 'backend' | 'peer';
+  caseId: string;
+  /** Microseconds per call at 64 elements. */
+  microsPerCall: number;
+}
+
+export interface Skip {
+  target: string;
+  caseId: string;
+  reason: string;
+}
+
+export type ChildMessage =
+  | { type: 'progress'; done: number; label: string }
+  | { type: 'unavailable'; target: string; reason: string }
+  | { type: 'result'; rows: Row[]; overhead: Overhead[]; skipped: Skip[] }
+  | { type: 'error'; target: string; message: string };
+
+/** Number of progress ticks a task produces: one per (case, size) plus one per case at 64. */
+export function ticksFor(task: Pick<Task, 'cases' | 'sizes'>): number {
+  return task.cases.length * (task.sizes.length + 1);
+}

@@ -1,0 +1,18 @@
+// The readable table printed at the end of a run (fixed-width, plain text), plus
+// the lists of unavailable targets and skipped cases so nothing disappears silently.
+
+import { type BenchReport, HEADERS, summarize, tableCells } from './model.js';
+
+export function renderTable(report: BenchReport): string {
+  const body = summarize(report).map(tableCells);
+  const widths = HEADERS.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 3 && i <= 5 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  const out = [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  for (const u of report.unavailable) out.push(`unavailable: ${u.target}: ${u.reason}`);
+  for (const s of report.skipped) out.push(`skipped: ${s.target} ${s.caseId}: ${s.reason}`);
+  return out.join('\n');
+}

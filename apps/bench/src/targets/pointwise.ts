@@ -1,0 +1,85 @@
+// A Pointwise backend as a bench target. The backend comes only from core's
+// probeBackends (with this app's importer, so packages resolve from apps/bench);
+// every op call goes through the public API, with `await pw.flush()` as the
+// completion point so asynchronous backends are timed honestly.
+
+import { type Pointwise, probeBackends, type Tensor } from '@pointwise/core';
+import { type BenchCase, PARAMS } from '../cases.js';
+import { COPY_HOOKS, kindOf } from '../copy.js';
+import { benchShape, preluSlopes, uniformInputs } from '../inputs.js';
+import type { Timed } from '../measure.js';
+import type { Preparation, Target } from './target.js';
+
+const importer = (specifier: string): Promise<unknown> => import(specifier);
+
+type AnyTensor = Tensor<'float32'> | Tensor<'uint8'>;
+type Api = Record<string, (...args: unknown[]) => unknown>;
+
+function disposeAll(result: unknown): void {
+  if (result && typeof result === 'object') {
+    if ('dispose' in result && typeof (result as AnyTensor).dispose === 'function') {
+      (result as AnyTensor).dispose();
+      return;
+    }
+    for (const value of Object.values(result)) (value as AnyTensor | null)?.dispose?.();
+  }
+}
+
+function opParams(c: BenchCase): Record<string, unknown> {
+  if (c.op === 'prelu') return { slope: preluSlopes(), channelAxis: 1 };
+  if (c.op === 'dropout') return { ...PARAMS.dropout };
+  return { ...((PARAMS as Record<string, object>)[c.op] ?? {}) };
+}
+
+/** Probe one backend; returns the target or the reason it is unavailable. */
+export async function pointwiseTarget(name: string): Promise<Target | { unavailable: string }> {
+  const [probe] = await probeBackends([name], importer);
+  if (!probe.available) return { unavailable: probe.reason };
+  const { pointwise } = await import('@pointwise/core');
+  const pw: Pointwise = await pointwise(probe.factory);
+  const api = pw as unknown as Api;
+  const copyHook = COPY_HOOKS[kindOf(name)];
+
+  async function prepare(c: BenchCase, size: number): Promise<Preparation> {
+    const shape = benchShape(size);
+    const x = pw.tensor(uniformInputs(size, 1), shape);
+    const dy = pw.tensor(uniformInputs(size, 2), shape);
+    const params = opParams(c);
+    const owned: AnyTensor[] = [x, dy];
+    let call: () => void;
+    if (c.op === 'dropout' && c.direction === 'forward') {
+      call = () => disposeAll(pw.dropoutWithReplacement(x, { ...params, returnMask: c.mask }));
+    } else if (c.op === 'dropout') {
+      const forward = pw.dropoutWithReplacement(x, { ...params, returnMask: true });
+      forward.y.dispose();
+      const mask = forward.mask as Tensor<'uint8'>;
+      owned.push(mask);
+      const backwardParams = c.mask ? { ...params, mask } : params;
+      call = () => disposeAll(pw.dropoutWithReplacementBackward(dy, backwardParams));
+    } else if (c.direction === 'forward') {
+      const y = pw.zeros(shape);
+      owned.push(y);
+      const forwardParams = { ...params, out: y };
+      call = () => api[c.op](x, forwardParams);
+    } else {
+      const saved = { x };
+      call = () => disposeAll(api[`${c.op}Backward`](dy, saved, params));
+    }
+    const op: Timed = { call, settle: () => pw.flush() };
+    return {
+      op,
+      note: c.direction === 'backward' && c.op !== 'dropout' ? 'from x' : undefined,
+      dispose: () => {
+        for (const t of owned) t.dispose();
+      },
+    };
+  }
+
+  return {
+    name,
+    kind: 'backend',
+    copy: (bytes) => copyHook(bytes, pw.backend),
+    prepare,
+    close: () => pw.destroy(),
+  };
+}

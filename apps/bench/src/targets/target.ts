@@ -1,0 +1,24 @@
+// What the worker needs from anything it times: a Pointwise backend or a peer.
+// `prepare` sets up inputs for one (case, size) and returns the call to time, or
+// why this target cannot run that case (a peer without a gradient kernel, say).
+
+import type { BenchCase } from '../cases.js';
+import type { Timed } from '../measure.js';
+
+export interface Prepared {
+  op: Timed;
+  /** How the target computes it when not a direct kernel (e.g. "tf.grad, includes forward"). */
+  note?: string;
+  dispose(): void;
+}
+
+export type Preparation = Prepared | { skip: string };
+
+export interface Target {
+  name: string;
+  kind: 'backend' | 'peer';
+  /** The copy baseline for `bytes` of traffic on this target; null if it has none. */
+  copy(bytes: number): Timed | null;
+  prepare(c: BenchCase, size: number): Promise<Preparation>;
+  close(): void;
+}

@@ -1,0 +1,158 @@
+// End to end without timing asserts: run the js backend in-process at tiny sizes
+// (plus a made-up peer row), then check the JSON, markdown, terminal table and SVG
+// built from it. Also checks that unavailable backends are reported with a reason.
+
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../src/args.js';
+import { expandCases } from '../src/cases.js';
+import { tasksFor, writeOutputs } from '../src/cli.js';
+import type { ChildMessage, Row } from '../src/protocol.js';
+import { type BenchReport, machineInfo, REPORT_SCHEMA, summarize } from '../src/report/model.js';
+import { chartData } from '../src/report/svg.js';
+import { renderTable } from '../src/report/table.js';
+import { runTask } from '../src/run-task.js';
+
+async function collect(
+  name: string,
+  ops: Parameters<typeof expandCases>[0],
+): Promise<ChildMessage[]> {
+  const messages: ChildMessage[] = [];
+  await runTask(
+    {
+      kind: 'backend',
+      name,
+      cases: expandCases(ops),
+      sizes: [256, 1024],
+      samples: 1,
+      minSampleMs: 1,
+    },
+    (m) => messages.push(m),
+  );
+  return messages;
+}
+
+async function jsReport(): Promise<BenchReport> {
+  const messages = await collect('js', ['relu', 'dropout']);
+  const result = messages.find((m) => m.type === 'result');
+  if (result?.type !== 'result') throw new Error('no result');
+  const peer: Row = {
+    ...result.rows[0],
+    target: 'fake-peer',
+    kind: 'peer',
+    gbps: result.rows[0].gbps * 2,
+  };
+  return {
+    schema: REPORT_SCHEMA,
+    startedAt: new Date(0).toISOString(),
+    machine: machineInfo(),
+    args: parseArgs(['--backends', 'js']),
+    rows: [...result.rows, peer],
+    overhead: result.overhead,
+    skipped: [],
+    unavailable: [{ target: 'node-cuda', reason: 'test reason' }],
+  };
+}
+
+describe('bench run and outputs', () => {
+  it('measures every (case, size) on the js backend with the copy baseline', async () => {
+    const messages = await collect('js', ['relu', 'dropout']);
+    const result = messages.find((m) => m.type === 'result');
+    expect(result?.type).toBe('result');
+    if (result?.type !== 'result') return;
+    expect(result.rows).toHaveLength(6 * 2);
+    for (const row of result.rows) {
+      expect(row.gbps).toBeGreaterThan(0);
+      expect(row.copyGbps).toBeGreaterThan(0);
+      expect(row.ratioToCopy).toBeCloseTo(row.gbps / (row.copyGbps as number), 10);
+      expect(row.gbps).toBeCloseTo((row.bytesPerElement * row.size) / row.seconds / 1e9, 6);
+    }
+    expect(result.overhead.map((o) => o.caseId)).toEqual(
+      expandCases(['relu', 'dropout']).map((c) => c.id),
+    );
+    const ticks = messages.filter((m) => m.type === 'progress').length;
+    expect(ticks).toBe(6 * 3);
+  });
+
+  it('reports a backend that is not installed as unavailable with why', async () => {
+    const messages = await collect('node-cuda', ['relu']);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ type: 'unavailable', target: 'node-cuda' });
+    expect((messages[0] as { reason: string }).reason.length).toBeGreaterThan(0);
+  });
+
+  it('computes Pointwise / best peer per row', async () => {
+    const report = await jsReport();
+    const summary = summarize(report);
+    const first = summary[0];
+    expect(first.bestPeer).toBe('fake-peer');
+    expect(first.ratioToBestPeer).toBeCloseTo(0.5, 10);
+    expect(summary.find((s) => s.kind === 'peer')?.ratioToBestPeer).toBeNull();
+    expect(summary[1].bestPeer).toBeNull();
+  });
+
+  it('writes JSON, markdown and an SVG that contains every series', async () => {
+    const report = await jsReport();
+    const dir = await mkdtemp(join(tmpdir(), 'pw-bench-'));
+    const args = {
+      ...report.args,
+      help: false,
+      json: join(dir, 'o.json'),
+      md: join(dir, 'o.md'),
+      svg: join(dir, 'o.svg'),
+    };
+    expect(await writeOutputs(args, report)).toEqual([args.json, args.md, args.svg]);
+
+    const json = JSON.parse(await readFile(args.json, 'utf8'));
+    expect(json.schema).toBe(REPORT_SCHEMA);
+    expect(json.rows).toHaveLength(report.rows.length);
+    expect(json.summary[0]).toHaveProperty('ratioToBestPeer');
+    for (const key of [
+      'target',
+      'caseId',
+      'size',
+      'gbps',
+      'copyGbps',
+      'ratioToCopy',
+      'bytesPerElement',
+    ]) {
+      expect(json.rows[0]).toHaveProperty(key);
+    }
+
+    const md = await readFile(args.md, 'utf8');
+    const tableLines = md.split('\n').filter((l) => l.startsWith('|'));
+    expect(tableLines).toHaveLength(2 + report.rows.length);
+    expect(tableLines[0]).toContain('x copy');
+    expect(md).toContain('relu.forward');
+    expect(md).toContain('node-cuda: test reason');
+
+    const svg = await readFile(args.svg, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    for (const name of ['js', 'fake-peer', 'dropout.forward+mask']) expect(svg).toContain(name);
+    // Every point is labelled with its target and series, so both lines are really drawn.
+    expect(svg).toContain('target: js; series: copy');
+    expect(svg).toContain('target: js; series: op');
+    expect(svg).toContain('target: fake-peer; series: op');
+    expect(chartData(report).filter((p) => p.measure === 'copy')).toHaveLength(report.rows.length);
+  });
+
+  it('prints a table with one line per row and the unavailable list', async () => {
+    const report = await jsReport();
+    const text = renderTable(report);
+    expect(text.split('\n')).toHaveLength(2 + report.rows.length + 1);
+    expect(text).toContain('unavailable: node-cuda: test reason');
+  });
+
+  it('plans one child per backend and per peer target', () => {
+    const tasks = tasksFor(parseArgs(['--backends', 'js,wasm-simd', '--peers', 'tfjs,ort']));
+    expect(tasks.map((t) => `${t.kind}:${t.name}`)).toEqual([
+      'backend:js',
+      'backend:wasm-simd',
+      'peer:tfjs-cpu',
+      'peer:tfjs-wasm',
+      'peer:ort',
+    ]);
+  });
+});

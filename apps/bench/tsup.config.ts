@@ -1,0 +1,12 @@
+// Builds the bench CLI and its child-process worker as ESM into dist/ (not published).
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { cli: 'src/cli.ts', worker: 'src/worker.ts' },
+  format: ['esm'],
+  target: 'es2022',
+  platform: 'node',
+  banner: { js: '#!/usr/bin/env node' },
+  // Peers are devDependencies loaded at run time; onnxruntime-node is native.
+  external: [/^@tensorflow\//, 'onnxruntime-node', 'vega', 'vega-lite'],
+});

@@ -1,0 +1,73 @@
+// Backend selection for the page, through core's probeBackends only: the importer
+// is a static table of `import()` calls so Vite can bundle each backend package as
+// its own chunk. Packages missing from the install resolve to a throwing stub
+// (vite.config.ts) and show up disabled with core's "not installed" reason.
+
+import { type BackendImporter, type Pointwise, pointwise, probeBackends } from '@pointwise/core';
+
+/** The backends a browser can run (node-cuda is Node-only). */
+export const PLAYGROUND_BACKENDS = ['js', 'wasm-simd', 'webgpu'] as const;
+
+const backendModules: Record<string, () => Promise<unknown>> = {
+  '@pointwise/backend-js': () => import('@pointwise/backend-js'),
+  '@pointwise/backend-wasm-simd': () => import('@pointwise/backend-wasm-simd'),
+  '@pointwise/backend-webgpu': () => import('@pointwise/backend-webgpu'),
+};
+
+export const tableImporter: BackendImporter = (specifier) => {
+  const load = backendModules[specifier];
+  if (load) return load();
+  const error = Object.assign(new Error(`${specifier} is not in the playground's table`), {
+    code: 'ERR_MODULE_NOT_FOUND',
+  });
+  return Promise.reject(error);
+};
+
+export interface BackendEntry {
+  name: string;
+  available: boolean;
+  /** Why it is disabled (unavailable backends only). */
+  reason?: string;
+  pw?: Pointwise;
+}
+
+/** What navigator.gpu offers, in words, for the webgpu row. */
+export async function describeWebGpu(): Promise<string> {
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) return 'navigator.gpu is missing: this browser has no WebGPU';
+  try {
+    const adapter = (await gpu.requestAdapter()) as {
+      info?: { vendor?: string; architecture?: string };
+    } | null;
+    if (!adapter) return 'navigator.gpu gives no adapter';
+    const info = adapter.info;
+    const what = [info?.vendor, info?.architecture].filter(Boolean).join(' ');
+    return `navigator.gpu gives an adapter${what ? ` (${what})` : ''}`;
+  } catch (error) {
+    return `navigator.gpu.requestAdapter() failed: ${(error as Error).message}`;
+  }
+}
+
+/** Probe every browser backend and create an instance of each available one. */
+export async function loadBackends(): Promise<BackendEntry[]> {
+  const probes = await probeBackends(PLAYGROUND_BACKENDS, tableImporter);
+  const entries: BackendEntry[] = [];
+  for (const probe of probes) {
+    if (!probe.available) {
+      let reason = probe.reason;
+      if (probe.name === 'webgpu') reason += `; ${await describeWebGpu()}`;
+      entries.push({ name: probe.name, available: false, reason });
+      continue;
+    }
+    try {
+      entries.push({ name: probe.name, available: true, pw: await pointwise(probe.factory) });
+    } catch (error) {
+      entries.push({
+        name: probe.name,
+        available: false,
+        reason: `create() failed: ${(error as Error).message}`,
+      });
+    }
+  }
+  return entries;
+}

@@ -1,0 +1,204 @@
+// The plot view: f(x), f'(x) (backward with dy = 1) and the per-element parameter
+// gradient term (prelu dslope, clippedRelu dceiling), computed on the chosen
+// backend and overlaid with core's float64 reference rounded to float32, kinks
+// marked. The max ulp difference from the reference is reported per curve.
+
+import { f32, type Pointwise, ulpDistance } from '@pointwise/core';
+import uPlot from 'uplot';
+import { backwardOf, forwardOf, specOf } from '../ops.js';
+import { plotXs } from '../samples.js';
+import type { ActivationName } from '../state.js';
+
+export const PLOT_POINTS = 1001;
+
+export interface PlotData {
+  xs: Float32Array;
+  ys: Float32Array;
+  dys: Float32Array;
+  refYs: Float32Array;
+  refDys: Float32Array;
+  /** Per-element parameter gradient terms (dy = 1), where the op has a learnable parameter. */
+  paramGrad: { name: string; values: Float32Array; ref: Float32Array } | null;
+  kinks: number[];
+  maxUlpForward: number;
+  maxUlpBackward: number;
+  maxUlpParamGrad: number;
+}
+
+function maxUlp(a: Float32Array, b: Float32Array): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, ulpDistance(a[i]!, b[i]!));
+  return worst;
+}
+
+/** Run forward and backward on the backend over [min, max] and the reference beside it. */
+export async function computePlot(
+  pw: Pointwise,
+  op: ActivationName,
+  params: object,
+  range: { min: number; max: number },
+): Promise<PlotData> {
+  const spec = specOf(op);
+  const resolved = spec.resolve(op, params, [PLOT_POINTS]);
+  const kinks = spec.kinks(resolved).map(f32);
+  const xs = plotXs(range.min, range.max, PLOT_POINTS, kinks);
+  const n = xs.length;
+
+  const x = pw.tensor(xs);
+  const dy = pw.tensor(new Float32Array(n).fill(1));
+  const y = forwardOf(pw, op)(x, params);
+  const grads = backwardOf(pw, op)(dy, { x }, params);
+  const ys = (await y.read()) as Float32Array;
+  const dys = (await grads.dx!.read()) as Float32Array;
+  for (const t of [x, dy, y, ...Object.values(grads)]) t?.dispose();
+
+  const refYs = new Float32Array(n);
+  const refDys = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    refYs[i] = spec.reference.forward(xs[i]!, resolved, i);
+    refDys[i] = spec.reference.backward(1, xs[i]!, resolved, i);
+  }
+
+  const paramGrad = spec.paramGrad ? await paramGradTerms(pw, op, params, xs) : null;
+  return {
+    xs,
+    ys,
+    dys,
+    refYs,
+    refDys,
+    paramGrad,
+    kinks: kinks.filter((k) => k >= range.min && k <= range.max),
+    maxUlpForward: maxUlp(ys, refYs),
+    maxUlpBackward: maxUlp(dys, refDys),
+    maxUlpParamGrad: paramGrad ? maxUlp(paramGrad.values, paramGrad.ref) : 0,
+  };
+}
+
+/**
+ * Each element's own parameter-gradient term: the backend only returns sums, so
+ * element i is run as a one-element backward call (its sum is its term).
+ */
+async function paramGradTerms(pw: Pointwise, op: ActivationName, params: object, xs: Float32Array) {
+  const spec = specOf(op);
+  const gradSpec = spec.paramGrad!;
+  const resolved = spec.resolve(op, params, [1]);
+  const values = new Float32Array(xs.length);
+  const ref = new Float32Array(xs.length);
+  const one = pw.tensor(Float32Array.of(1));
+  for (let i = 0; i < xs.length; i++) {
+    const x = pw.tensor(Float32Array.of(xs[i]!));
+    const grads = backwardOf(pw, op)(one, { x }, params);
+    values[i] = ((await grads[gradSpec.name]!.read()) as Float32Array)[0]!;
+    ref[i] = gradSpec.term(1, xs[i]!, resolved, 0);
+    for (const t of [x, ...Object.values(grads)]) t?.dispose();
+  }
+  one.dispose();
+  return { name: gradSpec.name, values, ref };
+}
+
+const COLORS = { backend: '#1f6fb4', reference: '#e8731a', grad: '#2a9d3a', gradRef: '#b03a8c' };
+
+/** Vertical dashed lines at the kinks, with a dot on each series' value there. */
+function kinkMarker(kinks: () => number[]): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: [
+        (u) => {
+          const { ctx, bbox } = u;
+          const xs = u.data[0] as number[];
+          ctx.save();
+          for (const k of kinks()) {
+            const cx = u.valToPos(k, 'x', true);
+            ctx.strokeStyle = '#888';
+            ctx.setLineDash([4, 4]);
+            ctx.lineWidth = 1;
+            ctx.beginPath();
+            ctx.moveTo(cx, bbox.top);
+            ctx.lineTo(cx, bbox.top + bbox.height);
+            ctx.stroke();
+            ctx.setLineDash([]);
+            ctx.fillStyle = '#444';
+            ctx.font = `${12 * devicePixelRatio}px sans-serif`;
+            ctx.fillText(`kink x=${k}`, cx + 4, bbox.top + 14 * devicePixelRatio);
+            const at = xs.indexOf(k);
+            if (at < 0) continue;
+            for (let s = 1; s < u.series.length; s++) {
+              const value = (u.data[s] as number[])[at];
+              if (value === undefined || !Number.isFinite(value)) continue;
+              ctx.fillStyle = (u.series[s]!.stroke as () => string)?.() ?? '#000';
+              ctx.beginPath();
+              ctx.arc(cx, u.valToPos(value, 'y', true), 4 * devicePixelRatio, 0, 2 * Math.PI);
+              ctx.fill();
+            }
+          }
+          ctx.restore();
+        },
+      ],
+    },
+  };
+}
+
+function line(label: string, stroke: string, dashed: boolean): uPlot.Series {
+  return dashed ? { label, stroke, width: 2, dash: [7, 5] } : { label, stroke, width: 2.5 };
+}
+
+export interface PlotView {
+  update(data: PlotData, backend: string, op: ActivationName): void;
+}
+
+export function createPlotView(root: HTMLElement): PlotView {
+  const forwardBox = root.appendChild(document.createElement('div'));
+  const gradBox = root.appendChild(document.createElement('div'));
+  const summary = root.appendChild(document.createElement('p'));
+  summary.id = 'plot-summary';
+  let charts: uPlot[] = [];
+  let kinks: number[] = [];
+
+  return {
+    update(data, backend, op) {
+      for (const chart of charts) chart.destroy();
+      kinks = data.kinks;
+      const width = Math.max(360, root.clientWidth - 8);
+      const xs = Array.from(data.xs);
+      const base = (title: string, series: uPlot.Series[]): uPlot.Options => ({
+        title,
+        width,
+        height: 240,
+        scales: { x: { time: false } },
+        series: [{ label: 'x' }, ...series],
+        cursor: { sync: { key: 'pointwise-x' } },
+        plugins: [kinkMarker(() => kinks)],
+      });
+      const forward = new uPlot(
+        base(`${op}(x) on ${backend}`, [
+          line(`${op}(x) [${backend}]`, COLORS.backend, false),
+          line('float64 reference', COLORS.reference, true),
+        ]),
+        [xs, Array.from(data.ys), Array.from(data.refYs)],
+        forwardBox,
+      );
+      const gradSeries = [
+        line(`dx (dy = 1) [${backend}]`, COLORS.backend, false),
+        line('dx reference', COLORS.reference, true),
+      ];
+      const gradData: number[][] = [xs, Array.from(data.dys), Array.from(data.refDys)];
+      if (data.paramGrad) {
+        gradSeries.push(line(`${data.paramGrad.name} term [${backend}]`, COLORS.grad, false));
+        gradSeries.push(line(`${data.paramGrad.name} reference`, COLORS.gradRef, true));
+        gradData.push(Array.from(data.paramGrad.values), Array.from(data.paramGrad.ref));
+      }
+      const grad = new uPlot(
+        base(`gradients of ${op} on ${backend}`, gradSeries),
+        gradData as uPlot.AlignedData,
+        gradBox,
+      );
+      charts = [forward, grad];
+      const parts = [
+        `forward ${data.maxUlpForward}`,
+        `dx ${data.maxUlpBackward}`,
+        ...(data.paramGrad ? [`${data.paramGrad.name} ${data.maxUlpParamGrad}`] : []),
+      ];
+      summary.textContent = `Max ulp from the float64 reference (${data.xs.length} points): ${parts.join(', ')}.`;
+    },
+  };
+}

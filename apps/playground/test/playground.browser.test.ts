@@ -1,0 +1,328 @@
+// Browser test of the playground: builds the page with Vite, serves it on
+// 127.0.0.1 at a free port and drives Debian's Chromium (never a downloaded
+// browser) through playwright-core. Every value the page plots is checked against
+// core's float64 references computed here in Node; the dropout mask must match
+// dropoutKeepMask on every backend. A screenshot lands in /work/main/artifacts/.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  activations,
+  dropoutKeepMask,
+  f32,
+  makeDropoutDraw,
+  sparseDropoutReference,
+  ulpDistance,
+} from '@pointwise/core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build, type PreviewServer, preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlaygroundDebug } from '../src/main.js';
+import { fnv1aHex, normalSamples } from '../src/samples.js';
+import { SPARSE_LENGTHS, SPARSE_VALUES } from '../src/views/sparseTable.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const artifacts = resolve(root, '../../artifacts');
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+];
+
+/** Debian's Chromium binary; POINTWISE_CHROMIUM overrides. Missing: a failure, never a skip. */
+function findChromium(): string {
+  const override = process.env.POINTWISE_CHROMIUM;
+  const candidates = override ? [override] : ['/usr/lib/chromium/chromium'];
+  if (!override) {
+    try {
+      const files = execFileSync('dpkg', ['-L', 'chromium'], { encoding: 'utf8' }).split('\n');
+      candidates.push(...files.filter((f) => /lib\/chromium\/chromium$/.test(f)));
+    } catch {
+      // dpkg missing or package not installed: the error below says what to do.
+    }
+  }
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) {
+    throw new Error(
+      `Chromium not found (looked at ${candidates.join(', ')}). The playground test needs ` +
+        "Debian's chromium package: `apt-get install -y chromium` (or set POINTWISE_CHROMIUM to the binary). " +
+        'It never downloads a browser.',
+    );
+  }
+  return found;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
+  });
+}
+
+let outDir: string | undefined;
+let server: PreviewServer | undefined;
+let browser: Browser | undefined;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  const executablePath = findChromium();
+  outDir = mkdtempSync(join(tmpdir(), 'pointwise-playground-'));
+  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  const port = await freePort();
+  server = await preview({
+    root,
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port, strictPort: true, open: false },
+  });
+  browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('response', (response) => {
+    if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.url()}`);
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await settled();
+});
+
+afterAll(async () => {
+  await browser?.close().catch(() => {});
+  await server?.close().catch(() => {});
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+/** Wait until the page has finished recomputing after the last control change. */
+async function settled(): Promise<PlaygroundDebug> {
+  await page.waitForFunction(() => window.__pointwise?.ready === true, undefined, {
+    timeout: 30_000,
+  });
+  return page.evaluate(() => window.__pointwise);
+}
+
+async function setField(id: string, value: number): Promise<PlaygroundDebug> {
+  await page.fill(`#${id}`, String(value));
+  return settled();
+}
+
+async function choose(select: 'op' | 'backend', value: string): Promise<PlaygroundDebug> {
+  await page.selectOption(`#${select}`, value);
+  return settled();
+}
+
+type Spec = (typeof activations)[number]['spec'];
+function specOf(op: string): Spec {
+  return activations.find((a) => a.name === op)!.spec;
+}
+
+/** Check the plotted curves against the float64 reference computed here. */
+function expectPlotMatchesReference(d: PlaygroundDebug): void {
+  expect(d.error).toBeNull();
+  const spec = specOf(d.op) as any;
+  const r = spec.resolve(d.op, d.opParams, [d.xs.length]);
+  const tolerance = spec.accuracy.kind === 'ulp' ? spec.accuracy.ulp : 0;
+  expect(d.xs[0]).toBe(f32(d.range.min));
+  expect(d.xs.at(-1)).toBe(f32(d.range.max));
+  for (const k of spec.kinks(r) as number[]) {
+    if (k >= d.range.min && k <= d.range.max) expect(d.xs).toContain(f32(k));
+  }
+  let worstForward = 0;
+  let worstBackward = 0;
+  let worstParam = 0;
+  for (let i = 0; i < d.xs.length; i++) {
+    const x = d.xs[i]!;
+    const refY = f32(spec.reference.forward(x, r, i));
+    const refDy = f32(spec.reference.backward(1, x, r, i));
+    expect(ulpDistance(d.refYs[i]!, refY), `page reference y at x=${x}`).toBe(0);
+    expect(ulpDistance(d.refDys[i]!, refDy), `page reference dx at x=${x}`).toBe(0);
+    worstForward = Math.max(worstForward, ulpDistance(d.ys[i]!, refY));
+    worstBackward = Math.max(worstBackward, ulpDistance(d.dys[i]!, refDy));
+    if (spec.paramGrad) {
+      const term = f32(spec.paramGrad.term(1, x, r, 0));
+      worstParam = Math.max(worstParam, ulpDistance(d.paramGrad!.values[i]!, term));
+    }
+  }
+  const what = `${d.op} ${JSON.stringify(d.opParams)} on ${d.backend}`;
+  expect(worstForward, `forward ulp, ${what}`).toBeLessThanOrEqual(tolerance);
+  expect(worstBackward, `dx ulp, ${what}`).toBeLessThanOrEqual(tolerance);
+  expect(d.paramGrad?.name ?? null).toBe(spec.paramGrad?.name ?? null);
+  // A one-term sum is the term itself (SPEC bound n·2^-24·|term| with n = 1).
+  expect(worstParam, `param grad ulp, ${what}`).toBeLessThanOrEqual(1);
+  expect(d.maxUlp).toBe(Math.max(worstForward, worstBackward, d.maxUlpParamGrad));
+  expect(d.maxUlpForward).toBe(worstForward);
+  expect(d.maxUlpBackward).toBe(worstBackward);
+}
+
+function availableBackends(d: PlaygroundDebug): string[] {
+  return d.backends.filter((b) => b.available).map((b) => b.name);
+}
+
+describe('playground in Chromium', () => {
+  it('probes the backends through core and shows unavailable ones disabled with the reason', async () => {
+    const d = await settled();
+    const byName = Object.fromEntries(d.backends.map((b) => [b.name, b]));
+    expect(Object.keys(byName)).toEqual(['js', 'wasm-simd', 'webgpu']);
+    expect(byName.js!.available).toBe(true);
+    for (const b of d.backends) {
+      const disabled = await page.$eval(
+        `#backend option[value="${b.name}"]`,
+        (o) => (o as HTMLOptionElement).disabled,
+      );
+      expect(disabled).toBe(!b.available);
+      if (!b.available) {
+        expect(b.reason).toBeTruthy();
+        await expect(
+          page.textContent(`#backend-list li[data-backend="${b.name}"]`),
+        ).resolves.toContain(b.reason!);
+      }
+    }
+    if (!byName.webgpu!.available) expect(byName.webgpu!.reason).toMatch(/navigator\.gpu/);
+  });
+
+  it('plots relu on js over -5..5 exactly as the float64 reference', async () => {
+    const d = await settled();
+    expect(d.op).toBe('relu');
+    expect(d.backend).toBe('js');
+    expect(d.range).toEqual({ min: -5, max: 5 });
+    expectPlotMatchesReference(d);
+    expect(d.kinks).toEqual([0]);
+  });
+
+  it('follows op and parameter changes (each op, its parameter, the range)', async () => {
+    await choose('op', 'leakyRelu');
+    expectPlotMatchesReference(await setField('param-alpha', 0.2));
+    await choose('op', 'elu');
+    await setField('range-min', -8);
+    await setField('range-max', 3);
+    const elu = await setField('param-alpha', 0.5);
+    expect(elu.opParams).toEqual({ alpha: 0.5 });
+    expectPlotMatchesReference(elu);
+    await choose('op', 'prelu');
+    const prelu = await setField('param-slope', -0.3);
+    expect(prelu.paramGrad?.name).toBe('dslope');
+    expectPlotMatchesReference(prelu);
+    await choose('op', 'thresholdedRelu');
+    const thresholded = await setField('param-threshold', 0.7);
+    expect(thresholded.kinks).toEqual([f32(0.7), 0]);
+    expectPlotMatchesReference(thresholded);
+    await choose('op', 'clippedRelu');
+    const clipped = await setField('param-ceiling', 2.5);
+    expect(clipped.paramGrad?.name).toBe('dceiling');
+    expectPlotMatchesReference(clipped);
+  });
+
+  it('reports a rejected parameter as core’s error and recovers', async () => {
+    await choose('op', 'clippedRelu');
+    const bad = await setField('param-ceiling', 0);
+    expect(bad.error).toMatch(/clippedRelu.*ceiling/);
+    await expect(page.isVisible('#error')).resolves.toBe(true);
+    const good = await setField('param-ceiling', 2.5);
+    expect(good.error).toBeNull();
+  });
+
+  it('gives the reference values on every available backend', async () => {
+    const names = availableBackends(await settled());
+    for (const name of names) {
+      await choose('backend', name);
+      await choose('op', 'clippedRelu');
+      expectPlotMatchesReference(await settled());
+      const elu = await choose('op', 'elu');
+      expect(elu.backend).toBe(name);
+      expectPlotMatchesReference(elu);
+    }
+    await choose('backend', 'js');
+  });
+
+  it('draws the same dropout mask on every backend, equal to core’s dropoutKeepMask', async () => {
+    await setField('param-ratio', 0.3);
+    await setField('param-seed', 1234);
+    const d = await setField('param-stream', 7);
+    const expected = dropoutKeepMask(makeDropoutDraw(0.3, 1234n, 7n), new Uint8Array(64 * 64));
+    expect(d.mask).toEqual(Array.from(expected));
+    expect(d.maskHash).toBe(fnv1aHex(expected));
+    expect(d.maskSameOnAll).toBe(true);
+    expect(Object.keys(d.maskHashes)).toEqual(availableBackends(d));
+    for (const hash of Object.values(d.maskHashes)) expect(hash).toBe(d.maskHash);
+    // The canvas shows that mask: kept pixels are the dark ones.
+    const dark = await page.$eval('#mask-canvas', (c) => {
+      const pixels = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 64, 64).data;
+      return Array.from({ length: 64 * 64 }, (_, i) => (pixels[i * 4]! < 128 ? 1 : 0));
+    });
+    expect(dark).toEqual(Array.from(expected));
+    // A new stream is a new mask, redrawn.
+    const next = await setField('param-stream', 8);
+    expect(next.maskHash).toBe(
+      fnv1aHex(dropoutKeepMask(makeDropoutDraw(0.3, 1234n, 8n), new Uint8Array(4096))),
+    );
+    expect(next.maskHash).not.toBe(d.maskHash);
+  });
+
+  it('shows sparse dropout on int64 ids as core’s reference does', async () => {
+    const d = await setField('param-replacement', -1);
+    const ref = sparseDropoutReference(SPARSE_VALUES, SPARSE_LENGTHS, {
+      ratio: 0.3,
+      replacement: -1n,
+      seed: 1234n,
+      stream: 8n,
+    });
+    expect(d.sparse!.before.values).toEqual(Array.from(SPARSE_VALUES, String));
+    expect(d.sparse!.after.values).toEqual(Array.from(ref.values, String));
+    expect(d.sparse!.after.lengths).toEqual(Array.from(ref.lengths));
+    expect(d.sparse!.matchesReference).toBe(true);
+    await expect(page.locator('#sparse-table tbody tr').count()).resolves.toBe(
+      SPARSE_LENGTHS.length,
+    );
+  });
+
+  it('counts exact zeros of relu on seeded N(0,1) samples like the reference', async () => {
+    const d = await choose('op', 'relu');
+    const xs = normalSamples(d.params.seed, d.sparsity!.samples);
+    const zeros = xs.filter(
+      (x) => specOf('relu').reference.forward(x, {} as never, 0) === 0,
+    ).length;
+    expect(d.sparsity!.zeroFraction).toBe(zeros / xs.length);
+    expect(d.sparsity!.refZeroFraction).toBe(zeros / xs.length);
+    // N(0,1) is symmetric: about half the samples are <= 0.
+    expect(Math.abs(d.sparsity!.zeroFraction - 0.5)).toBeLessThan(0.01);
+  });
+
+  it('benchmarks the chosen op on each available backend', async () => {
+    const names = availableBackends(await settled());
+    for (const name of names) {
+      await page.click(`#bench-${name}`);
+      await page.waitForFunction((n) => window.__pointwise.bench[n] !== undefined, name, {
+        timeout: 30_000,
+      });
+      const result = await page.evaluate((n) => window.__pointwise.bench[n], name);
+      expect(result).not.toHaveProperty('error');
+      expect((result as { gbps: number }).gbps).toBeGreaterThan(0);
+      await expect(page.textContent(`#bench-result-${name}`)).resolves.toMatch(/GB\/s/);
+    }
+  });
+
+  it('renders without page errors (screenshot in artifacts/)', async () => {
+    await choose('op', 'clippedRelu');
+    await settled();
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'playground.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+});
