@@ -21,6 +21,11 @@ const MAX_PAGES = 65536; // wasm32: 4 GiB
 const MAX_BYTES = MAX_PAGES * PAGE;
 const ALIGN = 64;
 
+/** The byte offset a kernel export takes for a tensor's DeviceBuffer. */
+export function ptr(buffer: unknown): number {
+  return (buffer as WasmBuffer).ptr;
+}
+
 /** The block size a request of `bytes` is served from. */
 export function sizeClass(bytes: number): number {
   if (bytes <= ALIGN) return ALIGN;

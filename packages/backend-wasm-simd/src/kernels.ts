@@ -1,18 +1,16 @@
-// The wasm backend's kernel registry: one entry per op, each from ops/<family>.ts,
+// The wasm backend's kernel registry: one entry per op, each from ops/<op>.ts (the same files as backend-js),
 // bound to one instance's exports and heap.
 
 import type { KernelSet } from '@pointwise/core';
 import type { WasmHeap } from './heap.js';
-import {
-  clippedReluKernel,
-  leakyReluKernel,
-  reluKernel,
-  thresholdedReluKernel,
-} from './ops/activations.js';
+import { clippedReluKernel } from './ops/clippedRelu.js';
 import { dropoutKernel } from './ops/dropout.js';
 import { eluKernel } from './ops/elu.js';
+import { leakyReluKernel } from './ops/leakyRelu.js';
 import { preluKernel } from './ops/prelu.js';
+import { reluKernel } from './ops/relu.js';
 import { sparseDropoutKernel } from './ops/sparseDropout.js';
+import { thresholdedReluKernel } from './ops/thresholdedRelu.js';
 import type { WasmKernelExports } from './wasm.js';
 
 export function createWasmKernels(k: WasmKernelExports, heap: WasmHeap): KernelSet {

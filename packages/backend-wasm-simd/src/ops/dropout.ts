@@ -3,10 +3,8 @@
 // from (seed, stream, threshold) without storing it. dreplacement comes back as float64.
 
 import type { DropoutKernel } from '@pointwise/core';
-import type { WasmBuffer, WasmHeap } from '../heap.js';
+import { ptr, type WasmHeap } from '../heap.js';
 import type { WasmKernelExports } from '../wasm.js';
-
-const ptr = (b: unknown): number => (b as WasmBuffer).ptr;
 
 export function dropoutKernel(k: WasmKernelExports, heap: WasmHeap): DropoutKernel {
   return {

@@ -2,10 +2,8 @@
 // vectorised expm1/exp (float64 lanes, <= 1 ulp); backward from y is dy*(y+alpha).
 
 import type { ActivationKernel, AlphaParams } from '@pointwise/core';
-import type { WasmBuffer } from '../heap.js';
+import { ptr } from '../heap.js';
 import type { WasmKernelExports } from '../wasm.js';
-
-const ptr = (b: unknown): number => (b as WasmBuffer).ptr;
 
 export function eluKernel(k: WasmKernelExports): ActivationKernel<AlphaParams> {
   return {

@@ -2,10 +2,8 @@
 // float64 scratch of `channels` values, borrowed from the heap for the call.
 
 import type { PreluKernel } from '@pointwise/core';
-import type { WasmBuffer, WasmHeap } from '../heap.js';
+import { ptr, type WasmHeap } from '../heap.js';
 import type { WasmKernelExports } from '../wasm.js';
-
-const ptr = (b: unknown): number => (b as WasmBuffer).ptr;
 
 export function preluKernel(k: WasmKernelExports, heap: WasmHeap): PreluKernel {
   return {

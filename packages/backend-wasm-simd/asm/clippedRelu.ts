@@ -1,0 +1,81 @@
+// clippedRelu (PACT) kernels: y = x <= 0 ? +0 : min(x, c); dx = 0 outside (0, c);
+// dceiling = sum of (x >= c ? dy : 0) in float64. Zeros are selected (andnot /
+// bitselect), never multiplied, so they are +0 for any dy.
+
+import { accumulate, horizontalSum, paddedBytes } from './common';
+
+// @ts-expect-error: decorator
+@inline function clip(v: v128, cv: v128, z: v128): v128 {
+  return v128.andnot(v128.bitselect(cv, v, f32x4.ge(v, cv)), f32x4.le(v, z));
+}
+
+export function clippedReluForward(x: usize, y: usize, n: i32, ceiling: f32): void {
+  const end = x + paddedBytes(n);
+  const d = y - x;
+  const z = f32x4.splat(0);
+  const cv = f32x4.splat(ceiling);
+  for (let p = x; p < end; p += 64) {
+    const a = clip(v128.load(p), cv, z);
+    const b = clip(v128.load(p, 16), cv, z);
+    const c = clip(v128.load(p, 32), cv, z);
+    const e = clip(v128.load(p, 48), cv, z);
+    v128.store(p + d, a);
+    v128.store(p + d, b, 16);
+    v128.store(p + d, c, 32);
+    v128.store(p + d, e, 48);
+  }
+}
+
+// @ts-expect-error: decorator
+@inline function clipGrad(s: v128, g: v128, cv: v128, z: v128): v128 {
+  return v128.andnot(g, v128.or(f32x4.le(s, z), f32x4.ge(s, cv)));
+}
+
+/** dx = (src <= 0 || src >= c) ? +0 : dy. */
+export function clippedReluBackward(dy: usize, src: usize, dx: usize, n: i32, ceiling: f32): void {
+  const end = src + paddedBytes(n);
+  const g = dy - src;
+  const o = dx - src;
+  const z = f32x4.splat(0);
+  const cv = f32x4.splat(ceiling);
+  for (let p = src; p < end; p += 64) {
+    const a = clipGrad(v128.load(p), v128.load(p + g), cv, z);
+    const b = clipGrad(v128.load(p, 16), v128.load(p + g, 16), cv, z);
+    const c = clipGrad(v128.load(p, 32), v128.load(p + g, 32), cv, z);
+    const e = clipGrad(v128.load(p, 48), v128.load(p + g, 48), cv, z);
+    v128.store(p + o, a);
+    v128.store(p + o, b, 16);
+    v128.store(p + o, c, 32);
+    v128.store(p + o, e, 48);
+  }
+}
+
+/**
+ * clippedRelu backward from x that also returns dceiling = sum of (x >= c ? dy : 0),
+ * accumulated in float64. Whole vectors up to n & ~3, then a scalar tail, so the
+ * padding past n never reaches the sum.
+ */
+export function clippedReluBackwardCeiling(dy: usize, x: usize, dx: usize, n: i32, ceiling: f32): f64 {
+  const g = dy - x;
+  const o = dx - x;
+  const z = f32x4.splat(0);
+  const cv = f32x4.splat(ceiling);
+  let acc = f64x2.splat(0);
+  const vecEnd = x + ((<usize>n << 2) & ~(<usize>15));
+  let p = x;
+  for (; p < vecEnd; p += 16) {
+    const s = v128.load(p);
+    const d = v128.load(p + g);
+    v128.store(p + o, clipGrad(s, d, cv, z));
+    acc = accumulate(acc, v128.and(d, f32x4.ge(s, cv)));
+  }
+  let sum = horizontalSum(acc);
+  const end = x + (<usize>n << 2);
+  for (; p < end; p += 4) {
+    const s = load<f32>(p);
+    const d = load<f32>(p + g);
+    store<f32>(p + o, s <= 0 || s >= ceiling ? 0 : d);
+    if (s >= ceiling) sum += <f64>d;
+  }
+  return sum;
+}
