@@ -35,6 +35,7 @@ export type * from './kernels.js';
 export type { Accuracy, CrossReference, OpContext, OpDefinition } from './op.js';
 export type { ClippedReluParams } from './ops/clippedRelu.js';
 export {
+  DROPOUT_PARAM_KEYS,
   type DropoutResolved,
   type DropoutWithReplacementParams,
   dropoutBackwardReference,

@@ -110,9 +110,12 @@ export function booleanParam(op: string, name: string, value: unknown, fallback:
   return given;
 }
 
-/** An unsigned 64-bit integer given as a bigint or a safe non-negative integer number. */
-export function u64Param(op: string, name: string, value: unknown): bigint {
-  const given = value === undefined ? 0n : value;
+/**
+ * An unsigned 64-bit integer given as a bigint or a safe non-negative integer number,
+ * returned as given (no BigInt is made from a number: dropout runs this per call).
+ */
+export function u64Param(op: string, name: string, value: unknown): bigint | number {
+  const given = value === undefined ? 0 : value;
   if (typeof given === 'number') {
     if (!Number.isSafeInteger(given) || given < 0) {
       throw new PointwiseError(
@@ -121,7 +124,7 @@ export function u64Param(op: string, name: string, value: unknown): bigint {
         'must be a non-negative safe integer (use a bigint for 64-bit values)',
       );
     }
-    return BigInt(given);
+    return given;
   }
   if (typeof given === 'bigint') {
     if (given < 0n || given > U64_MAX) {

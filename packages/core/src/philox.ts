@@ -63,8 +63,27 @@ export interface U64Halves {
   hi: number;
 }
 
-export function splitU64(value: bigint): U64Halves {
-  return { lo: Number(value & 0xffffffffn), hi: Number((value >> 32n) & 0xffffffffn) };
+let lastBigint: bigint | null = null;
+let lastBigintHalves: U64Halves = { lo: 0, hi: 0 };
+
+/**
+ * Splits an unsigned 64-bit value (a bigint, or a safe non-negative integer number)
+ * into 32-bit halves. Numbers are split with float arithmetic (exact below 2^53);
+ * the last bigint's halves are cached, since seeds repeat from call to call and
+ * each BigInt operation allocates.
+ */
+export function splitU64(value: bigint | number): U64Halves {
+  if (typeof value === 'number') {
+    return { lo: value % 4294967296, hi: Math.floor(value / 4294967296) };
+  }
+  if (value !== lastBigint) {
+    lastBigintHalves = {
+      lo: Number(value & 0xffffffffn),
+      hi: Number((value >> 32n) & 0xffffffffn),
+    };
+    lastBigint = value;
+  }
+  return lastBigintHalves;
 }
 
 /** Everything a kernel needs to draw the dropout decision for any element index. */
@@ -82,7 +101,11 @@ export function dropoutThreshold(ratio: number): number {
   return Math.round(ratio * 16777216);
 }
 
-export function makeDropoutDraw(ratio: number, seed: bigint, stream: bigint): DropoutDraw {
+export function makeDropoutDraw(
+  ratio: number,
+  seed: bigint | number,
+  stream: bigint | number,
+): DropoutDraw {
   const s = splitU64(seed);
   const t = splitU64(stream);
   return {

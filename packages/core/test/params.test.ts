@@ -54,7 +54,7 @@ describe('other params', () => {
   });
   it('seeds are unsigned 64-bit', () => {
     expect(u64Param('d', 'seed', (1n << 64n) - 1n)).toBe((1n << 64n) - 1n);
-    expect(u64Param('d', 'seed', 5)).toBe(5n);
+    expect(u64Param('d', 'seed', 5)).toBe(5);
     expect(codeOf(() => u64Param('d', 'seed', 1n << 64n))).toBe('PARAM_OUT_OF_RANGE');
     expect(codeOf(() => u64Param('d', 'seed', 2 ** 53))).toBe('PARAM_OUT_OF_RANGE');
     expect(codeOf(() => u64Param('d', 'seed', 1.5))).toBe('PARAM_OUT_OF_RANGE');

@@ -7,6 +7,7 @@ import {
   makeDropoutDraw,
   mulhi32,
   philox4x32,
+  splitU64,
 } from '../src/philox.js';
 
 const hex = (words: Uint32Array) =>
@@ -65,5 +66,17 @@ describe('dropout draw', () => {
     const whole = dropoutKeepMask(draw, new Uint8Array(103));
     const window = dropoutKeepMask(draw, new Uint8Array(50), 41);
     expect([...window]).toEqual([...whole.subarray(41, 91)]);
+  });
+
+  it('splits numbers and bigints into the same 32-bit halves, whatever was split before', () => {
+    for (const v of [0, 1, 2 ** 32 - 1, 2 ** 32, 0x1_2345_6789, 2 ** 53 - 1]) {
+      const fromNumber = splitU64(v);
+      const fromBigint = splitU64(BigInt(v));
+      expect(fromNumber).toEqual(fromBigint);
+      expect(fromNumber.hi * 2 ** 32 + fromNumber.lo).toBe(v);
+    }
+    expect(splitU64(0xffff_ffff_0000_0001n)).toEqual({ lo: 1, hi: 0xffffffff });
+    expect(splitU64(0x0000_0001_ffff_ffffn)).toEqual({ lo: 0xffffffff, hi: 1 });
+    expect(splitU64(0xffff_ffff_0000_0001n)).toEqual({ lo: 1, hi: 0xffffffff });
   });
 });

@@ -4,6 +4,7 @@
 // mask vs regenerated from the seed, and dreplacement against the exact sum.
 
 import {
+  DROPOUT_PARAM_KEYS,
   type DropoutResolved,
   type DropoutWithReplacementParams,
   dropoutBackwardReference,
@@ -18,7 +19,7 @@ import { concat, EDGE_SIZES, gradientsFor, SPECIAL_VALUES, uniform } from '../va
 const op = 'dropout';
 
 function resolve(p: DropoutWithReplacementParams): DropoutResolved {
-  return resolveDropout('dropoutWithReplacement', p, []);
+  return resolveDropout('dropoutWithReplacement', p, DROPOUT_PARAM_KEYS);
 }
 
 function compareMask(actual: Uint8Array, expected: Uint8Array): CaseOutcome {
