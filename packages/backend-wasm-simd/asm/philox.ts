@@ -24,13 +24,14 @@ export let d6: v128 = i32x4.splat(0);
 export let d7: v128 = i32x4.splat(0);
 
 // Per-call constants (set by setDrawKey): round-0 words 0 and 1, the round-0 xor
-// of word 2, the key after round 0, and the threshold splat.
+// of word 2 and the threshold splat.
 let round0Word0: v128 = i32x4.splat(0);
 let round0Word1: v128 = i32x4.splat(0);
 let round0Xor2: v128 = i32x4.splat(0);
-let key0After0: u32 = 0;
-let key1After0: u32 = 0;
 let thresholdV: v128 = i32x4.splat(0);
+// Key splats of rounds 1..9 (k0 then k1, 32 bytes a round), so the round loop loads
+// them as memory operands instead of splatting two scalars per round.
+const roundKeys: usize = memory.data(9 * 32, 16);
 
 /** Fixes seed (k0, k1), stream (s0, s1) and threshold t for the following draws. */
 // @ts-expect-error: decorator
@@ -41,8 +42,14 @@ let thresholdV: v128 = i32x4.splat(0);
   round0Word0 = i32x4.splat(<i32>(<u32>(p >>> 32) ^ k0));
   round0Word1 = i32x4.splat(<i32>(<u32>p));
   round0Xor2 = i32x4.splat(<i32>(s1 ^ k1));
-  key0After0 = k0 + W0;
-  key1After0 = k1 + W1;
+  let key0 = k0;
+  let key1 = k1;
+  for (let round = 1; round < 10; round++) {
+    key0 += W0;
+    key1 += W1;
+    v128.store(roundKeys + <usize>(round - 1) * 32, i32x4.splat(<i32>key0));
+    v128.store(roundKeys + <usize>(round - 1) * 32, i32x4.splat(<i32>key1), 16);
+  }
   thresholdV = i32x4.splat(t);
 }
 
@@ -80,11 +87,9 @@ let thresholdV: v128 = i32x4.splat(0);
   let qh = i64x2.extmul_high_i32x4_u(cB, m0);
   let b2 = v128.xor(hi32(ql, qh), round0Xor2);
   let b3 = lo32(ql, qh);
-  let key0 = key0After0;
-  let key1 = key1After0;
-  for (let round = 1; round < 10; round++) {
-    const kv0 = i32x4.splat(<i32>key0);
-    const kv1 = i32x4.splat(<i32>key1);
+  for (let k = roundKeys; k < roundKeys + 9 * 32; k += 32) {
+    const kv0 = v128.load(k);
+    const kv1 = v128.load(k, 16);
     // group A: (hi1 ^ x1 ^ k0, lo1, hi0 ^ x3 ^ k1, lo0) with M0*x0 and M1*x2
     const a0l = i64x2.extmul_low_i32x4_u(a0, m0);
     const a0h = i64x2.extmul_high_i32x4_u(a0, m0);
@@ -102,8 +107,6 @@ let thresholdV: v128 = i32x4.splat(0);
     b1 = lo32(b2l, b2h);
     b2 = v128.xor(v128.xor(hi32(b0l, b0h), b3), kv1);
     b3 = lo32(b0l, b0h);
-    key0 += W0;
-    key1 += W1;
   }
   // Lanes are blocks; transpose so each vector holds one block's four words.
   a0 = dropped(a0);
