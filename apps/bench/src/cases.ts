@@ -2,15 +2,10 @@
 // Pointwise worker and the peers so a row means the same work everywhere. Bytes
 // per element are the SPEC traffic of that call (see bytes.ts).
 
-export const OP_NAMES = [
-  'relu',
-  'leakyRelu',
-  'prelu',
-  'thresholdedRelu',
-  'clippedRelu',
-  'elu',
-  'dropout',
-] as const;
+import { ACTIVATION_NAMES } from '@pointwise/core';
+
+/** The benchmarked ops: every activation and dense dropout (sparse dropout moves ids, not floats). */
+export const OP_NAMES = [...ACTIVATION_NAMES, 'dropout'] as const;
 export type OpName = (typeof OP_NAMES)[number];
 
 export type Direction = 'forward' | 'backward';

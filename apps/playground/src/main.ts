@@ -4,9 +4,9 @@
 
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
+import { ACTIVATION_NAMES } from '@pointwise/core';
 import { type BackendEntry, loadBackends } from './backends.js';
 import {
-  ACTIVATION_NAMES,
   type ActivationName,
   ALPHA_DEFAULT,
   coreParams,

@@ -2,14 +2,8 @@
 // plotted range, plus the mapping from the page's controls to each op's core params.
 // Everything the views compute is derived from one PlaygroundState.
 
-export const ACTIVATION_NAMES = [
-  'relu',
-  'leakyRelu',
-  'prelu',
-  'thresholdedRelu',
-  'clippedRelu',
-  'elu',
-] as const;
+import type { ACTIVATION_NAMES } from '@pointwise/core';
+
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 
 export interface PlaygroundParams {

@@ -43,7 +43,7 @@ export {
   resolveDropout,
 } from './ops/dropout.js';
 export type { EluParams } from './ops/elu.js';
-export { activations, ops } from './ops/index.js';
+export { ACTIVATION_NAMES, activations, OP_NAMES, ops } from './ops/index.js';
 export type { LeakyReluParams } from './ops/leakyRelu.js';
 export { channelOf, type PreluParams } from './ops/prelu.js';
 export type { ReluParams } from './ops/relu.js';

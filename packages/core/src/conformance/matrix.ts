@@ -1,20 +1,11 @@
 // Formats conformance reports as an op × backend matrix for terminals, with the
 // reasons for unavailable backends and the first failures underneath.
 
+import { OP_NAMES } from '../ops/index.js';
 import type { BackendReport } from './runner.js';
 
-export const MATRIX_ROWS = [
-  'relu',
-  'leakyRelu',
-  'prelu',
-  'thresholdedRelu',
-  'clippedRelu',
-  'elu',
-  'dropout',
-  'sparseDropout',
-  'tensors',
-  'memory',
-] as const;
+/** One row per op, then the backend-wide cases. */
+export const MATRIX_ROWS = [...OP_NAMES, 'tensors', 'memory'] as const;
 
 export interface MatrixOptions {
   /** How many failure messages to list per backend (default 10). */

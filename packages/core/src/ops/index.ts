@@ -13,4 +13,16 @@ import { thresholdedRelu } from './thresholdedRelu.js';
 export const activations = [relu, leakyRelu, prelu, thresholdedRelu, clippedRelu, elu] as const;
 export const ops = [...activations, dropout, sparseDropout] as const;
 
+/** The activation names in SPEC order, as literal types (apps build menus from them). */
+export const ACTIVATION_NAMES = [
+  'relu',
+  'leakyRelu',
+  'prelu',
+  'thresholdedRelu',
+  'clippedRelu',
+  'elu',
+] as const;
+/** Every op name (the kernel registry's keys) in SPEC order. */
+export const OP_NAMES = [...ACTIVATION_NAMES, 'dropout', 'sparseDropout'] as const;
+
 export { clippedRelu, dropout, elu, leakyRelu, prelu, relu, sparseDropout, thresholdedRelu };
