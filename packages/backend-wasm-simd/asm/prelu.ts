@@ -1,8 +1,13 @@
-// prelu kernels. Element i has channel floor(i / inner) mod channels, so the tensor
-// is walked run by run (one run = `inner` elements of one channel); inside a run the
-// slope is a splat and the loop is v128 with a scalar tail. dslope sums
-// (x > 0 ? 0 : x*dy) per channel in float64 (products of two float32 are exact there),
-// NaN x and 0*Inf included as SPEC requires.
+// prelu kernels. Element i has channel floor(i / inner) mod channels. Two layouts:
+// - runs (long runs, e.g. NCHW): the tensor is walked run by run (one run = `inner`
+//   elements of one channel); inside a run the slope is a splat and the loop is
+//   v128 with a scalar tail.
+// - periodic (short runs, e.g. channels last): the per-element slope repeats with
+//   period channels*inner; the kernel writes one period, widened to a multiple of
+//   4 elements (`q`), into a table and loads four slopes per vector from it.
+// The host picks the layout (src/ops/prelu.ts). dslope sums (x > 0 ? 0 : x*dy) per
+// channel in float64 (products of two float32 are exact there), NaN x and 0*Inf
+// included as SPEC requires.
 
 import { highF64, lowF64 } from './common';
 
@@ -96,5 +101,96 @@ export function preluBackward(
   }
   for (let k = 0; k < channels; k++) {
     store<f32>(dslope + (<usize>k << 2), <f32>load<f64>(scratch + (<usize>k << 3)));
+  }
+}
+
+/** table[p] = slope of period position p, for p in [0, q). */
+// @ts-expect-error: decorator
+@inline function fillSlopeTable(table: usize, slope: usize, channels: i32, inner: i32, q: i32): void {
+  let c = 0;
+  let r = 0;
+  for (let p = 0; p < q; p++) {
+    store<f32>(table + (<usize>p << 2), load<f32>(slope + (<usize>c << 2)));
+    r++;
+    if (r == inner) {
+      r = 0;
+      c = c + 1 == channels ? 0 : c + 1;
+    }
+  }
+}
+
+/** Forward with the periodic layout; `table` holds q float32 (q a multiple of 4). */
+export function preluForwardPeriodic(x: usize, y: usize, n: i32, slope: usize, channels: i32, inner: i32, q: i32, table: usize): void {
+  fillSlopeTable(table, slope, channels, inner, q);
+  const z = f32x4.splat(0);
+  const d = y - x;
+  const end = x + (((<usize>n << 2) + 15) & ~(<usize>15));
+  const period = <usize>q << 2;
+  let j: usize = 0;
+  for (let p = x; p < end; p += 16) {
+    const v = v128.load(p);
+    v128.store(p + d, v128.bitselect(f32x4.mul(v, v128.load(table + j)), v, f32x4.lt(v, z)));
+    j += 16;
+    j = select<usize>(0, j, j == period);
+  }
+}
+
+/**
+ * Backward with the periodic layout: dx, and dslope (float32, `channels` values).
+ * `table` holds q float32 slopes, `acc` q float64 per-position sums (q a multiple of 4).
+ */
+export function preluBackwardPeriodic(
+  dy: usize,
+  x: usize,
+  dx: usize,
+  n: i32,
+  slope: usize,
+  channels: i32,
+  inner: i32,
+  q: i32,
+  table: usize,
+  acc: usize,
+  dslope: usize,
+): void {
+  fillSlopeTable(table, slope, channels, inner, q);
+  memory.fill(acc, 0, <usize>q << 3);
+  const z = f32x4.splat(0);
+  const zd = f64x2.splat(0);
+  const g = dy - x;
+  const o = dx - x;
+  const vecEnd = x + ((<usize>n << 2) & ~(<usize>15));
+  let j = 0;
+  let p = x;
+  for (; p < vecEnd; p += 16) {
+    const v = v128.load(p);
+    const dv = v128.load(p + g);
+    v128.store(p + o, v128.bitselect(dv, f32x4.mul(dv, v128.load(table + (<usize>j << 2))), f32x4.gt(v, z)));
+    const vl = lowF64(v);
+    const vh = highF64(v);
+    // select the term, do not mask-multiply: x > 0 gives exactly 0, NaN x keeps NaN.
+    const a = acc + (<usize>j << 3);
+    v128.store(a, f64x2.add(v128.load(a), v128.andnot(f64x2.mul(vl, lowF64(dv)), f64x2.gt(vl, zd))));
+    v128.store(a, f64x2.add(v128.load(a, 16), v128.andnot(f64x2.mul(vh, highF64(dv)), f64x2.gt(vh, zd))), 16);
+    j += 4;
+    j = select<i32>(0, j, j == q);
+  }
+  // fewer than 4 elements remain, and j + 3 < q because q is a multiple of 4
+  const end = x + (<usize>n << 2);
+  for (; p < end; p += 4) {
+    const v = load<f32>(p);
+    const dv = load<f32>(p + g);
+    store<f32>(p + o, v > 0 ? dv : load<f32>(table + (<usize>j << 2)) * dv);
+    const a = acc + (<usize>j << 3);
+    store<f64>(a, load<f64>(a) + (v > 0 ? 0 : <f64>v * <f64>dv));
+    j++;
+  }
+  // channel c owns positions (k*channels + c)*inner + r of the period
+  const stride = channels * inner;
+  for (let c = 0; c < channels; c++) {
+    let sum: f64 = 0;
+    for (let base = c * inner; base < q; base += stride) {
+      for (let r = 0; r < inner; r++) sum += load<f64>(acc + (<usize>(base + r) << 3));
+    }
+    store<f32>(dslope + (<usize>c << 2), <f32>sum);
   }
 }

@@ -35,6 +35,29 @@ export interface WasmKernelExports {
     dslope: number,
     scratch: number,
   ): void;
+  preluForwardPeriodic(
+    x: number,
+    y: number,
+    n: number,
+    slope: number,
+    channels: number,
+    inner: number,
+    q: number,
+    table: number,
+  ): void;
+  preluBackwardPeriodic(
+    dy: number,
+    x: number,
+    dx: number,
+    n: number,
+    slope: number,
+    channels: number,
+    inner: number,
+    q: number,
+    table: number,
+    acc: number,
+    dslope: number,
+  ): void;
   eluForward(x: number, y: number, n: number, alpha: number): void;
   eluBackwardFromX(dy: number, x: number, dx: number, n: number, alpha: number): void;
   eluBackwardFromY(dy: number, y: number, dx: number, n: number, alpha: number): void;

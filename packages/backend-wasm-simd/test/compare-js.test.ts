@@ -242,6 +242,12 @@ describe('prelu channelAxis', () => {
     [[3, 4, 37], 1],
     [[2, 3, 64], 1],
     [[64, 9], 1],
+    [[40, 16], 1],
+    [[33, 3], 1],
+    [[50, 2, 2], 2],
+    [[100, 2, 3], 1],
+    [[7, 6, 5], 1],
+    [[9, 4, 15], 1],
   ] as const) {
     it(`shape [${shape}] axis ${axis}`, async () => {
       const size = shape.reduce((a, b) => a * b, 1);

@@ -1,23 +1,86 @@
-// prelu on the wasm backend: the kernel walks channel runs itself; dslope needs a
-// float64 scratch of `channels` values, borrowed from the heap for the call.
+// prelu on the wasm backend. The host picks the kernel layout: for short channel
+// runs (inner < 16, e.g. channels last) the periodic kernels, which load four slopes
+// per vector from a one-period table; otherwise the run kernels, which splat one
+// slope per run. Scratch (the table, float64 dslope sums) is borrowed from the heap
+// for the call.
 
 import type { PreluKernel } from '@pointwise/core';
 import { ptr, type WasmHeap } from '../heap.js';
 import type { WasmKernelExports } from '../wasm.js';
 
+/** Runs shorter than this many elements use the periodic kernels. */
+const SHORT_RUN = 16;
+
+/**
+ * The periodic layout's table length (channels*inner widened to a multiple of 4),
+ * or 0 when the run layout is the better one (one channel, long runs, or a period
+ * longer than the tensor, where building the table would cost more than it saves).
+ */
+export function slopePeriod(
+  { channels, inner }: { channels: number; inner: number },
+  size: number,
+): number {
+  if (channels === 1 || inner >= SHORT_RUN) return 0;
+  const period = channels * inner;
+  const q = period * (4 / gcd(period, 4));
+  return q <= size ? q : 0;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
 export function preluKernel(k: WasmKernelExports, heap: WasmHeap): PreluKernel {
   return {
-    forward: (c) =>
-      k.preluForward(
-        ptr(c.x),
-        ptr(c.y),
-        c.size,
-        ptr(c.params.slope),
-        c.params.channels,
-        c.params.inner,
-      ),
+    forward(c) {
+      const { channels, inner } = c.params;
+      const q = slopePeriod(c.params, c.size);
+      if (q === 0) {
+        k.preluForward(ptr(c.x), ptr(c.y), c.size, ptr(c.params.slope), channels, inner);
+        return;
+      }
+      const table = heap.alloc('float32', q, 'prelu');
+      try {
+        k.preluForwardPeriodic(
+          ptr(c.x),
+          ptr(c.y),
+          c.size,
+          ptr(c.params.slope),
+          channels,
+          inner,
+          q,
+          table.ptr,
+        );
+      } finally {
+        heap.free(table);
+      }
+    },
     backward(c) {
       const { channels, inner } = c.params;
+      const q = slopePeriod(c.params, c.size);
+      if (q > 0) {
+        const table = heap.alloc('float32', q, 'preluBackward');
+        const acc = heap.alloc('float32', q * 2, 'preluBackward');
+        try {
+          k.preluBackwardPeriodic(
+            ptr(c.dy),
+            ptr(c.source),
+            ptr(c.dx),
+            c.size,
+            ptr(c.params.slope),
+            channels,
+            inner,
+            q,
+            table.ptr,
+            acc.ptr,
+            ptr(c.dslope),
+          );
+        } finally {
+          heap.free(table);
+          heap.free(acc);
+        }
+        return;
+      }
       const scratch = channels > 1 ? heap.alloc('float32', channels * 2, 'preluBackward') : null;
       try {
         k.preluBackward(
