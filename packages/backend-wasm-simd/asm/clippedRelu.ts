@@ -50,26 +50,37 @@ export function clippedReluBackward(dy: usize, src: usize, dx: usize, n: i32, ce
   }
 }
 
+/** One vector of dx, returning the dceiling terms (dy where x >= c, else +0). */
+// @ts-expect-error: decorator
+@inline function clipGradCeiling(p: usize, g: usize, o: usize, cv: v128, z: v128): v128 {
+  const s = v128.load(p);
+  const d = v128.load(p + g);
+  v128.store(p + o, clipGrad(s, d, cv, z));
+  return v128.and(d, f32x4.ge(s, cv));
+}
+
 /**
  * clippedRelu backward from x that also returns dceiling = sum of (x >= c ? dy : 0),
- * accumulated in float64. Whole vectors up to n & ~3, then a scalar tail, so the
- * padding past n never reaches the sum.
+ * accumulated in float64 (two accumulators, four vectors per iteration). Whole
+ * vectors up to n & ~15, then a scalar tail, so the padding past n never reaches
+ * the sum.
  */
 export function clippedReluBackwardCeiling(dy: usize, x: usize, dx: usize, n: i32, ceiling: f32): f64 {
   const g = dy - x;
   const o = dx - x;
   const z = f32x4.splat(0);
   const cv = f32x4.splat(ceiling);
-  let acc = f64x2.splat(0);
-  const vecEnd = x + ((<usize>n << 2) & ~(<usize>15));
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
+  const vecEnd = x + ((<usize>n << 2) & ~(<usize>63));
   let p = x;
-  for (; p < vecEnd; p += 16) {
-    const s = v128.load(p);
-    const d = v128.load(p + g);
-    v128.store(p + o, clipGrad(s, d, cv, z));
-    acc = accumulate(acc, v128.and(d, f32x4.ge(s, cv)));
+  for (; p < vecEnd; p += 64) {
+    acc0 = accumulate(acc0, clipGradCeiling(p, g, o, cv, z));
+    acc1 = accumulate(acc1, clipGradCeiling(p + 16, g, o, cv, z));
+    acc0 = accumulate(acc0, clipGradCeiling(p + 32, g, o, cv, z));
+    acc1 = accumulate(acc1, clipGradCeiling(p + 48, g, o, cv, z));
   }
-  let sum = horizontalSum(acc);
+  let sum = horizontalSum(f64x2.add(acc0, acc1));
   const end = x + (<usize>n << 2);
   for (; p < end; p += 4) {
     const s = load<f32>(p);
