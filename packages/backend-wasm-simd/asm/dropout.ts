@@ -111,25 +111,25 @@ export function dropoutBackwardRegenerate(dy: usize, dx: usize, n: i32, t: i32, 
   return horizontalSum(f64x2.add(acc0, acc1));
 }
 
-/** Widens 4 mask bytes at m to a dropped-lane mask (all ones where the byte is 0). */
-// @ts-expect-error: decorator
-@inline function droppedFromMask(m: usize): v128 {
-  const bytes = v128.load32_zero(m);
-  return i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(bytes)), i32x4.splat(0));
-}
-
 /** Backward with a stored mask (bytes, 1 = kept); returns dreplacement (float64 sum). */
 export function dropoutBackwardMask(dy: usize, mask: usize, dx: usize, n: i32, scale: f32): f64 {
   const sv = f32x4.splat(scale);
+  const zero = i32x4.splat(0);
   let acc0 = f64x2.splat(0);
   let acc1 = f64x2.splat(0);
-  const vecN = n & ~7;
+  const vecN = n & ~15;
   let i = 0;
-  for (; i < vecN; i += 8) {
+  // 16 mask bytes per iteration, widened to four dropped-lane masks (byte 0 = dropped)
+  for (; i < vecN; i += 16) {
+    const bytes = v128.load(mask + <usize>i);
+    const lo = i16x8.extend_low_i8x16_u(bytes);
+    const hi = i16x8.extend_high_i8x16_u(bytes);
     const p = dy + (<usize>i << 2);
     const q = dx + (<usize>i << 2);
-    acc0 = accumulate(acc0, backVec(p, q, droppedFromMask(mask + <usize>i), sv));
-    acc1 = accumulate(acc1, backVec(p + 16, q + 16, droppedFromMask(mask + <usize>i + 4), sv));
+    acc0 = accumulate(acc0, backVec(p, q, i32x4.eq(i32x4.extend_low_i16x8_u(lo), zero), sv));
+    acc1 = accumulate(acc1, backVec(p + 16, q + 16, i32x4.eq(i32x4.extend_high_i16x8_u(lo), zero), sv));
+    acc0 = accumulate(acc0, backVec(p + 32, q + 32, i32x4.eq(i32x4.extend_low_i16x8_u(hi), zero), sv));
+    acc1 = accumulate(acc1, backVec(p + 48, q + 48, i32x4.eq(i32x4.extend_high_i16x8_u(hi), zero), sv));
   }
   let sum = horizontalSum(f64x2.add(acc0, acc1));
   for (; i < n; i++) {
