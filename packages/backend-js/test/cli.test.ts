@@ -1,6 +1,7 @@
 // The conformance CLI end to end on the js backend: JSON shape, the matrix, an
 // unavailable backend with its reason, and the exit codes.
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
@@ -53,6 +54,15 @@ describe('pointwise-conformance', () => {
     expect(stdout).toMatch(/^op\s+js/m);
     expect(stdout).toMatch(/^tensors\s+pass \d+/m);
     expect(stdout).toMatch(/^total\s+\d+\/\d+/m);
+  });
+
+  it('run from the repo root (`pnpm conformance`), it finds every backend package of the workspace', () => {
+    const packagesDir = new URL('../../', import.meta.url).pathname;
+    const backendDirs = readdirSync(packagesDir).filter((d) => d.startsWith('backend-'));
+    const { stdout } = run(['--filter', 'golden', '--json']);
+    const report = JSON.parse(stdout) as { backends: { name: string; available: boolean }[] };
+    const available = report.backends.filter((b) => b.available).map((b) => `backend-${b.name}`);
+    expect(available.sort()).toEqual(backendDirs.sort());
   });
 
   it('exits non-zero when nothing could run, and on bad flags', () => {
