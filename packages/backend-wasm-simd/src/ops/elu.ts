@@ -1,5 +1,6 @@
-// elu on the wasm backend: forward and backward from x use the kernel's own
-// vectorised expm1/exp (float64 lanes, <= 1 ulp); backward from y is dy*(y+alpha).
+// elu on the wasm backend: forward and backward from x use the kernel's own float32
+// SIMD expm1/exp (range reduction + minimax polynomial, <= 2 ulp for every alpha and
+// dy, see asm/elu.ts); backward from y is dy*(y+alpha).
 
 import type { ActivationKernel, AlphaParams } from '@pointwise/core';
 import { ptr } from '../heap.js';
