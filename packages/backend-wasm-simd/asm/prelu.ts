@@ -41,6 +41,22 @@ export function preluForward(x: usize, y: usize, n: i32, slope: usize, channels:
   }
 }
 
+/** dx for one vector: x > 0 ? dy : s*dy (NaN x takes s*dy, as the formula says). */
+// @ts-expect-error: decorator
+@inline function preluGrad(v: v128, d: v128, sv: v128, z: v128): v128 {
+  return v128.bitselect(d, f32x4.mul(d, sv), f32x4.gt(v, z));
+}
+
+/**
+ * dslope terms (x > 0 ? 0 : x*dy) of two lanes widened to float64 (products of two
+ * float32 are exact there). Selected, not mask-multiplied: x > 0 gives exactly 0, NaN x
+ * and 0*Inf keep NaN.
+ */
+// @ts-expect-error: decorator
+@inline function slopeTerms(v64: v128, d64: v128, zd: v128): v128 {
+  return v128.andnot(f64x2.mul(v64, d64), f64x2.gt(v64, zd));
+}
+
 /** One run of dx, returning its dslope contribution (float64). */
 // @ts-expect-error: decorator
 @inline function preluRunBackward(dy: usize, x: usize, dx: usize, len: i32, s: f32): f64 {
@@ -56,12 +72,9 @@ export function preluForward(x: usize, y: usize, n: i32, slope: usize, channels:
   for (; p < vecEnd; p += 16) {
     const v = v128.load(p);
     const d = v128.load(p + g);
-    v128.store(p + o, v128.bitselect(d, f32x4.mul(d, sv), f32x4.gt(v, z)));
-    const vl = lowF64(v);
-    const vh = highF64(v);
-    // select the term, do not mask-multiply: x > 0 gives exactly 0, NaN x keeps NaN.
-    acc0 = f64x2.add(acc0, v128.andnot(f64x2.mul(vl, lowF64(d)), f64x2.gt(vl, zd)));
-    acc1 = f64x2.add(acc1, v128.andnot(f64x2.mul(vh, highF64(d)), f64x2.gt(vh, zd)));
+    v128.store(p + o, preluGrad(v, d, sv, z));
+    acc0 = f64x2.add(acc0, slopeTerms(lowF64(v), lowF64(d), zd));
+    acc1 = f64x2.add(acc1, slopeTerms(highF64(v), highF64(d), zd));
   }
   const both = f64x2.add(acc0, acc1);
   let sum = f64x2.extract_lane(both, 0) + f64x2.extract_lane(both, 1);
@@ -164,13 +177,10 @@ export function preluBackwardPeriodic(
   for (; p < vecEnd; p += 16) {
     const v = v128.load(p);
     const dv = v128.load(p + g);
-    v128.store(p + o, v128.bitselect(dv, f32x4.mul(dv, v128.load(table + (<usize>j << 2))), f32x4.gt(v, z)));
-    const vl = lowF64(v);
-    const vh = highF64(v);
-    // select the term, do not mask-multiply: x > 0 gives exactly 0, NaN x keeps NaN.
+    v128.store(p + o, preluGrad(v, dv, v128.load(table + (<usize>j << 2)), z));
     const a = acc + (<usize>j << 3);
-    v128.store(a, f64x2.add(v128.load(a), v128.andnot(f64x2.mul(vl, lowF64(dv)), f64x2.gt(vl, zd))));
-    v128.store(a, f64x2.add(v128.load(a, 16), v128.andnot(f64x2.mul(vh, highF64(dv)), f64x2.gt(vh, zd))), 16);
+    v128.store(a, f64x2.add(v128.load(a), slopeTerms(lowF64(v), lowF64(dv), zd)));
+    v128.store(a, f64x2.add(v128.load(a, 16), slopeTerms(highF64(v), highF64(dv), zd)), 16);
     j += 4;
     j = select<i32>(0, j, j == q);
   }
