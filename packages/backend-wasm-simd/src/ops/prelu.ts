@@ -16,7 +16,7 @@ const SHORT_RUN = 16;
  * or 0 when the run layout is the better one (one channel, long runs, or a period
  * longer than the tensor, where building the table would cost more than it saves).
  */
-export function slopePeriod(
+function slopePeriod(
   { channels, inner }: { channels: number; inner: number },
   size: number,
 ): number {

@@ -4,7 +4,7 @@
 // so int64 ids never pass through float64.
 
 import type { SparseDropoutKernel } from '@pointwise/core';
-import type { WasmBuffer, WasmHeap } from '../heap.js';
+import { ptr, type WasmBuffer, type WasmHeap } from '../heap.js';
 import type { WasmKernelExports } from '../wasm.js';
 
 export function sparseDropoutKernel(k: WasmKernelExports, heap: WasmHeap): SparseDropoutKernel {
@@ -30,7 +30,7 @@ export function sparseDropoutKernel(k: WasmKernelExports, heap: WasmHeap): Spars
         const bytesPer = valuesDtype === 'int64' ? 8 : 4;
         const u8 = heap.u8;
         const lengthsView = new Int32Array(heap.buffer, outLengths.ptr, segments);
-        const src = (values as WasmBuffer).ptr;
+        const src = ptr(values);
         let from = src;
         let to = out.ptr;
         let runStart = -1;
