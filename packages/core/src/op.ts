@@ -24,9 +24,24 @@ export interface OpContext {
   bufferOf(op: string, arg: string, tensor: unknown, dtypes?: readonly DType[]): DeviceBuffer;
   /** The backend's kernel for an op, or a KERNEL_MISSING error. */
   kernel<K extends OpName>(op: K): KernelSet[K];
-  /** A new tensor on this backend with unspecified contents. */
-  empty<D extends DType>(dtype: D, shape: Shape): Tensor<D>;
+  /** A new tensor on this backend with unspecified contents; `op`/`arg` name it in errors. */
+  empty<D extends DType>(dtype: D, shape: Shape, op?: string, arg?: string): Tensor<D>;
   /** Wrap a buffer the backend already allocated. */
+  adopt<D extends DType>(buffer: DeviceBuffer, dtype: D, shape: Shape): Tensor<D>;
+  /**
+   * Run one op call transactionally: what the body allocates through `scope` is
+   * released if it throws or its promise rejects, so a rejected call changes nothing.
+   */
+  call<T>(op: string, body: (scope: OpCallScope) => T): T;
+}
+
+/** The allocations of one op call (see `OpContext.call`). */
+export interface OpCallScope {
+  /** A new output tensor; `arg` names it in an OUT_OF_MEMORY error. */
+  empty<D extends DType>(dtype: D, shape: Shape, arg: string): Tensor<D>;
+  /** A raw buffer for a kernel's output, freed on rollback until adopted. */
+  alloc(dtype: DType, size: number, arg: string): DeviceBuffer;
+  /** Wrap a buffer from `alloc` as a tensor. */
   adopt<D extends DType>(buffer: DeviceBuffer, dtype: D, shape: Shape): Tensor<D>;
 }
 

@@ -9,7 +9,14 @@ import { PointwiseError } from '../errors.js';
 import { f32 } from '../float32.js';
 import type { DropoutParams as DropoutKernelParams } from '../kernels.js';
 import { defineOp, type OpContext } from '../op.js';
-import { booleanParam, checkKnownKeys, floatParam, ratioParam, u64Param } from '../params.js';
+import {
+  booleanParam,
+  checkKnownKeys,
+  checkParamsObject,
+  floatParam,
+  ratioParam,
+  u64Param,
+} from '../params.js';
 import { dropoutKeepMask, makeDropoutDraw } from '../philox.js';
 import type { Tensor } from '../tensor.js';
 
@@ -91,16 +98,18 @@ function dropoutWithReplacement(
   const r = resolveDropout(op, params, FORWARD_KEYS);
   const returnMask = booleanParam(op, 'returnMask', params?.returnMask, true);
   const kernel = this.kernel('dropout');
-  const y = this.empty('float32', x.shape);
-  const mask = returnMask ? this.empty('uint8', x.shape) : null;
-  kernel.forward({
-    x: xBuffer,
-    y: y.bufferFor(op, 'y'),
-    mask: mask ? mask.bufferFor(op, 'mask') : null,
-    size: x.size,
-    params: r,
+  return this.call(op, (scope) => {
+    const y = scope.empty('float32', x.shape, 'y');
+    const mask = returnMask ? scope.empty('uint8', x.shape, 'mask') : null;
+    kernel.forward({
+      x: xBuffer,
+      y: y.bufferFor(op, 'y'),
+      mask: mask ? mask.bufferFor(op, 'mask') : null,
+      size: x.size,
+      params: r,
+    });
+    return { y, mask };
   });
-  return { y, mask };
 }
 
 function dropoutWithReplacementBackward(
@@ -110,6 +119,7 @@ function dropoutWithReplacementBackward(
 ): { dx: Tensor<'float32'>; dreplacement: Tensor<'float32'> } {
   const op = 'dropoutWithReplacementBackward';
   const dyBuffer = this.bufferOf(op, 'dy', dy, ['float32']);
+  checkParamsObject(op, params);
   let maskBuffer: DeviceBuffer | null = null;
   if (params?.mask !== undefined) {
     maskBuffer = this.bufferOf(op, 'mask', params.mask, ['uint8']);
@@ -127,17 +137,19 @@ function dropoutWithReplacementBackward(
   }
   const r = resolveDropout(op, params, BACKWARD_KEYS);
   const kernel = this.kernel('dropout');
-  const dx = this.empty('float32', dy.shape);
-  const dreplacement = this.empty('float32', [1]);
-  kernel.backward({
-    dy: dyBuffer,
-    mask: maskBuffer,
-    dx: dx.bufferFor(op, 'dx'),
-    dreplacement: dreplacement.bufferFor(op, 'dreplacement'),
-    size: dy.size,
-    params: r,
+  return this.call(op, (scope) => {
+    const dx = scope.empty('float32', dy.shape, 'dx');
+    const dreplacement = scope.empty('float32', [1], 'dreplacement');
+    kernel.backward({
+      dy: dyBuffer,
+      mask: maskBuffer,
+      dx: dx.bufferFor(op, 'dx'),
+      dreplacement: dreplacement.bufferFor(op, 'dreplacement'),
+      size: dy.size,
+      params: r,
+    });
+    return { dx, dreplacement };
   });
-  return { dx, dreplacement };
 }
 
 export const dropout = defineOp({

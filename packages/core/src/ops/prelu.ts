@@ -74,24 +74,36 @@ export const prelu = defineActivation<
   resolve(op, params, shape) {
     checkKnownKeys(op, params, ['slope', 'channelAxis']);
     const slope = resolveSlope(op, params?.slope);
-    const axisGiven = params?.channelAxis ?? 1;
-    if (!Number.isInteger(axisGiven)) {
-      throw new PointwiseError(
-        'INVALID_ARGUMENT',
-        { op, arg: 'channelAxis', value: axisGiven },
-        'must be an integer',
-      );
+    const axisGiven = params?.channelAxis;
+    const rank = shape.length;
+    if (axisGiven !== undefined) {
+      // validated whether or not the slope is shared: a wrong axis is a bug either way
+      if (typeof axisGiven !== 'number') {
+        throw new PointwiseError(
+          'INVALID_ARGUMENT',
+          { op, arg: 'channelAxis', value: axisGiven },
+          'must be an integer (omit it for the default, 1)',
+        );
+      }
+      if (!Number.isInteger(axisGiven) || axisGiven < -rank || axisGiven >= rank) {
+        throw new PointwiseError(
+          'PARAM_OUT_OF_RANGE',
+          { op, arg: 'channelAxis', value: axisGiven },
+          `must be an integer indexing a shape of rank ${rank} (-${rank} to ${rank - 1})`,
+        );
+      }
     }
     if (slope.length === 1) return { slope, channels: 1, inner: 1 };
-    const rank = shape.length;
-    const axis = axisGiven < 0 ? axisGiven + rank : axisGiven;
-    if (axis < 0 || axis >= rank) {
+    if (axisGiven === undefined && rank < 2) {
+      // PyTorch: an input of rank < 2 has no channel axis, so only one slope fits
       throw new PointwiseError(
-        'PARAM_OUT_OF_RANGE',
-        { op, arg: 'channelAxis', value: axisGiven },
-        `must index a shape of rank ${rank}`,
+        'SHAPE_MISMATCH',
+        { op, arg: 'slope', value: params?.slope },
+        `needs 1 value: an input of rank ${rank} has no channel axis (channelAxis defaults to 1)`,
       );
     }
+    const axisIndex = axisGiven ?? 1;
+    const axis = axisIndex < 0 ? axisIndex + rank : axisIndex;
     if (shape[axis] !== slope.length) {
       throw new PointwiseError(
         'SHAPE_MISMATCH',

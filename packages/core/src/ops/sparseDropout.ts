@@ -7,7 +7,7 @@ import { PointwiseError } from '../errors.js';
 import { defineOp, type OpContext } from '../op.js';
 import { checkKnownKeys, integerParam, ratioParam, u64Param } from '../params.js';
 import { dropoutKeepMask, makeDropoutDraw } from '../philox.js';
-import type { Tensor } from '../tensor.js';
+import { pinTensor, type Tensor } from '../tensor.js';
 
 export interface SparseDropoutWithReplacementParams {
   /** Segment drop probability in [0, 1]; default 0 (Caffe2's default). */
@@ -30,8 +30,8 @@ async function sparseDropoutWithReplacement<D extends 'int32' | 'int64'>(
   params?: SparseDropoutWithReplacementParams,
 ): Promise<SparseDropoutOutput<D>> {
   const op = 'sparseDropoutWithReplacement';
-  const valuesBuffer = this.bufferOf(op, 'values', values, ['int32', 'int64']);
-  const lengthsBuffer = this.bufferOf(op, 'lengths', lengths, ['int32']);
+  this.bufferOf(op, 'values', values, ['int32', 'int64']);
+  this.bufferOf(op, 'lengths', lengths, ['int32']);
   for (const [arg, t] of [
     ['values', values],
     ['lengths', lengths],
@@ -51,41 +51,55 @@ async function sparseDropoutWithReplacement<D extends 'int32' | 'int64'>(
   const seed = u64Param(op, 'seed', params?.seed);
   const stream = u64Param(op, 'stream', params?.stream);
   const kernel = this.kernel('sparseDropout');
-
-  const hostLengths = await lengths.read();
-  let total = 0;
-  for (let j = 0; j < hostLengths.length; j++) {
-    const len = hostLengths[j]!;
-    if (len < 0) {
-      throw new PointwiseError(
-        'PARAM_OUT_OF_RANGE',
-        { op, arg: `lengths[${j}]`, value: len },
-        'lengths must be >= 0',
-      );
-    }
-    total += len;
+  // The call awaits (a read of lengths, an async kernel): pin both inputs so that a
+  // dispose() meanwhile defers their free until this call is done with them.
+  const valuesPin = values[pinTensor](op, 'values');
+  const lengthsPin = lengths[pinTensor](op, 'lengths');
+  try {
+    return await this.call(op, async (scope) => {
+      const hostLengths = (await this.backend.read(
+        lengthsPin.buffer,
+        'int32',
+        lengths.size,
+      )) as Int32Array;
+      let total = 0;
+      for (let j = 0; j < hostLengths.length; j++) {
+        const len = hostLengths[j]!;
+        if (len < 0) {
+          throw new PointwiseError(
+            'PARAM_OUT_OF_RANGE',
+            { op, arg: `lengths[${j}]`, value: len },
+            'lengths must be >= 0',
+          );
+        }
+        total += len;
+      }
+      if (total !== values.size) {
+        throw new PointwiseError(
+          'SHAPE_MISMATCH',
+          { op, arg: 'lengths', value: total },
+          `sum(lengths) must equal values.length (${values.size})`,
+        );
+      }
+      const result = await kernel.forward({
+        values: valuesPin.buffer,
+        valuesDtype: values.dtype,
+        valuesSize: values.size,
+        lengths: lengthsPin.buffer,
+        segments: lengths.size,
+        hostLengths,
+        params: { ...makeDropoutDraw(ratio, seed, stream), replacement },
+        alloc: (dtype, size) => scope.alloc(dtype, size, 'output'),
+      });
+      return {
+        values: scope.adopt(result.values, values.dtype, [result.valuesSize]),
+        lengths: scope.adopt(result.lengths, 'int32', [lengths.size]),
+      };
+    });
+  } finally {
+    valuesPin.unpin();
+    lengthsPin.unpin();
   }
-  if (total !== values.size) {
-    throw new PointwiseError(
-      'SHAPE_MISMATCH',
-      { op, arg: 'lengths', value: total },
-      `sum(lengths) must equal values.length (${values.size})`,
-    );
-  }
-  const result = await kernel.forward({
-    values: valuesBuffer,
-    valuesDtype: values.dtype,
-    valuesSize: values.size,
-    lengths: lengthsBuffer,
-    segments: lengths.size,
-    hostLengths,
-    params: { ...makeDropoutDraw(ratio, seed, stream), replacement },
-    alloc: (dtype, size) => this.backend.alloc(dtype, size),
-  });
-  return {
-    values: this.adopt(result.values, values.dtype, [result.valuesSize]),
-    lengths: this.adopt(result.lengths, 'int32', [lengths.size]),
-  };
 }
 
 export const sparseDropout = defineOp({

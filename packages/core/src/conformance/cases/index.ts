@@ -1,5 +1,5 @@
 // Every conformance case, in a stable order: golden vectors, activations,
-// dropout, sparse dropout, errors, memory.
+// dropout, sparse dropout, errors, memory, lifetime.
 
 import type { BackendFactory } from '../../backend.js';
 import type { ConformanceCase } from '../case.js';
@@ -7,6 +7,7 @@ import { activationCases } from './activations.js';
 import { dropoutCases } from './dropout.js';
 import { errorCases } from './errors.js';
 import { goldenCases } from './golden.js';
+import { lifetimeCases } from './lifetime.js';
 import { memoryCases } from './memory.js';
 import { sparseDropoutCases } from './sparseDropout.js';
 
@@ -19,5 +20,6 @@ export function conformanceCases(factory: BackendFactory | null = null): Conform
     ...sparseDropoutCases(),
     ...errorCases(() => factory),
     ...memoryCases(),
+    ...lifetimeCases(() => factory),
   ];
 }
