@@ -59,6 +59,25 @@ export type SavedForward =
 
 type Grad<G extends string> = { dx: Tensor<'float32'> } & { [K in G]?: Tensor<'float32'> };
 
+/** What backward returns: dx, plus the parameter gradients `G` that are always there. */
+export type ActivationGrads<G extends string> = { dx: Tensor<'float32'> } & {
+  [K in G]: Tensor<'float32'>;
+};
+
+/**
+ * The user-facing methods of one activation: forward, and backward with one overload
+ * per saved tensor, so `{x}` types the parameter gradients `G` as present and `{y}`
+ * types exactly those it gives (`GY`).
+ */
+export type ActivationApi<N extends string, P, G extends string, GY extends string = never> = {
+  [K in N]: (x: Tensor<'float32'>, params?: P & ForwardOptions) => Tensor<'float32'>;
+} & {
+  [K in `${N}Backward`]: {
+    (dy: Tensor<'float32'>, saved: { x: Tensor<'float32'> }, params?: P): ActivationGrads<G>;
+    (dy: Tensor<'float32'>, saved: { y: Tensor<'float32'> }, params?: P): ActivationGrads<GY>;
+  };
+};
+
 export type ActivationMethods<N extends string, P, G extends string> = {
   [K in N]: (
     this: OpContext,
@@ -96,9 +115,12 @@ export function defineActivation<
   R,
   K,
   G extends string = never,
+  GY extends string = never,
 >(
   spec: ActivationSpec<N, P, R, K>,
-): OpDefinition<ActivationMethods<N, P, G>> & { spec: ActivationSpec<N, P, R, K> } {
+): OpDefinition<ActivationMethods<N, P, G>, ActivationApi<N, P, G, GY>> & {
+  spec: ActivationSpec<N, P, R, K>;
+} {
   const name = spec.name;
   const backwardName = `${name}Backward`;
 
@@ -216,6 +238,9 @@ export function defineActivation<
     spec,
   };
 }
+
+/** An activation definition whose `api` type carries per-op documentation. */
+export type DocumentedActivation<D, Api> = D & { readonly api?: Api };
 
 /** Kernel params that need no device upload. */
 export function hostKernelParams<R>(_ctx: OpContext, r: R): { params: R; release(): void } {

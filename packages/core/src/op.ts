@@ -33,6 +33,8 @@ export interface OpContext {
    * released if it throws or its promise rejects, so a rejected call changes nothing.
    */
   call<T>(op: string, body: (scope: OpCallScope) => T): T;
+  /** A fresh (seed, stream) from the instance's generator, for dropout calls that give neither. */
+  readonly freshDraw: () => { seed: bigint; stream: bigint };
 }
 
 /** The allocations of one op call (see `OpContext.call`). */
@@ -47,7 +49,10 @@ export interface OpCallScope {
 
 export type OpMethod = (this: OpContext, ...args: any[]) => unknown;
 
-export interface OpDefinition<Methods extends Record<string, OpMethod> = Record<string, OpMethod>> {
+export interface OpDefinition<
+  Methods extends Record<string, OpMethod> = Record<string, OpMethod>,
+  Api = unknown,
+> {
   readonly name: OpName;
   readonly summary: string;
   readonly accuracy: Accuracy;
@@ -55,10 +60,15 @@ export interface OpDefinition<Methods extends Record<string, OpMethod> = Record<
   /** Kink, NaN and convention notes for the docs table. */
   readonly conventions: readonly string[];
   readonly methods: Methods;
+  /**
+   * Types only (never set): the user-facing signatures of `methods`, with their
+   * overloads, generics and docs, as a Pointwise instance shows them.
+   */
+  readonly api?: Api;
 }
 
-export function defineOp<M extends Record<string, OpMethod>>(
-  def: OpDefinition<M>,
-): OpDefinition<M> {
+export function defineOp<M extends Record<string, OpMethod>, Api = unknown>(
+  def: OpDefinition<M, Api>,
+): OpDefinition<M, Api> {
   return def;
 }

@@ -11,6 +11,14 @@ import { PointwiseError } from './errors.js';
 
 export type Shape = readonly number[];
 
+// `using t = pw.tensor(...)` needs Symbol.dispose in the consumer's types; declare it
+// the way @types/node does, so projects without lib "esnext.disposable" compile too.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 /** What a tensor needs from the instance that made it (the lifetime bookkeeping). */
 export interface TensorOwner {
   /** True once `destroy()` ran: every use of the instance's tensors is then an error. */
@@ -123,6 +131,36 @@ export class Tensor<D extends DType = DType> {
     if (this.#disposed) return;
     this.#disposed = true;
     if (this.#pins === 0) this[releaseTensor]();
+  }
+
+  /** `using t = pw.tensor(...)` disposes `t` at the end of the block. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** What `console.log(t)` / `util.inspect(t)` show: dtype, shape, backend, first values. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  toString(): string {
+    const head = `Tensor<${this.dtype}>[${this.shape.join(', ')}] on ${this.#backend.name}`;
+    if (this.owner.destroyed) return `${head} (instance destroyed)`;
+    if (this.#disposed) return `${head} (disposed)`;
+    if (!this.#backend.readSync) return `${head} (values on the device: await t.read())`;
+    const shown = Math.min(this.size, 8);
+    let values: string[];
+    try {
+      const all = this.#backend.readSync(this.#buffer, this.dtype, shown) as ArrayLike<
+        number | bigint
+      >;
+      values = Array.from(all, (v) =>
+        typeof v === 'bigint' ? `${v}n` : Object.is(v, -0) ? '-0' : String(v),
+      );
+    } catch {
+      return head;
+    }
+    return `${head} [${values.join(', ')}${this.size > shown ? ', …' : ''}]`;
   }
 
   [pinTensor](op: string, arg: string): TensorPin {

@@ -14,6 +14,7 @@ export interface SparseDropoutWithReplacementParams {
   ratio?: number;
   /** Id written for a dropped segment; must fit the values' type; default 0. */
   replacement?: number | bigint;
+  /** Philox key; with neither seed nor stream, the instance's generator supplies both. */
   seed?: number | bigint;
   stream?: number | bigint;
 }
@@ -48,8 +49,14 @@ async function sparseDropoutWithReplacement<D extends 'int32' | 'int64'>(
     params?.replacement,
     values.dtype === 'int64' ? 64 : 32,
   );
-  const seed = u64Param(op, 'seed', params?.seed);
-  const stream = u64Param(op, 'stream', params?.stream);
+  let seed = u64Param(op, 'seed', params?.seed);
+  let stream = u64Param(op, 'stream', params?.stream);
+  if (params?.seed === undefined && params?.stream === undefined) {
+    // as dense dropout: no seed and no stream means a fresh draw from the instance
+    const pair = this.freshDraw();
+    seed = pair.seed;
+    stream = pair.stream;
+  }
   const kernel = this.kernel('sparseDropout');
   // The call awaits (a read of lengths, an async kernel): pin both inputs so that a
   // dispose() meanwhile defers their free until this call is done with them.
@@ -102,7 +109,25 @@ async function sparseDropoutWithReplacement<D extends 'int32' | 'int64'>(
   }
 }
 
-export const sparseDropout = defineOp({
+/** The sparse dropout method of a Pointwise instance. */
+export interface SparseDropoutApi {
+  /**
+   * Caffe2's SparseDropoutWithReplacement on (values, lengths): segment j is dropped by
+   * the dense dropout draw at index j and becomes exactly one `replacement` id (even
+   * when empty). Defaults: ratio 0, replacement 0; with no seed and no stream a fresh draw from the instance's generator. Values keep their
+   * dtype (BigInt64Array in, BigInt64Array out). Async: the output size depends on the draw.
+   */
+  sparseDropoutWithReplacement<D extends 'int32' | 'int64'>(
+    values: Tensor<D>,
+    lengths: Tensor<'int32'>,
+    params?: SparseDropoutWithReplacementParams,
+  ): Promise<SparseDropoutOutput<D>>;
+}
+
+export const sparseDropout = defineOp<
+  { sparseDropoutWithReplacement: typeof sparseDropoutWithReplacement },
+  SparseDropoutApi
+>({
   name: 'sparseDropout',
   summary: "Caffe2's SparseDropoutWithReplacement on (values, lengths) id lists.",
   accuracy: { kind: 'exact' },

@@ -4,7 +4,7 @@
 
 import type { Backend, BackendFactory } from '../../backend.js';
 import { type ErrorCode, PointwiseError } from '../../errors.js';
-import { type Pointwise, pointwise, pointwiseWith } from '../../pointwise.js';
+import { contextOf, type Pointwise, pointwise, pointwiseWith } from '../../pointwise.js';
 import type { Tensor } from '../../tensor.js';
 import type { CaseOutcome, ConformanceCase } from '../case.js';
 
@@ -402,7 +402,7 @@ const scenarios: ErrorScenario[] = [
               code: 'INVALID_ARGUMENT',
               op: 'empty',
               arg: 'dtype',
-              call: (pw) => pw.empty(dtype as never, [3]),
+              call: (pw) => pw[contextOf]().empty(dtype as never, [3]),
             },
           ],
   ),
@@ -430,7 +430,7 @@ const scenarios: ErrorScenario[] = [
       code: 'SHAPE_MISMATCH',
       op: 'empty',
       arg: 'shape',
-      call: (pw) => pw.empty('float32', shape as never),
+      call: (pw) => pw[contextOf]().empty('float32', shape as never),
     },
     {
       name: `tensor with a ${kind} shape`,

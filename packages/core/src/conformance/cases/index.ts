@@ -1,9 +1,10 @@
 // Every conformance case, in a stable order: golden vectors, activations,
-// dropout, sparse dropout, errors, memory, lifetime.
+// dropout, sparse dropout, errors, memory, lifetime, api.
 
 import type { BackendFactory } from '../../backend.js';
 import type { ConformanceCase } from '../case.js';
 import { activationCases } from './activations.js';
+import { apiCases } from './api.js';
 import { dropoutCases } from './dropout.js';
 import { errorCases } from './errors.js';
 import { goldenCases } from './golden.js';
@@ -21,5 +22,6 @@ export function conformanceCases(factory: BackendFactory | null = null): Conform
     ...errorCases(() => factory),
     ...memoryCases(),
     ...lifetimeCases(() => factory),
+    ...apiCases(() => factory),
   ];
 }

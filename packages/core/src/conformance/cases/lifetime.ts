@@ -8,7 +8,7 @@
 import type { Backend, BackendFactory } from '../../backend.js';
 import { type ErrorCode, PointwiseError } from '../../errors.js';
 import { sparseDropoutReference } from '../../ops/sparseDropout.js';
-import { type Pointwise, pointwise, pointwiseWith } from '../../pointwise.js';
+import { contextOf, type Pointwise, pointwise, pointwiseWith } from '../../pointwise.js';
 import type { Tensor } from '../../tensor.js';
 import type { CaseOutcome, ConformanceCase } from '../case.js';
 
@@ -218,7 +218,7 @@ async function allocateUntilRefused(source: BackendFactory | null): Promise<Case
     for (let i = 0; i < MAX_CHUNKS && refusal === null; i++) {
       const before = pw.memory();
       try {
-        chunks.push(pw.empty('float32', [CHUNK]));
+        chunks.push(pw[contextOf]().empty('float32', [CHUNK]));
       } catch (error) {
         if (!(error instanceof PointwiseError) || error.code !== 'OUT_OF_MEMORY')
           return fail(`allocation ${i + 1} threw ${String(error)}, not OUT_OF_MEMORY`);
