@@ -38,7 +38,7 @@ function runChild(task: Task, onProgress: (label: string) => void): Promise<Chil
     const messages: ChildMessage[] = [];
     let stderr = '';
     const child = fork(workerPath, [], {
-      // --no-flush-bytecode keeps compiled code across forced GCs (TOOLCHAIN.md).
+      // --no-flush-bytecode keeps compiled code across forced GCs.
       execArgv: ['--expose-gc', '--no-flush-bytecode'],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });

@@ -12,7 +12,7 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     `${report.startedAt} · Node ${m.node} · ${m.platform}/${m.arch} · ${m.cpus} × ${m.cpuModel} · load ${m.loadavg.join(' ')}`,
     '',
-    `Sizes ${report.args.sizes.join(', ')} · ${report.args.samples} samples (median) · GB/s counts SPEC bytes; "x copy" is the ratio to a copy of the same bytes on the same target, same run.`,
+    `Sizes ${report.args.sizes.join(', ')} · ${report.args.samples} samples (median) · GB/s counts the bytes each op must move; "x copy" is the ratio to a copy of the same bytes on the same target, same run.`,
     '',
     `| ${HEADERS.join(' | ')} |`,
     `| ${HEADERS.map((_, i) => (i >= 3 && i <= 5 ? '---:' : '---')).join(' | ')} |`,
