@@ -65,7 +65,7 @@ export class CudaError extends PointwiseError {
     cudaError: string,
     detail = '',
   ) {
-    super(code, { op: 'node-cuda', arg: call, value: cudaError }, describe(cudaCode, detail));
+    super(code, { op: 'node-cuda', arg: call }, `${cudaError}: ${describe(cudaCode, detail)}`);
     this.name = 'PointwiseError';
     this.cudaCode = cudaCode;
     this.cudaError = cudaError;
@@ -74,7 +74,7 @@ export class CudaError extends PointwiseError {
 
 function describe(cudaCode: number, detail: string): string {
   const base = STICKY_ERRORS.has(cudaCode)
-    ? `the GPU context is lost (CUDA error ${cudaCode}); create a new Pointwise instance in a new process`
+    ? `the GPU context is lost (CUDA error ${cudaCode}); start a new process to use the GPU again`
     : cudaCode === CUDA_ERROR_UNSUPPORTED_PTX_VERSION
       ? DRIVER_TOO_OLD
       : `CUDA error ${cudaCode}`;
