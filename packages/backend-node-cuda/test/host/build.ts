@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
-const root = new URL('../..', import.meta.url).pathname;
+// the package root (overridable for the bundled device runner's --host-harness mode)
+const root = process.env.POINTWISE_CUDA_PACKAGE_ROOT ?? new URL('../..', import.meta.url).pathname;
 export const HOST_FLAGS = [
   '-std=c++17',
   '-O2',
