@@ -14,7 +14,6 @@ import {
   DEFAULT_LIBRARY,
   importKoffi,
 } from './driver.js';
-import { PTX } from './ptx.generated.js';
 import { formatCudaVersion, requiredDriverVersion } from './ptx-version.js';
 
 export interface ProbeOptions {
@@ -69,6 +68,8 @@ export async function probe(options: ProbeOptions = {}): Promise<Probe> {
   }
   const version = new Int32Array(1);
   driver.check('cuDriverGetVersion', driver.cuDriverGetVersion(version));
+  // the PTX (about 80 kB gzip) loads only here and in create(), never with the entry
+  const { PTX } = await import('./ptx.generated.js');
   const need = requiredDriverVersion(PTX);
   if (version[0]! < need) {
     return {
