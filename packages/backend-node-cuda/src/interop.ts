@@ -5,6 +5,7 @@
 // handing a pointer in.
 
 import {
+  adoptBuffer,
   BYTES_PER_ELEMENT,
   type DType,
   type Pointwise,
@@ -58,7 +59,7 @@ export function wrapDevicePointer<D extends DType>(
   if (ptr === 0n && bytes > 0) {
     throw new PointwiseError('INVALID_ARGUMENT', { op, arg: 'ptr', value: ptr }, 'is null');
   }
-  return pw.adopt(backend.wrap(ptr, bytes), dtype, shape);
+  return adoptBuffer(pw, backend.wrap(ptr, bytes), dtype, shape);
 }
 
 /** The device address of a node-cuda tensor's data (valid until it is disposed). */
