@@ -13,6 +13,7 @@ import {
   type CudaDriver,
   DEFAULT_LIBRARY,
   importKoffi,
+  MissingSymbolError,
 } from './driver.js';
 import { formatCudaVersion, requiredDriverVersion } from './ptx-version.js';
 
@@ -50,6 +51,9 @@ export async function probe(options: ProbeOptions = {}): Promise<Probe> {
   try {
     driver = bindDriver(koffi, path);
   } catch (error) {
+    if (error instanceof MissingSymbolError) {
+      return { ok: false, reason: `${DRIVER_TOO_OLD}: ${error.message}` };
+    }
     return {
       ok: false,
       reason: `${path} (the NVIDIA CUDA driver library) not found: ${(error as Error).message}`,

@@ -87,12 +87,26 @@ export async function importKoffi(): Promise<Koffi> {
   return mod.default ?? mod;
 }
 
+/** The driver library opened but lacks an entry point we bind (a very old driver). */
+export class MissingSymbolError extends Error {
+  readonly symbol: string;
+  constructor(symbol: string, path: string, detail: string) {
+    super(`${path} has no ${symbol} (${detail})`);
+    this.symbol = symbol;
+  }
+}
+
 /** Opens the driver library and binds every entry point. Throws a plain Error when absent. */
 export function bindDriver(koffi: Koffi, path: string = DEFAULT_LIBRARY): CudaDriver {
   const lib = koffi.load(path);
   const fns: Record<string, Fn> = {};
   for (const [name, proto] of Object.entries(PROTOTYPES)) {
-    fns[name] = lib.func(proto) as Fn;
+    try {
+      fns[name] = lib.func(proto) as Fn;
+    } catch (error) {
+      const symbol = /(cu\w+)\(/.exec(proto)![1]!;
+      throw new MissingSymbolError(symbol, path, (error as Error).message);
+    }
   }
   for (const [name, protos] of Object.entries(OPTIONAL)) {
     for (const proto of protos) {

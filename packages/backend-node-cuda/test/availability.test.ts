@@ -16,11 +16,12 @@ const realDriver = ['/usr/lib/x86_64-linux-gnu/libcuda.so.1', '/usr/lib64/libcud
   existsSync,
 );
 
-function stubLibrary(): string {
+function stubLibrary(defines: string[] = [], name = 'probe-libcuda.so'): string {
   const dir = join(root, '.host-cache');
   mkdirSync(dir, { recursive: true });
-  const out = join(dir, 'probe-libcuda.so');
+  const out = join(dir, name);
   execFileSync(hostCompiler()!, [
+    ...defines,
     '-x',
     'c',
     '-shared',
@@ -99,6 +100,13 @@ describe('reasons, from a probe stub of the driver library', () => {
     }).isAvailable();
     expect((status as { reason: string }).reason).toMatch(
       /^\/nonexistent\/libcuda\.so\.1 .*not found/,
+    );
+  });
+  it('a driver library without an entry point we bind: driver too old', async () => {
+    const old = stubLibrary(['-DPOINTWISE_STUB_WITHOUT_LAUNCH'], 'probe-libcuda-old.so');
+    const status = await nodeCudaBackend({ libraryPath: old }).isAvailable();
+    expect((status as { reason: string }).reason).toMatch(
+      /^driver too old for this PTX \(needs R580\+\): .* has no cuLaunchKernel/,
     );
   });
 });
