@@ -31,6 +31,12 @@ export const KERNELS = {
     module: 'clippedRelu',
     params: ['ptr', 'ptr', 'ptr', 'u64', 'f32', 'ptr'],
   },
+  pw_shifted_relu_forward: { module: 'shiftedRelu', params: ['ptr', 'ptr', 'u64', 'f32'] },
+  pw_shifted_relu_backward: { module: 'shiftedRelu', params: ['ptr', 'ptr', 'ptr', 'u64', 'f32'] },
+  pw_shifted_relu_backward_sum: {
+    module: 'shiftedRelu',
+    params: ['ptr', 'ptr', 'ptr', 'u64', 'f32', 'ptr'],
+  },
   pw_elu_forward: { module: 'elu', params: ['ptr', 'ptr', 'u64', 'f32'] },
   pw_elu_backward: { module: 'elu', params: ['ptr', 'ptr', 'ptr', 'u64', 'f32', 'u32'] },
   pw_prelu_forward: {
