@@ -157,7 +157,12 @@ export class CudaDevice implements Device {
     this.#usable();
     this.#call(
       'cuMemcpyHtoDAsync_v2',
-      this.#d.cuMemcpyHtoDAsync(dst, src, src.byteLength, this.stream),
+      this.#d.cuMemcpyHtoDAsync(
+        dst,
+        new Uint8Array(src.buffer, src.byteOffset, src.byteLength),
+        src.byteLength,
+        this.stream,
+      ),
     );
   }
 
