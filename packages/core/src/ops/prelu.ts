@@ -8,22 +8,41 @@ import { PointwiseError } from '../errors.js';
 import { f32 } from '../float32.js';
 import type { PreluParams as PreluKernelParams } from '../kernels.js';
 import { checkKnownKeys } from '../params.js';
+import { Tensor } from '../tensor.js';
 
 export interface PreluParams {
-  /** One slope shared by all elements, or one per channel. Default 0.25 (PyTorch's PReLU init). */
-  slope?: Float32Array | readonly number[] | number;
+  /**
+   * One slope shared by all elements, or one per channel. Default 0.25 (PyTorch's PReLU
+   * init). A 1-D float32 tensor on the same backend keeps a learned slope on the device
+   * (no read-back per training step); its values are not checked for finiteness (a NaN
+   * slope gives NaN where x < 0 and in dx where x <= 0, as the formulas say).
+   */
+  slope?: Float32Array | readonly number[] | number | Tensor<'float32'>;
   /** Which axis of x is the channel axis; default 1 (NCHW). Negative counts from the end. */
   channelAxis?: number;
 }
 
 export interface PreluResolved {
+  /** Host slopes (float32-rounded), or empty when `slopeTensor` holds them on the device. */
   slope: Float32Array;
+  /** A device slope given by the user (validated for dtype and shape when used). */
+  slopeTensor: Tensor<'float32'> | null;
   channels: number;
   inner: number;
 }
 
-function resolveSlope(op: string, slope: PreluParams['slope']): Float32Array {
+function resolveSlope(op: string, slope: PreluParams['slope']): Float32Array | Tensor<'float32'> {
   const given = slope === undefined ? 0.25 : slope;
+  if (given instanceof Tensor) {
+    if (given.shape.length !== 1 || given.size === 0) {
+      throw new PointwiseError(
+        'SHAPE_MISMATCH',
+        { op, arg: 'slope', value: given },
+        'a slope tensor must be 1-D with 1 or C values',
+      );
+    }
+    return given as Tensor<'float32'>;
+  }
   const values = typeof given === 'number' ? [given] : given;
   if (!(values instanceof Float32Array) && !Array.isArray(values)) {
     throw new PointwiseError(
@@ -73,26 +92,41 @@ export const prelu = defineActivation<
   paramKeys: ['slope', 'channelAxis'],
   resolve(op, params, shape) {
     checkKnownKeys(op, params, ['slope', 'channelAxis']);
-    const slope = resolveSlope(op, params?.slope);
-    const axisGiven = params?.channelAxis ?? 1;
-    if (!Number.isInteger(axisGiven)) {
-      throw new PointwiseError(
-        'INVALID_ARGUMENT',
-        { op, arg: 'channelAxis', value: axisGiven },
-        'must be an integer',
-      );
-    }
-    if (slope.length === 1) return { slope, channels: 1, inner: 1 };
+    const resolvedSlope = resolveSlope(op, params?.slope);
+    const slopeTensor = resolvedSlope instanceof Tensor ? resolvedSlope : null;
+    const slope = slopeTensor ? new Float32Array(0) : (resolvedSlope as Float32Array);
+    const slopeCount = slopeTensor ? slopeTensor.size : slope.length;
+    const axisGiven = params?.channelAxis;
     const rank = shape.length;
-    const axis = axisGiven < 0 ? axisGiven + rank : axisGiven;
-    if (axis < 0 || axis >= rank) {
+    if (axisGiven !== undefined) {
+      // validated whether or not the slope is shared: a wrong axis is a bug either way
+      if (typeof axisGiven !== 'number') {
+        throw new PointwiseError(
+          'INVALID_ARGUMENT',
+          { op, arg: 'channelAxis', value: axisGiven },
+          'must be an integer (omit it for the default, 1)',
+        );
+      }
+      if (!Number.isInteger(axisGiven) || axisGiven < -rank || axisGiven >= rank) {
+        throw new PointwiseError(
+          'PARAM_OUT_OF_RANGE',
+          { op, arg: 'channelAxis', value: axisGiven },
+          `must be an integer indexing a shape of rank ${rank} (-${rank} to ${rank - 1})`,
+        );
+      }
+    }
+    if (slopeCount === 1) return { slope, slopeTensor, channels: 1, inner: 1 };
+    if (axisGiven === undefined && rank < 2) {
+      // PyTorch: an input of rank < 2 has no channel axis, so only one slope fits
       throw new PointwiseError(
-        'PARAM_OUT_OF_RANGE',
-        { op, arg: 'channelAxis', value: axisGiven },
-        `must index a shape of rank ${rank}`,
+        'SHAPE_MISMATCH',
+        { op, arg: 'slope', value: params?.slope },
+        `needs 1 value: an input of rank ${rank} has no channel axis (channelAxis defaults to 1)`,
       );
     }
-    if (shape[axis] !== slope.length) {
+    const axisIndex = axisGiven ?? 1;
+    const axis = axisIndex < 0 ? axisIndex + rank : axisIndex;
+    if (shape[axis] !== slopeCount) {
       throw new PointwiseError(
         'SHAPE_MISMATCH',
         { op, arg: 'slope', value: params?.slope },
@@ -100,7 +134,7 @@ export const prelu = defineActivation<
       );
     }
     const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-    return { slope, channels: slope.length, inner };
+    return { slope, slopeTensor, channels: slopeCount, inner };
   },
   allowsBackwardFromY: () => false,
   reference: {
@@ -122,6 +156,11 @@ export const prelu = defineActivation<
     { slope: 0 },
   ],
   kernelParams(ctx, r) {
+    if (r.slopeTensor) {
+      // the user's device slope is used in place: no upload, nothing to release
+      const slope = ctx.bufferOf('prelu', 'slope', r.slopeTensor, ['float32']);
+      return { params: { slope, channels: r.channels, inner: r.inner }, release() {} };
+    }
     const slope = ctx.backend.upload('float32', r.slope);
     return {
       params: { slope, channels: r.channels, inner: r.inner },

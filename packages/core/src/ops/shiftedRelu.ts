@@ -19,6 +19,7 @@ export const shiftedRelu = defineActivation<
   ShiftedReluParams,
   ThresholdParams,
   ThresholdParams,
+  'dthreshold',
   'dthreshold'
 >({
   name: 'shiftedRelu',
