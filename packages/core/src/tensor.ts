@@ -11,6 +11,14 @@ import { PointwiseError } from './errors.js';
 
 export type Shape = readonly number[];
 
+// `using t = pw.tensor(...)` needs Symbol.dispose in the consumer's types; declare it
+// the way @types/node does, so projects without lib "esnext.disposable" compile too.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 /** What a tensor needs from the instance that made it (the lifetime bookkeeping). */
 export interface TensorOwner {
   /** True once `destroy()` ran: every use of the instance's tensors is then an error. */
