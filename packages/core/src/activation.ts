@@ -241,6 +241,9 @@ export function defineActivation<
   };
 }
 
+/** An activation definition whose `api` type carries per-op documentation. */
+export type DocumentedActivation<D, Api> = D & { readonly api?: Api };
+
 /** Kernel params that need no device upload. */
 export function hostKernelParams<R>(_ctx: OpContext, r: R): { params: R; release(): void } {
   return { params: r, release() {} };

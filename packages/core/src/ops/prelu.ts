@@ -3,7 +3,7 @@
 // returns dslope[c] = sum over channel c of (x > 0 ? 0 : x*dy); the term is
 // written so NaN and 0*Inf reach the sum as SPEC requires.
 
-import { defineActivation } from '../activation.js';
+import { type ActivationApi, type DocumentedActivation, defineActivation } from '../activation.js';
 import { PointwiseError } from '../errors.js';
 import { f32 } from '../float32.js';
 import type { PreluParams as PreluKernelParams } from '../kernels.js';
@@ -73,7 +73,15 @@ function resolveSlope(op: string, slope: PreluParams['slope']): Float32Array | T
   return rounded;
 }
 
-export const prelu = defineActivation<
+/** The prelu methods of a Pointwise instance (documented for editor hovers). */
+export interface PreluApi {
+  /** prelu: `y = x < 0 ? s[c]·x : x` with one slope or one per channel (channelAxis 1, NCHW; NHWC needs -1). Default slope 0.25. Exact. */
+  prelu: ActivationApi<'prelu', PreluParams, 'dslope', never>['prelu'];
+  /** prelu backward (needs `{x}`): `dx = x > 0 ? dy : s[c]·dy` and `dslope[c] = Σ (x > 0 ? 0 : x·dy)` over channel c (within the float32 summation bound, deterministic). */
+  preluBackward: ActivationApi<'prelu', PreluParams, 'dslope', never>['preluBackward'];
+}
+
+const preluDefinition = defineActivation<
   'prelu',
   PreluParams,
   PreluResolved,
@@ -168,6 +176,8 @@ export const prelu = defineActivation<
     };
   },
 });
+
+export const prelu: DocumentedActivation<typeof preluDefinition, PreluApi> = preluDefinition;
 
 export function channelOf(r: { channels: number; inner: number }, i: number): number {
   return r.channels === 1 ? 0 : Math.floor(i / r.inner) % r.channels;
