@@ -5,7 +5,12 @@
 // x > t implies f32(x - t) > 0 (gradual underflow keeps tiny differences exact), so
 // y <= 0 holds exactly where x <= t.
 
-import { defineActivation, hostKernelParams } from '../activation.js';
+import {
+  type ActivationApi,
+  type DocumentedActivation,
+  defineActivation,
+  hostKernelParams,
+} from '../activation.js';
 import type { ThresholdParams } from '../kernels.js';
 import { checkKnownKeys, floatParam } from '../params.js';
 
@@ -14,7 +19,25 @@ export interface ShiftedReluParams {
   threshold?: number;
 }
 
-export const shiftedRelu = defineActivation<
+/** The shiftedRelu methods of a Pointwise instance (documented for editor hovers). */
+export interface ShiftedReluApi {
+  /** shiftedRelu (relu with a learnable threshold, `max(0, x - t)`): `y = x <= t ? +0 : f32(x - t)`, default threshold 0. Shifted: see thresholdedRelu for ONNX's unshifted `x > alpha ? x : 0`. Exact. */
+  shiftedRelu: ActivationApi<
+    'shiftedRelu',
+    ShiftedReluParams,
+    'dthreshold',
+    'dthreshold'
+  >['shiftedRelu'];
+  /** shiftedRelu backward: `dx = x <= t ? +0 : dy` (derivative 0 at t) and `dthreshold = -Σ (x > t ? dy : 0)`, from `{x}` or `{y}` alike (`y > 0` exactly where `x > t`). */
+  shiftedReluBackward: ActivationApi<
+    'shiftedRelu',
+    ShiftedReluParams,
+    'dthreshold',
+    'dthreshold'
+  >['shiftedReluBackward'];
+}
+
+const shiftedReluDefinition = defineActivation<
   'shiftedRelu',
   ShiftedReluParams,
   ThresholdParams,
@@ -67,3 +90,6 @@ export const shiftedRelu = defineActivation<
   ],
   kernelParams: hostKernelParams,
 });
+
+export const shiftedRelu: DocumentedActivation<typeof shiftedReluDefinition, ShiftedReluApi> =
+  shiftedReluDefinition;
