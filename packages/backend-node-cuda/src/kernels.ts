@@ -7,6 +7,7 @@ import { elu } from './ops/elu.js';
 import { leakyRelu } from './ops/leakyRelu.js';
 import { prelu } from './ops/prelu.js';
 import { relu } from './ops/relu.js';
+import { shiftedRelu } from './ops/shiftedRelu.js';
 import { sparseDropout } from './ops/sparseDropout.js';
 import { thresholdedRelu } from './ops/thresholdedRelu.js';
 
@@ -16,6 +17,7 @@ export function createCudaKernels(ctx: CudaContext): KernelSet {
     leakyRelu: leakyRelu(ctx),
     prelu: prelu(ctx),
     thresholdedRelu: thresholdedRelu(ctx),
+    shiftedRelu: shiftedRelu(ctx),
     clippedRelu: clippedRelu(ctx),
     elu: elu(ctx),
     dropout: dropout(ctx),

@@ -1,19 +1,8 @@
 // shiftedRelu dispatch (cuda/shiftedRelu.cu): forward; backward from x or y, with the
-// dthreshold sum (-(sum of passed dy)) by the fixed tree when asked. Core's kernel
-// interface for shiftedRelu has not landed yet: the call shape below is SPEC's (params
-// { threshold }, an optional dthreshold buffer), registered once core defines it.
-import type { ActivationBackwardCall, ActivationForwardCall } from '@pointwise/core';
+// dthreshold sum (-(sum of passed dy)) by the fixed tree. From y the pass test is
+// y > 0, which holds exactly where x > t.
+import type { ShiftedReluKernel } from '@pointwise/core';
 import { type CudaContext, launch, launchWithSum, ptr, tiles } from '../context.js';
-
-export interface ThresholdParams {
-  /** float32-rounded threshold t. */
-  threshold: number;
-}
-
-export interface ShiftedReluKernel {
-  forward(call: ActivationForwardCall<ThresholdParams>): void;
-  backward(call: ActivationBackwardCall<ThresholdParams> & { dthreshold: unknown | null }): void;
-}
 
 export function shiftedRelu(ctx: CudaContext): ShiftedReluKernel {
   return {
