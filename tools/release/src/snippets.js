@@ -30,7 +30,7 @@ export function extractSnippets(text, file) {
 }
 
 /**
- * One snippet as a module: imports stay on top; the body runs inside an async function
+ * One snippet as a module: imports (and `declare` lines) stay on top; the body runs inside an async function
  * (CJS has no top-level await), and `export {}` keeps each file its own module.
  * @param {Snippet} snippet
  * @param {'esm' | 'cjs'} kind
@@ -43,7 +43,9 @@ export function snippetModule(snippet, kind) {
   const body = [];
   let inImport = false;
   for (const text of lines) {
-    if (inImport || /^import\s/.test(text)) {
+    if (/^declare\s/.test(text))
+      imports.push(text); // ambient stand-ins for the reader's own values
+    else if (inImport || /^import\s/.test(text)) {
       imports.push(text);
       inImport = !/from\s+['"][^'"]+['"];?\s*$/.test(text) && !/^import\s+['"]/.test(text);
     } else body.push(text);

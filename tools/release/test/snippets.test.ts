@@ -14,6 +14,7 @@ const readme = [
   'import {',
   '  jsBackend,',
   "} from '@pointwise/backend-js';",
+  'declare const ptr: bigint;',
   'const pw = await pointwise(jsBackend());',
   '```',
   '```ts vitest',
@@ -37,6 +38,7 @@ describe('README snippets', () => {
     const fnLine = lines.indexOf('export async function snippet(): Promise<void> {');
     expect(lines.indexOf("} from '@pointwise/backend-js';")).toBeLessThan(fnLine);
     expect(lines[fnLine + 1]).toBe('  const pw = await pointwise(jsBackend());');
+    expect(lines.indexOf('declare const ptr: bigint;')).toBeLessThan(fnLine);
   });
 
   it('fails a snippet with diagnostics unless allowlisted, and a stale allowlist entry', () => {
