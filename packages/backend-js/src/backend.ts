@@ -19,9 +19,11 @@ export class JsMemory
   #buffers = 0;
 
   alloc(dtype: DType, size: number): HostArray {
+    // allocate first, count after: a failed allocation must leave no phantom buffer
+    const buffer = allocHostArray(dtype, size);
     this.#bytes += size * BYTES_PER_ELEMENT[dtype];
     this.#buffers++;
-    return allocHostArray(dtype, size);
+    return buffer;
   }
 
   upload<D extends DType>(dtype: D, data: HostArrayOf[D]): HostArray {
@@ -47,6 +49,12 @@ export class JsMemory
   memory(): MemoryInfo {
     return { bytes: this.#bytes, buffers: this.#buffers };
   }
+
+  /** Forget the counts; core has already dropped every tensor's array. */
+  reset(): void {
+    this.#bytes = 0;
+    this.#buffers = 0;
+  }
 }
 
 export function createJsBackend(kernels: KernelSet): Backend {
@@ -60,5 +68,6 @@ export function createJsBackend(kernels: KernelSet): Backend {
     readSync: memory.readSync.bind(memory) as Backend['readSync'],
     free: memory.free.bind(memory),
     memory: memory.memory.bind(memory),
+    destroy: memory.reset.bind(memory),
   };
 }

@@ -161,11 +161,22 @@ function forwardB(len: usize): void {
  * That is two operations where a compare and bitselect would be four.
  */
 // @ts-expect-error: decorator
-@inline function forwardC(sp: usize, xv: v128, one: v128, av: v128, scaled: bool): v128 {
+@inline function forwardC(
+  sp: usize,
+  xv: v128,
+  one: v128,
+  av: v128,
+  sg: v128,
+  scaled: bool,
+): v128 {
   const s = v128.load(sp, S);
   let e = f32x4.add(f32x4.mul(s, v128.load(sp, P)), f32x4.sub(s, one));
   if (scaled) e = f32x4.mul(av, e);
-  return f32x4.add(e, i32x4.max_s(xv, i32x4.splat(0)));
+  // x = -0 must give alpha*(-0) (SPEC: the sign of zero is kept), but s*p + (s - 1)
+  // is +0 there. With alpha >= 0 every negative-x result is <= 0, so OR-ing x's sign
+  // bit in (sg = sign mask) turns +0 into -0 and changes nothing else; with alpha < 0
+  // sg is 0 (alpha*(-0) = +0 already).
+  return v128.or(f32x4.add(e, i32x4.max_s(xv, i32x4.splat(0))), v128.and(xv, sg));
 }
 
 // Two copies of pass C (alpha = 1, the default, needs no final multiply). They are
@@ -175,28 +186,30 @@ function forwardB(len: usize): void {
 function forwardCScaled(xb: usize, yb: usize, len: usize): void {
   const one = kc(24);
   const av = v128.load32_splat(PC);
+  const sg = v128.load32_splat(PC, 8);
   for (let i: usize = 0; i < len; i += 64) {
     const sp = SCRATCH + i;
     const xp = xb + i;
     const yp = yb + i;
-    v128.store(yp, forwardC(sp, v128.load(xp), one, av, true));
-    v128.store(yp, forwardC(sp + 16, v128.load(xp, 16), one, av, true), 16);
-    v128.store(yp, forwardC(sp + 32, v128.load(xp, 32), one, av, true), 32);
-    v128.store(yp, forwardC(sp + 48, v128.load(xp, 48), one, av, true), 48);
+    v128.store(yp, forwardC(sp, v128.load(xp), one, av, sg, true));
+    v128.store(yp, forwardC(sp + 16, v128.load(xp, 16), one, av, sg, true), 16);
+    v128.store(yp, forwardC(sp + 32, v128.load(xp, 32), one, av, sg, true), 32);
+    v128.store(yp, forwardC(sp + 48, v128.load(xp, 48), one, av, sg, true), 48);
   }
 }
 
 function forwardCUnit(xb: usize, yb: usize, len: usize): void {
   const one = kc(24);
   const av = one;
+  const sg = v128.load32_splat(PC, 8);
   for (let i: usize = 0; i < len; i += 64) {
     const sp = SCRATCH + i;
     const xp = xb + i;
     const yp = yb + i;
-    v128.store(yp, forwardC(sp, v128.load(xp), one, av, false));
-    v128.store(yp, forwardC(sp + 16, v128.load(xp, 16), one, av, false), 16);
-    v128.store(yp, forwardC(sp + 32, v128.load(xp, 32), one, av, false), 32);
-    v128.store(yp, forwardC(sp + 48, v128.load(xp, 48), one, av, false), 48);
+    v128.store(yp, forwardC(sp, v128.load(xp), one, av, sg, false));
+    v128.store(yp, forwardC(sp + 16, v128.load(xp, 16), one, av, sg, false), 16);
+    v128.store(yp, forwardC(sp + 32, v128.load(xp, 32), one, av, sg, false), 32);
+    v128.store(yp, forwardC(sp + 48, v128.load(xp, 48), one, av, sg, false), 48);
   }
 }
 
@@ -204,6 +217,7 @@ function forwardCUnit(xb: usize, yb: usize, len: usize): void {
 export function eluForward(x: usize, y: usize, n: i32, alpha: f32): void {
   const total = paddedBytes(n);
   store<f32>(PC, alpha);
+  store<u32>(PC, reinterpret<u32>(alpha) >> 31 ? 0 : 0x80000000, 8);
   for (let off: usize = 0; off < total; off += BLOCK) {
     const len = min(BLOCK, total - off);
     forwardA(x + off, len);

@@ -1,7 +1,7 @@
 // The wasm-simd Backend: one module instance, its heap, and host reads that copy
 // out of linear memory (sync and async; the memory is host-visible).
 
-import type { Backend, DType, HostArrayOf } from '@pointwise/core';
+import type { Backend, DType, HostArrayOf, KernelSet } from '@pointwise/core';
 import { type WasmBuffer, WasmHeap } from './heap.js';
 import { createWasmKernels } from './kernels.js';
 import { instantiateKernels, type WasmKernelExports } from './wasm.js';
@@ -35,23 +35,34 @@ export interface WasmSimdBackend extends Backend {
 }
 
 export async function createWasmSimdBackend(): Promise<WasmSimdBackend> {
-  const exports = await instantiateKernels();
+  let exports: WasmKernelExports | null = await instantiateKernels();
   const heap = new WasmHeap(exports.memory, exports.heapBase());
   const readSync = <D extends DType>(buffer: unknown, dtype: D, size: number): HostArrayOf[D] =>
     viewOf(heap, buffer, dtype, size).slice() as HostArrayOf[D];
-  return {
+  const backend = {
     name: 'wasm-simd',
-    kernels: createWasmKernels(exports, heap),
-    wasm: { exports, heap },
-    alloc: (dtype, size) => heap.alloc(dtype, size),
-    upload(dtype, data) {
+    kernels: createWasmKernels(exports, heap) as Partial<KernelSet>,
+    get wasm() {
+      if (exports === null) throw new Error('wasm-simd: the backend was destroyed');
+      return { exports, heap };
+    },
+    alloc: (dtype: DType, size: number) => heap.alloc(dtype, size),
+    upload<D extends DType>(dtype: D, data: HostArrayOf[D]) {
       const buffer = heap.alloc(dtype, data.length, 'tensor');
       (viewOf(heap, buffer, dtype, data.length) as { set(a: unknown): void }).set(data);
       return buffer;
     },
-    read: async (buffer, dtype, size) => readSync(buffer, dtype, size),
+    read: async <D extends DType>(buffer: unknown, dtype: D, size: number) =>
+      readSync(buffer, dtype, size),
     readSync,
-    free: (buffer) => heap.free(buffer as WasmBuffer),
+    free: (buffer: unknown) => heap.free(buffer as WasmBuffer),
     memory: () => heap.memory(),
+    /** Drops the module instance and its linear memory (the kernels close over them). */
+    destroy() {
+      heap.destroy();
+      backend.kernels = {};
+      exports = null;
+    },
   };
+  return backend;
 }

@@ -35,7 +35,7 @@ export function sizeClass(bytes: number): number {
 }
 
 export class WasmHeap {
-  readonly #memory: WebAssembly.Memory;
+  #memory: WebAssembly.Memory | null;
   readonly #free = new Map<number, number[]>();
   #top: number;
   #bytes = 0;
@@ -51,7 +51,21 @@ export class WasmHeap {
   }
 
   alloc(dtype: DType, size: number, op = 'alloc'): WasmBuffer {
-    const bytes = size * BYTES_PER_ELEMENT[dtype];
+    this.#live();
+    // core validates first; this guards the free lists against NaN sizes from direct calls
+    const perElement = BYTES_PER_ELEMENT[dtype];
+    if (perElement === undefined || !Number.isSafeInteger(size) || size < 0) {
+      throw new PointwiseError(
+        'INVALID_ARGUMENT',
+        {
+          op,
+          arg: perElement === undefined ? 'dtype' : 'size',
+          value: perElement === undefined ? dtype : size,
+        },
+        'the wasm heap needs a known dtype and a non-negative integer size',
+      );
+    }
+    const bytes = size * perElement;
     const block = sizeClass(bytes);
     const list = this.#free.get(block);
     let ptr = list?.pop();
@@ -62,6 +76,7 @@ export class WasmHeap {
   }
 
   free(buffer: WasmBuffer): void {
+    if (this.#memory === null) return;
     let list = this.#free.get(buffer.block);
     if (list === undefined) {
       list = [];
@@ -76,19 +91,42 @@ export class WasmHeap {
     return { bytes: this.#bytes, buffers: this.#buffers };
   }
 
+  /** Drop linear memory (destroy()): the heap refuses to allocate afterwards. */
+  destroy(): void {
+    this.#memory = null;
+    this.#free.clear();
+    this.#f32 = new Float32Array(0);
+    this.#u8 = new Uint8Array(0);
+    this.#bytes = 0;
+    this.#buffers = 0;
+  }
+
+  #live(): WebAssembly.Memory {
+    if (this.#memory === null) {
+      throw new PointwiseError(
+        'INSTANCE_DESTROYED',
+        { op: 'wasm-simd', value: 'heap' },
+        'the backend was destroyed',
+      );
+    }
+    return this.#memory;
+  }
+
   /** Current ArrayBuffer of linear memory (a new one after every grow). */
   get buffer(): ArrayBuffer {
-    return this.#memory.buffer as ArrayBuffer;
+    return this.#live().buffer as ArrayBuffer;
   }
 
   /** A float32 view of all of linear memory, refreshed after a grow. */
   get f32(): Float32Array {
-    if (this.#f32.buffer !== this.#memory.buffer) this.#f32 = new Float32Array(this.#memory.buffer);
+    const memory = this.#live();
+    if (this.#f32.buffer !== memory.buffer) this.#f32 = new Float32Array(memory.buffer);
     return this.#f32;
   }
 
   get u8(): Uint8Array {
-    if (this.#u8.buffer !== this.#memory.buffer) this.#u8 = new Uint8Array(this.#memory.buffer);
+    const memory = this.#live();
+    if (this.#u8.buffer !== memory.buffer) this.#u8 = new Uint8Array(memory.buffer);
     return this.#u8;
   }
 
@@ -102,17 +140,18 @@ export class WasmHeap {
         `a ${dtype} tensor of ${size} elements does not fit the wasm32 address space (4 GiB, ${this.#bytes} bytes live)`,
       );
     if (end > MAX_BYTES) throw oom();
-    const have = this.#memory.buffer.byteLength;
+    const memory = this.#live();
+    const have = memory.buffer.byteLength;
     if (end > have) {
       const havePages = have / PAGE;
       const needPages = Math.ceil(end / PAGE) - havePages;
       // double when possible so grows (which detach every view) stay rare
       const wanted = Math.min(MAX_PAGES - havePages, Math.max(needPages, havePages));
       try {
-        this.#memory.grow(wanted);
+        memory.grow(wanted);
       } catch {
         try {
-          this.#memory.grow(needPages);
+          memory.grow(needPages);
         } catch {
           throw oom();
         }

@@ -7,6 +7,7 @@ import type { DeviceBuffer } from './backend.js';
 import { PointwiseError } from './errors.js';
 import type { ActivationKernel, OpName } from './kernels.js';
 import type { Accuracy, CrossReference, OpContext, OpDefinition } from './op.js';
+import { checkParamsObject } from './params.js';
 import type { Shape, Tensor } from './tensor.js';
 
 /** Float64 oracle for one element; `i` is the flat index (prelu picks its channel). */
@@ -58,6 +59,25 @@ export type SavedForward =
 
 type Grad<G extends string> = { dx: Tensor<'float32'> } & { [K in G]?: Tensor<'float32'> };
 
+/** What backward returns: dx, plus the parameter gradients `G` that are always there. */
+export type ActivationGrads<G extends string> = { dx: Tensor<'float32'> } & {
+  [K in G]: Tensor<'float32'>;
+};
+
+/**
+ * The user-facing methods of one activation: forward, and backward with one overload
+ * per saved tensor, so `{x}` types the parameter gradients `G` as present and `{y}`
+ * types exactly those it gives (`GY`).
+ */
+export type ActivationApi<N extends string, P, G extends string, GY extends string = never> = {
+  [K in N]: (x: Tensor<'float32'>, params?: P & ForwardOptions) => Tensor<'float32'>;
+} & {
+  [K in `${N}Backward`]: {
+    (dy: Tensor<'float32'>, saved: { x: Tensor<'float32'> }, params?: P): ActivationGrads<G>;
+    (dy: Tensor<'float32'>, saved: { y: Tensor<'float32'> }, params?: P): ActivationGrads<GY>;
+  };
+};
+
 export type ActivationMethods<N extends string, P, G extends string> = {
   [K in N]: (
     this: OpContext,
@@ -95,9 +115,12 @@ export function defineActivation<
   R,
   K,
   G extends string = never,
+  GY extends string = never,
 >(
   spec: ActivationSpec<N, P, R, K>,
-): OpDefinition<ActivationMethods<N, P, G>> & { spec: ActivationSpec<N, P, R, K> } {
+): OpDefinition<ActivationMethods<N, P, G>, ActivationApi<N, P, G, GY>> & {
+  spec: ActivationSpec<N, P, R, K>;
+} {
   const name = spec.name;
   const backwardName = `${name}Backward`;
 
@@ -107,36 +130,36 @@ export function defineActivation<
     params?: P & ForwardOptions,
   ): Tensor<'float32'> {
     const xBuffer = this.bufferOf(name, 'x', x, FLOAT);
+    checkParamsObject(name, params);
     const { out, ...opParams } = (params ?? {}) as P & ForwardOptions;
     const r = spec.resolve(name, opParams as P, x.shape);
     const kernel = this.kernel(name) as unknown as ActivationKernel<K>;
-    let y: Tensor<'float32'>;
     if (out !== undefined) {
       this.bufferOf(name, 'out', out, FLOAT);
       checkShape(name, 'out', out, x.shape);
       if (out === x && !spec.allowsBackwardFromY(r)) {
         throw new PointwiseError(
-          'INPLACE_NOT_ALLOWED',
+          'X_REQUIRED',
           { op: name, arg: 'out', value: out },
-          'in-place forward would lose x, and backward from y is not allowed for these params',
+          'in-place forward would lose x, and backward needs x for these params (SPEC)',
         );
       }
-      y = out;
-    } else {
-      y = this.empty('float32', x.shape);
     }
-    const { params: kernelParams, release } = spec.kernelParams(this, r);
-    try {
-      kernel.forward({
-        x: xBuffer,
-        y: y.bufferFor(name, 'out'),
-        size: x.size,
-        params: kernelParams,
-      });
-    } finally {
-      release();
-    }
-    return y;
+    return this.call(name, (scope) => {
+      const y = out ?? scope.empty('float32', x.shape, 'y');
+      const { params: kernelParams, release } = spec.kernelParams(this, r);
+      try {
+        kernel.forward({
+          x: xBuffer,
+          y: y.bufferFor(name, 'out'),
+          size: x.size,
+          params: kernelParams,
+        });
+      } finally {
+        release();
+      }
+      return y;
+    });
   }
 
   function backward(
@@ -164,36 +187,40 @@ export function defineActivation<
     const r = spec.resolve(backwardName, params, source.shape);
     if (from === 'y' && !spec.allowsBackwardFromY(r)) {
       throw new PointwiseError(
-        'INVALID_ARGUMENT',
+        'X_REQUIRED',
         { op: backwardName, arg: 'y', value: source },
         'backward from y is not allowed for this op and params (SPEC): pass { x }',
       );
     }
     const kernel = this.kernel(name) as unknown as ActivationKernel<K>;
-    const dx = this.empty('float32', source.shape);
-    const grad =
-      spec.paramGrad && from === 'x' ? this.empty('float32', [spec.paramGrad.length(r)]) : null;
-    const { params: kernelParams, release } = spec.kernelParams(this, r);
-    try {
-      const call: Record<string, unknown> = {
-        dy: dyBuffer,
-        source: sourceBuffer,
-        from,
-        dx: dx.bufferFor(backwardName, 'dx'),
-        size: source.size,
-        params: kernelParams,
-      };
-      if (spec.paramGrad)
-        call[spec.paramGrad.name] = grad
-          ? (grad.bufferFor(backwardName, spec.paramGrad.name) as DeviceBuffer)
+    return this.call(backwardName, (scope) => {
+      const dx = scope.empty('float32', source.shape, 'dx');
+      const grad =
+        spec.paramGrad && from === 'x'
+          ? scope.empty('float32', [spec.paramGrad.length(r)], spec.paramGrad.name)
           : null;
-      kernel.backward(call as never);
-    } finally {
-      release();
-    }
-    const result: Record<string, Tensor<'float32'>> = { dx };
-    if (spec.paramGrad && grad) result[spec.paramGrad.name] = grad;
-    return result as Grad<G>;
+      const { params: kernelParams, release } = spec.kernelParams(this, r);
+      try {
+        const call: Record<string, unknown> = {
+          dy: dyBuffer,
+          source: sourceBuffer,
+          from,
+          dx: dx.bufferFor(backwardName, 'dx'),
+          size: source.size,
+          params: kernelParams,
+        };
+        if (spec.paramGrad)
+          call[spec.paramGrad.name] = grad
+            ? (grad.bufferFor(backwardName, spec.paramGrad.name) as DeviceBuffer)
+            : null;
+        kernel.backward(call as never);
+      } finally {
+        release();
+      }
+      const result: Record<string, Tensor<'float32'>> = { dx };
+      if (spec.paramGrad && grad) result[spec.paramGrad.name] = grad;
+      return result as Grad<G>;
+    });
   }
 
   const methods = { [name]: forward, [backwardName]: backward } as unknown as ActivationMethods<
@@ -211,6 +238,9 @@ export function defineActivation<
     spec,
   };
 }
+
+/** An activation definition whose `api` type carries per-op documentation. */
+export type DocumentedActivation<D, Api> = D & { readonly api?: Api };
 
 /** Kernel params that need no device upload. */
 export function hostKernelParams<R>(_ctx: OpContext, r: R): { params: R; release(): void } {

@@ -13,6 +13,13 @@ export interface HostArrayOf {
 
 export type HostArray = HostArrayOf[DType];
 
+/** Every dtype a tensor may have. */
+export const DTYPES: readonly DType[] = ['float32', 'uint8', 'int32', 'int64'];
+
+export function isDType(value: unknown): value is DType {
+  return typeof value === 'string' && (DTYPES as readonly string[]).includes(value);
+}
+
 export const BYTES_PER_ELEMENT: Record<DType, number> = {
   float32: 4,
   uint8: 1,
@@ -28,8 +35,11 @@ export function allocHostArray<D extends DType>(dtype: D, size: number): HostArr
       return new Uint8Array(size) as HostArrayOf[D];
     case 'int32':
       return new Int32Array(size) as HostArrayOf[D];
-    default:
+    case 'int64':
       return new BigInt64Array(size) as HostArrayOf[D];
+    default:
+      // core validates dtypes first; this guards backends called directly
+      throw new TypeError(`unknown dtype ${String(dtype)}`);
   }
 }
 

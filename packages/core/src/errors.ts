@@ -9,12 +9,13 @@ export const ERROR_CODES = [
   'INVALID_ARGUMENT',
   'TENSOR_DISPOSED',
   'FOREIGN_TENSOR',
-  'INPLACE_NOT_ALLOWED',
+  'X_REQUIRED',
   'BACKEND_UNAVAILABLE',
   'KERNEL_MISSING',
   'OUT_OF_MEMORY',
   'SYNC_READ_UNSUPPORTED',
   'DEVICE_LOST',
+  'INSTANCE_DESTROYED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -28,11 +29,23 @@ export interface PointwiseErrorDetails {
   value?: unknown;
 }
 
+/**
+ * Marks every PointwiseError, so `instanceof` also holds across copies of this module
+ * (the conformance CLI bundle, a backend resolving another copy of core, two installs).
+ */
+const POINTWISE_ERROR = Symbol.for('@pointwise/core.PointwiseError');
+
 export class PointwiseError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && POINTWISE_ERROR in value;
+  }
+
   readonly code: ErrorCode;
   readonly op: string;
   readonly arg: string | undefined;
   readonly value: unknown;
+  /** The reason alone, without the code, op and value prefix. */
+  readonly reason: string;
 
   constructor(code: ErrorCode, details: PointwiseErrorDetails, reason: string) {
     const where = details.arg === undefined ? details.op : `${details.op}: ${details.arg}`;
@@ -43,6 +56,8 @@ export class PointwiseError extends Error {
     this.op = details.op;
     this.arg = details.arg;
     this.value = details.value;
+    this.reason = reason;
+    Object.defineProperty(this, POINTWISE_ERROR, { value: true });
   }
 }
 

@@ -24,15 +24,35 @@ export interface OpContext {
   bufferOf(op: string, arg: string, tensor: unknown, dtypes?: readonly DType[]): DeviceBuffer;
   /** The backend's kernel for an op, or a KERNEL_MISSING error. */
   kernel<K extends OpName>(op: K): KernelSet[K];
-  /** A new tensor on this backend with unspecified contents. */
-  empty<D extends DType>(dtype: D, shape: Shape): Tensor<D>;
+  /** A new tensor on this backend with unspecified contents; `op`/`arg` name it in errors. */
+  empty<D extends DType>(dtype: D, shape: Shape, op?: string, arg?: string): Tensor<D>;
   /** Wrap a buffer the backend already allocated. */
+  adopt<D extends DType>(buffer: DeviceBuffer, dtype: D, shape: Shape): Tensor<D>;
+  /**
+   * Run one op call transactionally: what the body allocates through `scope` is
+   * released if it throws or its promise rejects, so a rejected call changes nothing.
+   */
+  call<T>(op: string, body: (scope: OpCallScope) => T): T;
+  /** A fresh (seed, stream) from the instance's generator, for dropout calls that give neither. */
+  readonly freshDraw: () => { seed: bigint; stream: bigint };
+}
+
+/** The allocations of one op call (see `OpContext.call`). */
+export interface OpCallScope {
+  /** A new output tensor; `arg` names it in an OUT_OF_MEMORY error. */
+  empty<D extends DType>(dtype: D, shape: Shape, arg: string): Tensor<D>;
+  /** A raw buffer for a kernel's output, freed on rollback until adopted. */
+  alloc(dtype: DType, size: number, arg: string): DeviceBuffer;
+  /** Wrap a buffer from `alloc` as a tensor. */
   adopt<D extends DType>(buffer: DeviceBuffer, dtype: D, shape: Shape): Tensor<D>;
 }
 
 export type OpMethod = (this: OpContext, ...args: any[]) => unknown;
 
-export interface OpDefinition<Methods extends Record<string, OpMethod> = Record<string, OpMethod>> {
+export interface OpDefinition<
+  Methods extends Record<string, OpMethod> = Record<string, OpMethod>,
+  Api = unknown,
+> {
   readonly name: OpName;
   readonly summary: string;
   readonly accuracy: Accuracy;
@@ -40,10 +60,15 @@ export interface OpDefinition<Methods extends Record<string, OpMethod> = Record<
   /** Kink, NaN and convention notes for the docs table. */
   readonly conventions: readonly string[];
   readonly methods: Methods;
+  /**
+   * Types only (never set): the user-facing signatures of `methods`, with their
+   * overloads, generics and docs, as a Pointwise instance shows them.
+   */
+  readonly api?: Api;
 }
 
-export function defineOp<M extends Record<string, OpMethod>>(
-  def: OpDefinition<M>,
-): OpDefinition<M> {
+export function defineOp<M extends Record<string, OpMethod>, Api = unknown>(
+  def: OpDefinition<M, Api>,
+): OpDefinition<M, Api> {
   return def;
 }

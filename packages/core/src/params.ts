@@ -1,6 +1,10 @@
 // Parameter validation shared by every op. Float parameters are rounded to
 // float32 once (SPEC) and must be finite after rounding; seeds are unsigned
 // 64-bit. Each check throws a PointwiseError naming the op, argument and value.
+// One rule for codes: a value of the wrong kind (not a number, not an object, an
+// unknown key) is INVALID_ARGUMENT; a value of the right kind outside what the op
+// accepts (NaN, not finite in float32, not an integer, out of range) is
+// PARAM_OUT_OF_RANGE.
 
 import { PointwiseError } from './errors.js';
 import { f32 } from './float32.js';
@@ -14,13 +18,7 @@ export function checkKnownKeys(
   known: readonly string[],
 ): void {
   if (params === undefined) return;
-  if (params === null || typeof params !== 'object') {
-    throw new PointwiseError(
-      'INVALID_ARGUMENT',
-      { op, arg: 'params', value: params },
-      'params must be an object',
-    );
-  }
+  checkParamsObject(op, params);
   for (const key of Object.keys(params)) {
     if (!known.includes(key)) {
       throw new PointwiseError(
@@ -29,6 +27,18 @@ export function checkKnownKeys(
         `unknown parameter; expected one of: ${known.join(', ') || '(none)'}`,
       );
     }
+  }
+}
+
+/** Params are a plain object or undefined; `5`, `true`, `'fast'`, `null` and arrays are refused. */
+export function checkParamsObject(op: string, params: unknown): void {
+  if (params === undefined) return;
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: 'params', value: params },
+      'params must be an object or undefined',
+    );
   }
 }
 
@@ -72,14 +82,14 @@ export function floatParam(
 /** A float64 parameter (ratio) within range, not rounded. */
 export function ratioParam(op: string, value: unknown, fallback: number): number {
   const given = value === undefined ? fallback : value;
-  if (typeof given !== 'number' || Number.isNaN(given)) {
+  if (typeof given !== 'number') {
     throw new PointwiseError(
       'INVALID_ARGUMENT',
       { op, arg: 'ratio', value: given },
       'must be a number in [0, 1]',
     );
   }
-  if (given < 0 || given > 1) {
+  if (!(given >= 0 && given <= 1)) {
     throw new PointwiseError(
       'PARAM_OUT_OF_RANGE',
       { op, arg: 'ratio', value: given },
@@ -147,8 +157,16 @@ export function u64Param(op: string, name: string, value: unknown): bigint | num
 export function integerParam(op: string, name: string, value: unknown, bits: 32 | 64): bigint {
   const given = value === undefined ? 0 : value;
   let v: bigint;
-  if (typeof given === 'number' && Number.isSafeInteger(given)) v = BigInt(given);
-  else if (typeof given === 'bigint') v = given;
+  if (typeof given === 'number') {
+    if (!Number.isSafeInteger(given)) {
+      throw new PointwiseError(
+        'PARAM_OUT_OF_RANGE',
+        { op, arg: name, value: given },
+        'must be an integer (use a bigint beyond 2^53)',
+      );
+    }
+    v = BigInt(given);
+  } else if (typeof given === 'bigint') v = given;
   else {
     throw new PointwiseError(
       'INVALID_ARGUMENT',

@@ -1,29 +1,38 @@
-// The user API: `const pw = await pointwise(jsBackend())`. An instance owns one
+// The user API: `const pw = await pointwise(wasmSimdBackend())`. An instance owns one
 // backend, creates tensors on it and carries one method per op (from the op
-// registry), plus memory and lifetime helpers.
+// registry), plus scopes, memory and lifetime helpers. The internals op methods use
+// are in context.ts, off the instance's autocomplete.
 
-import type { Backend, BackendFactory, DeviceBuffer, MemoryInfo } from './backend.js';
-import { allocHostArray, type DType, dtypeOfHostArray, type HostArrayOf } from './dtypes.js';
+import type { Backend, BackendFactory, MemoryInfo } from './backend.js';
+import { PointwiseContext } from './context.js';
+import type { DType } from './dtypes.js';
 import { PointwiseError } from './errors.js';
-import type { KernelSet, OpName } from './kernels.js';
+import type { NestedNumbers } from './hostData.js';
 import type { OpContext, OpMethod } from './op.js';
 import { ops } from './ops/index.js';
-import { type Shape, Tensor } from './tensor.js';
+import { checkKnownKeys } from './params.js';
+import type { Shape, Tensor } from './tensor.js';
 
 type UnionToIntersection<U> = (U extends unknown ? (k: U) => void : never) extends (
   k: infer I,
 ) => void
   ? I
   : never;
-type RegistryMethods = UnionToIntersection<(typeof ops)[number]['methods']>;
+/** An op's user-facing methods: its declared `api`, else its methods without `this`. */
+type ApiOf<O> = O extends { methods: infer M; api?: unknown }
+  ? unknown extends NonNullable<O['api']>
+    ? Bound<M>
+    : NonNullable<O['api']>
+  : never;
+type RegistryMethods = UnionToIntersection<ApiOf<(typeof ops)[number]>>;
 type Bound<M> = {
   [K in keyof M]: M[K] extends (this: OpContext, ...args: infer A) => infer R
     ? (...args: A) => R
     : never;
 };
 
-/** Host data accepted by `tensor()`: a typed array, or plain numbers (float32). */
-export type TensorData = Float32Array | Uint8Array | Int32Array | BigInt64Array | readonly number[];
+/** Host data accepted by `tensor()`: a typed array, or (nested) plain numbers. */
+export type TensorData = Float32Array | Uint8Array | Int32Array | BigInt64Array | NestedNumbers;
 
 type DTypeOf<T> = T extends Uint8Array
   ? 'uint8'
@@ -33,157 +42,151 @@ type DTypeOf<T> = T extends Uint8Array
       ? 'int64'
       : 'float32';
 
-export class PointwiseBase implements OpContext {
-  readonly backend: Backend;
+/** Internal accessor of an instance's context; not exported from the package entry. */
+export const contextOf: unique symbol = Symbol('pointwise.context');
 
-  constructor(backend: Backend) {
-    this.backend = backend;
+/** Options of `pointwise(backend, options)`. */
+export interface PointwiseOptions {
+  /**
+   * Seed of the instance's dropout generator (unsigned 64-bit): dropout calls that give
+   * no seed and stream draw (this seed, next stream). Default: from a random source.
+   */
+  seed?: bigint | number;
+}
+
+/** Options of `pw.tensor(data, options)`. */
+export interface TensorOptions<D extends DType = DType> {
+  /** Shape with the same element count (default: the data's own, nested arrays included). */
+  shape?: Shape;
+  /** Element type for plain arrays (default float32); must match a typed array's own. */
+  dtype?: D;
+}
+
+/**
+ * A Pointwise instance: one backend, the tensors made on it, and one method per op.
+ * Internals (allocation, ownership checks, kernels) live in a context object that op
+ * methods run against, not on this class.
+ */
+export class PointwiseBase {
+  readonly #ctx: PointwiseContext;
+
+  constructor(ctx: PointwiseContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Internal: the context op methods run against (conformance cases, backend tests). */
+  [contextOf](): PointwiseContext {
+    return this.#ctx;
+  }
+
+  /** The backend this instance runs on (for backend authors and tests). */
+  get backend(): Backend {
+    return this.#ctx.backend;
   }
 
   /** The backend's name, e.g. `js`. */
   get backendName(): string {
-    return this.backend.name;
+    return this.#ctx.backend.name;
   }
 
-  /** Upload host data. `shape` defaults to [data.length]. */
-  tensor<T extends TensorData>(data: T, shape?: Shape): Tensor<DTypeOf<T>> {
-    const host = Array.isArray(data) ? Float32Array.from(data as readonly number[]) : data;
-    const dtype = dtypeOfHostArray(host);
-    if (dtype === null) {
+  /** True once destroy() ran. */
+  get destroyed(): boolean {
+    return this.#ctx.destroyed;
+  }
+
+  /** The seed of this instance's dropout generator (see `PointwiseOptions.seed`). */
+  get seed(): bigint {
+    return this.#ctx.seeds.seed;
+  }
+
+  /**
+   * Upload host data. Typed arrays keep their dtype; plain arrays of numbers (nested to
+   * any depth, shape inferred) become float32 unless `dtype` says otherwise. Anything a
+   * tensor cannot hold (strings, null, holes, ragged rows, bigints in float) is an error
+   * naming the index. The second argument is a shape or `{ shape, dtype }`.
+   */
+  tensor<T extends Float32Array | Uint8Array | Int32Array | BigInt64Array>(
+    data: T,
+    shape?: Shape | TensorOptions<DTypeOf<T>>,
+  ): Tensor<DTypeOf<T>>;
+  tensor<D extends DType = 'float32'>(
+    data: NestedNumbers,
+    shape?: Shape | TensorOptions<D>,
+  ): Tensor<D>;
+  tensor(data: unknown, shape?: Shape | TensorOptions): Tensor {
+    if (shape === undefined || Array.isArray(shape))
+      return this.#ctx.tensor(data, shape as Shape | undefined);
+    if (shape === null || typeof shape !== 'object') {
       throw new PointwiseError(
-        'DTYPE_MISMATCH',
-        { op: 'tensor', arg: 'data', value: data },
-        'expected Float32Array, Uint8Array, Int32Array, BigInt64Array or number[]',
+        'SHAPE_MISMATCH',
+        { op: 'tensor', arg: 'shape', value: shape },
+        'must be an array of non-negative integers or { shape, dtype }',
       );
     }
-    const finalShape = shape ?? [host.length];
-    checkShape('tensor', finalShape, host.length);
-    const buffer = guardAllocation('tensor', host.length, () =>
-      this.backend.upload(dtype, host as HostArrayOf[typeof dtype]),
-    );
-    return new Tensor(this, this.backend, buffer, dtype, finalShape) as Tensor<DTypeOf<T>>;
+    const options = shape as TensorOptions;
+    checkKnownKeys('tensor', options, ['shape', 'dtype']);
+    return this.#ctx.tensor(data, options.shape, options.dtype);
   }
 
   /** A tensor of zeros. */
   zeros<D extends DType = 'float32'>(shape: Shape, dtype: D = 'float32' as D): Tensor<D> {
-    checkShape('zeros', shape, null);
-    const size = shape.reduce((a, b) => a * b, 1);
-    const buffer = guardAllocation('zeros', size, () =>
-      this.backend.upload(dtype, allocHostArray(dtype, size)),
-    );
-    return new Tensor(this, this.backend, buffer, dtype, shape);
+    return this.#ctx.zeros(shape, dtype);
   }
 
-  empty<D extends DType>(dtype: D, shape: Shape): Tensor<D> {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const buffer = guardAllocation('alloc', size, () => this.backend.alloc(dtype, size));
-    return new Tensor(this, this.backend, buffer, dtype, shape);
+  /**
+   * Runs `fn` and disposes every tensor created inside it, except the ones it returns
+   * (directly, or inside returned arrays and plain objects) and those passed to
+   * `keep()` (like tf.tidy). `fn` must be synchronous.
+   */
+  scope<T>(fn: () => T): T {
+    return this.#ctx.scope(fn);
   }
 
-  adopt<D extends DType>(buffer: DeviceBuffer, dtype: D, shape: Shape): Tensor<D> {
-    return new Tensor(this, this.backend, buffer, dtype, shape);
-  }
-
-  bufferOf(op: string, arg: string, tensor: unknown, dtypes?: readonly DType[]): DeviceBuffer {
-    if (!(tensor instanceof Tensor)) {
-      throw new PointwiseError('INVALID_ARGUMENT', { op, arg, value: tensor }, 'must be a Tensor');
-    }
-    if (tensor.owner !== this) {
-      throw new PointwiseError(
-        'FOREIGN_TENSOR',
-        { op, arg, value: tensor },
-        `tensor belongs to another Pointwise instance (backend ${tensor.backendName})`,
-      );
-    }
-    const buffer = tensor.bufferFor(op, arg);
-    if (dtypes && !dtypes.includes(tensor.dtype)) {
-      throw new PointwiseError(
-        'DTYPE_MISMATCH',
-        { op, arg, value: tensor },
-        `dtype must be ${dtypes.join(' or ')}`,
-      );
-    }
-    return buffer;
-  }
-
-  kernel<K extends OpName>(op: K): KernelSet[K] {
-    const kernel = this.backend.kernels[op];
-    if (!kernel) {
-      throw new PointwiseError(
-        'KERNEL_MISSING',
-        { op, value: this.backend.name },
-        'the backend does not implement this op',
-      );
-    }
-    return kernel as KernelSet[K];
+  /** Keeps a tensor alive past the enclosing `scope()` calls; returns it. */
+  keep<T extends Tensor>(tensor: T): T {
+    return this.#ctx.keep(tensor);
   }
 
   /** Bytes and buffers currently held by live tensors. */
   memory(): MemoryInfo {
-    return this.backend.memory();
+    return this.#ctx.memory();
   }
 
   /** Resolve once all queued work has finished. */
-  async flush(): Promise<void> {
-    await this.backend.flush?.();
+  flush(): Promise<void> {
+    return this.#ctx.flush();
   }
 
-  /** Release the backend. Tensors of this instance must not be used afterwards. */
+  /**
+   * Release the backend and every tensor's storage. Afterwards every call on this
+   * instance or its tensors throws INSTANCE_DESTROYED (dispose() stays a no-op).
+   */
   destroy(): void {
-    this.backend.destroy?.();
+    this.#ctx.destroy();
   }
 }
 
-/** Turn an engine's allocation failure (RangeError) into OUT_OF_MEMORY. */
-function guardAllocation(op: string, size: number, allocate: () => DeviceBuffer): DeviceBuffer {
-  try {
-    return allocate();
-  } catch (error) {
-    if (error instanceof PointwiseError) throw error;
-    if (error instanceof RangeError) {
-      throw new PointwiseError(
-        'OUT_OF_MEMORY',
-        { op, arg: 'size', value: size },
-        `cannot allocate: ${error.message}`,
-      );
-    }
-    throw error;
-  }
-}
-
-function checkShape(op: string, shape: Shape, length: number | null): void {
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    throw new PointwiseError(
-      'SHAPE_MISMATCH',
-      { op, arg: 'shape', value: shape },
-      'must be an array of non-negative integers',
-    );
-  }
-  const size = shape.reduce((a: number, b: number) => a * b, 1);
-  if (length !== null && size !== length) {
-    throw new PointwiseError(
-      'SHAPE_MISMATCH',
-      { op, arg: 'shape', value: shape },
-      `holds ${size} elements but data has ${length}`,
-    );
-  }
-}
-
-export type Pointwise = PointwiseBase & Bound<RegistryMethods>;
+export type Pointwise = PointwiseBase & RegistryMethods;
 
 /** Wrap an already-created backend (tests, advanced use). */
-export function pointwiseWith(backend: Backend): Pointwise {
-  const instance = new PointwiseBase(backend) as Pointwise;
+export function pointwiseWith(backend: Backend, options: PointwiseOptions = {}): Pointwise {
+  checkKnownKeys('pointwise', options, ['seed']);
+  const ctx = new PointwiseContext(backend, options.seed);
+  const instance = new PointwiseBase(ctx) as Pointwise;
   for (const op of ops) {
     for (const [name, method] of Object.entries(op.methods as Record<string, OpMethod>)) {
-      Object.defineProperty(instance, name, { value: method.bind(instance), enumerable: false });
+      Object.defineProperty(instance, name, { value: method.bind(ctx), enumerable: false });
     }
   }
   return instance;
 }
 
 /** Create a Pointwise instance on a backend; rejects with BACKEND_UNAVAILABLE and the reason. */
-export async function pointwise(factory: BackendFactory): Promise<Pointwise> {
+export async function pointwise(
+  factory: BackendFactory,
+  options: PointwiseOptions = {},
+): Promise<Pointwise> {
+  checkKnownKeys('pointwise', options, ['seed']);
   const availability = await factory.isAvailable();
   if (!availability.available) {
     throw new PointwiseError(
@@ -192,5 +195,5 @@ export async function pointwise(factory: BackendFactory): Promise<Pointwise> {
       availability.reason,
     );
   }
-  return pointwiseWith(await factory.create());
+  return pointwiseWith(await factory.create(), options);
 }

@@ -50,7 +50,9 @@ describe('other params', () => {
   it('ratio must be in [0, 1]', () => {
     expect(ratioParam('d', 1, 0.5)).toBe(1);
     expect(codeOf(() => ratioParam('d', 1.0000001, 0.5))).toBe('PARAM_OUT_OF_RANGE');
-    expect(codeOf(() => ratioParam('d', Number.NaN, 0.5))).toBe('INVALID_ARGUMENT');
+    // one rule for codes: NaN is a number out of range, as for alpha; a string is the wrong kind
+    expect(codeOf(() => ratioParam('d', Number.NaN, 0.5))).toBe('PARAM_OUT_OF_RANGE');
+    expect(codeOf(() => ratioParam('d', '0.5', 0.5))).toBe('INVALID_ARGUMENT');
   });
   it('seeds are unsigned 64-bit', () => {
     expect(u64Param('d', 'seed', (1n << 64n) - 1n)).toBe((1n << 64n) - 1n);
@@ -66,6 +68,14 @@ describe('other params', () => {
     expect(codeOf(() => integerParam('s', 'replacement', 1n << 63n, 64))).toBe(
       'PARAM_OUT_OF_RANGE',
     );
+    expect(codeOf(() => integerParam('s', 'replacement', 1.5, 32))).toBe('PARAM_OUT_OF_RANGE');
+    expect(codeOf(() => integerParam('s', 'replacement', '1', 32))).toBe('INVALID_ARGUMENT');
+  });
+  it('params are an object or undefined', () => {
+    for (const bad of [5, true, 'fast', null, [1]]) {
+      expect(codeOf(() => checkKnownKeys('relu', bad as never, []))).toBe('INVALID_ARGUMENT');
+    }
+    expect(codeOf(() => checkKnownKeys('relu', undefined, []))).toBeUndefined();
   });
   it('unknown keys are rejected', () => {
     expect(codeOf(() => checkKnownKeys('elu', { alhpa: 1 }, ['alpha']))).toBe('INVALID_ARGUMENT');

@@ -5,7 +5,7 @@
 // for the call.
 
 import type { PreluKernel } from '@pointwise/core';
-import { ptr, type WasmHeap } from '../heap.js';
+import { ptr, type WasmBuffer, type WasmHeap } from '../heap.js';
 import type { WasmKernelExports } from '../wasm.js';
 
 /** Runs shorter than this many elements use the periodic kernels. */
@@ -60,8 +60,9 @@ export function preluKernel(k: WasmKernelExports, heap: WasmHeap): PreluKernel {
       const q = slopePeriod(c.params, c.size);
       if (q > 0) {
         const table = heap.alloc('float32', q, 'preluBackward');
-        const acc = heap.alloc('float32', q * 2, 'preluBackward');
+        let acc: WasmBuffer | null = null;
         try {
+          acc = heap.alloc('float32', q * 2, 'preluBackward');
           k.preluBackwardPeriodic(
             ptr(c.dy),
             ptr(c.source),
@@ -77,7 +78,7 @@ export function preluKernel(k: WasmKernelExports, heap: WasmHeap): PreluKernel {
           );
         } finally {
           heap.free(table);
-          heap.free(acc);
+          if (acc !== null) heap.free(acc);
         }
         return;
       }

@@ -2,7 +2,12 @@
 // default 6. Exact. Derivative 0 at both kinks; the learnable ceiling gets
 // dceiling = sum of (x >= c ? dy : 0), which needs x (PACT).
 
-import { defineActivation, hostKernelParams } from '../activation.js';
+import {
+  type ActivationApi,
+  type DocumentedActivation,
+  defineActivation,
+  hostKernelParams,
+} from '../activation.js';
 import type { CeilingParams } from '../kernels.js';
 import { checkKnownKeys, floatParam } from '../params.js';
 
@@ -11,7 +16,20 @@ export interface ClippedReluParams {
   ceiling?: number;
 }
 
-export const clippedRelu = defineActivation<
+/** The clippedRelu methods of a Pointwise instance (documented for editor hovers). */
+export interface ClippedReluApi {
+  /** clippedRelu (relu6 / PACT): `y = x <= 0 ? +0 : min(x, c)`, default ceiling 6. Exact. */
+  clippedRelu: ActivationApi<'clippedRelu', ClippedReluParams, 'dceiling', never>['clippedRelu'];
+  /** clippedRelu backward: `dx = (x <= 0 or x >= c) ? +0 : dy`; from `{x}` also `dceiling = Σ (x >= c ? dy : 0)` (PACT); from `{y}` only dx. */
+  clippedReluBackward: ActivationApi<
+    'clippedRelu',
+    ClippedReluParams,
+    'dceiling',
+    never
+  >['clippedReluBackward'];
+}
+
+const clippedReluDefinition = defineActivation<
   'clippedRelu',
   ClippedReluParams,
   CeilingParams,
@@ -52,3 +70,6 @@ export const clippedRelu = defineActivation<
   sampleParams: [{}, { ceiling: 1 }, { ceiling: 0.3 }, { ceiling: 3e38 }],
   kernelParams: hostKernelParams,
 });
+
+export const clippedRelu: DocumentedActivation<typeof clippedReluDefinition, ClippedReluApi> =
+  clippedReluDefinition;

@@ -9,7 +9,14 @@ import { PointwiseError } from '../errors.js';
 import { f32 } from '../float32.js';
 import type { DropoutParams as DropoutKernelParams } from '../kernels.js';
 import { defineOp, type OpContext } from '../op.js';
-import { booleanParam, checkKnownKeys, floatParam, ratioParam, u64Param } from '../params.js';
+import {
+  booleanParam,
+  checkKnownKeys,
+  checkParamsObject,
+  floatParam,
+  ratioParam,
+  u64Param,
+} from '../params.js';
 import { dropoutKeepMask, makeDropoutDraw } from '../philox.js';
 import type { Tensor } from '../tensor.js';
 
@@ -18,54 +25,87 @@ export interface DropoutWithReplacementParams {
   ratio?: number;
   /** Value written to dropped elements (rounded to float32); default 0. */
   replacement?: number;
-  /** Scale kept elements by 1/(1-ratio) (inverted dropout); default false. */
+  /** Scale kept elements by 1/(1-ratio) (inverted dropout, as PyTorch, tfjs and ONNX); default true. */
   scale?: boolean;
   /** false: y = x and the mask is all ones; default true. */
   training?: boolean;
-  /** Philox key, unsigned 64-bit; default 0. */
+  /**
+   * Philox key, unsigned 64-bit. When neither seed nor stream is given, the instance's
+   * generator supplies a fresh pair for each call; when one is given the other is 0.
+   */
   seed?: number | bigint;
-  /** Philox stream, unsigned 64-bit; advance it each step; default 0. */
+  /** Philox stream, unsigned 64-bit (see seed). */
   stream?: number | bigint;
 }
 
-export interface DropoutForwardOptions {
-  /** Also return the keep mask (uint8, 1 = kept); default true. Backward can regenerate it instead. */
-  returnMask?: boolean;
+export interface DropoutForwardOptions<M extends boolean = boolean> {
+  /** Also return the keep mask (uint8, 1 = kept); default true. Backward can regenerate it from `draw` instead. */
+  returnMask?: M;
 }
 
+/** What a forward call drew: enough for backward to regenerate the mask exactly. */
+export interface DropoutDrawRecord {
+  readonly seed: bigint;
+  readonly stream: bigint;
+  readonly ratio: number;
+  readonly scale: boolean;
+  readonly training: boolean;
+}
+
+/** Backward takes the forward's `draw` (and optionally its `mask`), or explicit params. */
 export interface DropoutBackwardOptions {
-  /** The forward's mask. Without it the mask is regenerated from seed, stream and ratio. */
+  /** The forward's mask; without it the mask is regenerated from the draw. */
   mask?: Tensor<'uint8'>;
+  /** The forward's draw record: seed, stream, ratio, scale and training come from it. */
+  draw?: DropoutDrawRecord;
+}
+
+export interface DropoutForwardResult<M extends boolean> {
+  y: Tensor<'float32'>;
+  /** The keep mask (uint8, 1 = kept), or null with `returnMask: false`. */
+  mask: M extends false ? null : Tensor<'uint8'>;
+  /** The draw this call used; pass it to backward. */
+  draw: DropoutDrawRecord;
 }
 
 /** The dropout params both directions accept. */
 export const DROPOUT_PARAM_KEYS = ['ratio', 'replacement', 'scale', 'training', 'seed', 'stream'];
 const FORWARD_KEYS = [...DROPOUT_PARAM_KEYS, 'returnMask'];
-const BACKWARD_KEYS = [...DROPOUT_PARAM_KEYS, 'mask'];
+const BACKWARD_KEYS = [...DROPOUT_PARAM_KEYS, 'mask', 'draw'];
+const FROM_DRAW = ['ratio', 'scale', 'training', 'seed', 'stream'] as const;
 
 /** Validated dropout params as the reference and the kernels use them. */
 export interface DropoutResolved extends DropoutKernelParams {
   ratio: number;
   training: boolean;
+  /** The draw as a record (seed and stream as bigints). */
+  record: DropoutDrawRecord;
 }
 
 /**
- * Validates dropout params. `known` lists every key the call accepts. Runs on every
- * call, so it builds one flat object (no spreads: V8's generic spread path cost
- * ~3 us per call here).
+ * Validates dropout params. `known` lists every key the call accepts. When neither
+ * seed nor stream is given, `fresh` supplies them (the instance's generator), else
+ * both default to 0. Runs on every call, so it builds one flat object (no spreads:
+ * V8's generic spread path cost ~3 us per call here).
  */
 export function resolveDropout(
   op: string,
   params: DropoutWithReplacementParams | undefined,
   known: readonly string[],
+  fresh?: () => { seed: bigint; stream: bigint },
 ): DropoutResolved {
   checkKnownKeys(op, params, known);
   const ratio = ratioParam(op, params?.ratio, 0.5);
   const replacement = floatParam(op, 'replacement', params?.replacement, 0);
-  const scale = booleanParam(op, 'scale', params?.scale, false);
+  const scale = booleanParam(op, 'scale', params?.scale, true);
   const training = booleanParam(op, 'training', params?.training, true);
-  const seed = u64Param(op, 'seed', params?.seed);
-  const stream = u64Param(op, 'stream', params?.stream);
+  let seed = u64Param(op, 'seed', params?.seed);
+  let stream = u64Param(op, 'stream', params?.stream);
+  if (fresh && params?.seed === undefined && params?.stream === undefined) {
+    const pair = fresh();
+    seed = pair.seed;
+    stream = pair.stream;
+  }
   // training = false is dropout with nothing dropped and nothing scaled.
   const draw = makeDropoutDraw(training ? ratio : 0, seed, stream);
   return {
@@ -78,38 +118,97 @@ export function resolveDropout(
     training,
     replacement,
     scale: training && scale ? f32(1 / (1 - ratio)) : null,
+    record: Object.freeze({ seed: BigInt(seed), stream: BigInt(stream), ratio, scale, training }),
   };
 }
 
-function dropoutWithReplacement(
+/** Backward's params with the draw record's fields filled in (and conflicts refused). */
+function backwardParams(
+  op: string,
+  params: (DropoutWithReplacementParams & DropoutBackwardOptions) | undefined,
+): DropoutWithReplacementParams {
+  const draw = params?.draw;
+  if (draw === undefined) {
+    if (params?.mask === undefined && params?.seed === undefined && params?.stream === undefined) {
+      throw new PointwiseError(
+        'INVALID_ARGUMENT',
+        { op, arg: 'draw', value: undefined },
+        "backward needs the forward's mask or draw (or the seed and stream it used); without them it would regenerate a different mask",
+      );
+    }
+    return {
+      ratio: params?.ratio,
+      replacement: params?.replacement,
+      scale: params?.scale,
+      training: params?.training,
+      seed: params?.seed,
+      stream: params?.stream,
+    };
+  }
+  if (
+    draw === null ||
+    typeof draw !== 'object' ||
+    typeof draw.seed !== 'bigint' ||
+    typeof draw.stream !== 'bigint'
+  ) {
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: 'draw', value: draw },
+      'must be the `draw` a dropout forward returned',
+    );
+  }
+  for (const key of FROM_DRAW) {
+    if (params?.[key] !== undefined) {
+      throw new PointwiseError(
+        'INVALID_ARGUMENT',
+        { op, arg: key, value: params[key] },
+        'comes from `draw`; pass one or the other',
+      );
+    }
+  }
+  return {
+    ratio: draw.ratio,
+    scale: draw.scale,
+    training: draw.training,
+    seed: draw.seed,
+    stream: draw.stream,
+    replacement: params?.replacement,
+  };
+}
+
+function dropoutWithReplacement<M extends boolean = true>(
   this: OpContext,
   x: Tensor<'float32'>,
-  params?: DropoutWithReplacementParams & DropoutForwardOptions,
-): { y: Tensor<'float32'>; mask: Tensor<'uint8'> | null } {
+  params?: DropoutWithReplacementParams & DropoutForwardOptions<M>,
+): DropoutForwardResult<M> {
   const op = 'dropoutWithReplacement';
   const xBuffer = this.bufferOf(op, 'x', x, ['float32']);
-  const r = resolveDropout(op, params, FORWARD_KEYS);
+  const r = resolveDropout(op, params, FORWARD_KEYS, this.freshDraw);
   const returnMask = booleanParam(op, 'returnMask', params?.returnMask, true);
   const kernel = this.kernel('dropout');
-  const y = this.empty('float32', x.shape);
-  const mask = returnMask ? this.empty('uint8', x.shape) : null;
-  kernel.forward({
-    x: xBuffer,
-    y: y.bufferFor(op, 'y'),
-    mask: mask ? mask.bufferFor(op, 'mask') : null,
-    size: x.size,
-    params: r,
+  return this.call(op, (scope) => {
+    const y = scope.empty('float32', x.shape, 'y');
+    const mask = returnMask ? scope.empty('uint8', x.shape, 'mask') : null;
+    kernel.forward({
+      x: xBuffer,
+      y: y.bufferFor(op, 'y'),
+      mask: mask ? mask.bufferFor(op, 'mask') : null,
+      size: x.size,
+      params: r,
+    });
+    return { y, mask, draw: r.record } as DropoutForwardResult<M>;
   });
-  return { y, mask };
 }
 
 function dropoutWithReplacementBackward(
   this: OpContext,
   dy: Tensor<'float32'>,
-  params?: DropoutWithReplacementParams & DropoutBackwardOptions,
+  params: DropoutWithReplacementParams & DropoutBackwardOptions,
 ): { dx: Tensor<'float32'>; dreplacement: Tensor<'float32'> } {
   const op = 'dropoutWithReplacementBackward';
   const dyBuffer = this.bufferOf(op, 'dy', dy, ['float32']);
+  checkParamsObject(op, params);
+  checkKnownKeys(op, params, BACKWARD_KEYS);
   let maskBuffer: DeviceBuffer | null = null;
   if (params?.mask !== undefined) {
     maskBuffer = this.bufferOf(op, 'mask', params.mask, ['uint8']);
@@ -125,22 +224,54 @@ function dropoutWithReplacementBackward(
       );
     }
   }
-  const r = resolveDropout(op, params, BACKWARD_KEYS);
+  const r = resolveDropout(op, backwardParams(op, params), DROPOUT_PARAM_KEYS);
   const kernel = this.kernel('dropout');
-  const dx = this.empty('float32', dy.shape);
-  const dreplacement = this.empty('float32', [1]);
-  kernel.backward({
-    dy: dyBuffer,
-    mask: maskBuffer,
-    dx: dx.bufferFor(op, 'dx'),
-    dreplacement: dreplacement.bufferFor(op, 'dreplacement'),
-    size: dy.size,
-    params: r,
+  return this.call(op, (scope) => {
+    const dx = scope.empty('float32', dy.shape, 'dx');
+    const dreplacement = scope.empty('float32', [1], 'dreplacement');
+    kernel.backward({
+      dy: dyBuffer,
+      mask: maskBuffer,
+      dx: dx.bufferFor(op, 'dx'),
+      dreplacement: dreplacement.bufferFor(op, 'dreplacement'),
+      size: dy.size,
+      params: r,
+    });
+    return { dx, dreplacement };
   });
-  return { dx, dreplacement };
 }
 
-export const dropout = defineOp({
+/** The dropout methods of a Pointwise instance. */
+export interface DropoutApi {
+  /**
+   * Dropout with replacement (Philox4x32-10, SPEC's draw): a dropped element becomes
+   * f32(replacement), a kept one x·f32(1/(1-ratio)) (`scale`, default true) or x.
+   * Defaults: ratio 0.5, replacement 0, scale true, training true; with no seed and no
+   * stream the instance's generator gives each call a fresh pair. Returns `y`, the
+   * `mask` (uint8, 1 = kept; null with `returnMask: false`) and the `draw` for backward.
+   */
+  dropoutWithReplacement<M extends boolean = true>(
+    x: Tensor<'float32'>,
+    params?: DropoutWithReplacementParams & DropoutForwardOptions<M>,
+  ): DropoutForwardResult<M>;
+  /**
+   * dx = kept ? dy·scale : +0 and dreplacement = sum of dy over dropped elements. Pass
+   * the forward's `draw` (the mask is regenerated) and/or its `mask`; a call with
+   * neither (and no explicit seed or stream) is refused.
+   */
+  dropoutWithReplacementBackward(
+    dy: Tensor<'float32'>,
+    params: DropoutWithReplacementParams & DropoutBackwardOptions,
+  ): { dx: Tensor<'float32'>; dreplacement: Tensor<'float32'> };
+}
+
+export const dropout = defineOp<
+  {
+    dropoutWithReplacement: typeof dropoutWithReplacement;
+    dropoutWithReplacementBackward: typeof dropoutWithReplacementBackward;
+  },
+  DropoutApi
+>({
   name: 'dropout',
   summary:
     'Dropout with replacement: dropped elements become a (learnable) replacement value; Philox4x32-10 masks.',

@@ -2,7 +2,12 @@
 // 2 ulp from the float64 reference. elu'(0) = alpha (PyTorch; Caffe2 and tfjs
 // use 1). Backward from y (alpha >= 0): y > 0 ? dy : dy*(y + alpha).
 
-import { defineActivation, hostKernelParams } from '../activation.js';
+import {
+  type ActivationApi,
+  type DocumentedActivation,
+  defineActivation,
+  hostKernelParams,
+} from '../activation.js';
 import type { AlphaParams } from '../kernels.js';
 import { resolveAlpha } from '../params.js';
 
@@ -11,7 +16,15 @@ export interface EluParams {
   alpha?: number;
 }
 
-export const elu = defineActivation<'elu', EluParams, AlphaParams, AlphaParams>({
+/** The elu methods of a Pointwise instance (documented for editor hovers). */
+export interface EluApi {
+  /** elu: `y = x > 0 ? x : alpha·expm1(x)`, default alpha 1, within 2 ulp; keeps the sign of zero. */
+  elu: ActivationApi<'elu', EluParams, never, never>['elu'];
+  /** elu backward: `dx = x > 0 ? dy : dy·alpha·exp(x)` (elu'(0) = alpha, PyTorch); from `{y}` (alpha >= 0): `dy·(y + alpha)`, 0 below x ≈ -17 where y rounded to -alpha. */
+  eluBackward: ActivationApi<'elu', EluParams, never, never>['eluBackward'];
+}
+
+const eluDefinition = defineActivation<'elu', EluParams, AlphaParams, AlphaParams>({
   name: 'elu',
   summary: 'Exponential linear unit: x for x > 0, alpha*(exp(x) - 1) otherwise.',
   accuracy: { kind: 'ulp', ulp: 2 },
@@ -33,3 +46,5 @@ export const elu = defineActivation<'elu', EluParams, AlphaParams, AlphaParams>(
   sampleParams: [{}, { alpha: 0.5 }, { alpha: 2.5 }, { alpha: 0 }],
   kernelParams: hostKernelParams,
 });
+
+export const elu: DocumentedActivation<typeof eluDefinition, EluApi> = eluDefinition;

@@ -1,7 +1,12 @@
 // leakyRelu: y = x < 0 ? alpha*x : x, alpha = f32(alpha), default 0.01 (PyTorch,
 // ONNX; tfjs defaults to 0.2). Exact. leaky'(0) = alpha. Backward from y needs alpha > 0.
 
-import { defineActivation, hostKernelParams } from '../activation.js';
+import {
+  type ActivationApi,
+  type DocumentedActivation,
+  defineActivation,
+  hostKernelParams,
+} from '../activation.js';
 import type { AlphaParams } from '../kernels.js';
 import { resolveAlpha } from '../params.js';
 
@@ -10,7 +15,20 @@ export interface LeakyReluParams {
   alpha?: number;
 }
 
-export const leakyRelu = defineActivation<'leakyRelu', LeakyReluParams, AlphaParams, AlphaParams>({
+/** The leakyRelu methods of a Pointwise instance (documented for editor hovers). */
+export interface LeakyReluApi {
+  /** leakyRelu: `y = x < 0 ? alpha·x : x`, alpha = f32(alpha), default 0.01 (tfjs uses 0.2). Exact. */
+  leakyRelu: ActivationApi<'leakyRelu', LeakyReluParams, never, never>['leakyRelu'];
+  /** leakyRelu backward: `dx = x > 0 ? dy : alpha·dy` (leaky'(0) = alpha); `{y}` only when alpha > 0. Exact. */
+  leakyReluBackward: ActivationApi<'leakyRelu', LeakyReluParams, never, never>['leakyReluBackward'];
+}
+
+const leakyReluDefinition = defineActivation<
+  'leakyRelu',
+  LeakyReluParams,
+  AlphaParams,
+  AlphaParams
+>({
   name: 'leakyRelu',
   summary: 'Leaky ReLU: alpha*x for x < 0, x otherwise.',
   accuracy: { kind: 'exact' },
@@ -37,3 +55,6 @@ export const leakyRelu = defineActivation<'leakyRelu', LeakyReluParams, AlphaPar
   sampleParams: [{}, { alpha: 0.2 }, { alpha: -0.5 }, { alpha: 0 }, { alpha: 1e-30 }],
   kernelParams: hostKernelParams,
 });
+
+export const leakyRelu: DocumentedActivation<typeof leakyReluDefinition, LeakyReluApi> =
+  leakyReluDefinition;

@@ -3,27 +3,46 @@
 // returns dslope[c] = sum over channel c of (x > 0 ? 0 : x*dy); the term is
 // written so NaN and 0*Inf reach the sum as SPEC requires.
 
-import { defineActivation } from '../activation.js';
+import { type ActivationApi, type DocumentedActivation, defineActivation } from '../activation.js';
 import { PointwiseError } from '../errors.js';
 import { f32 } from '../float32.js';
 import type { PreluParams as PreluKernelParams } from '../kernels.js';
 import { checkKnownKeys } from '../params.js';
+import { Tensor } from '../tensor.js';
 
 export interface PreluParams {
-  /** One slope shared by all elements, or one per channel. Default 0.25 (PyTorch's PReLU init). */
-  slope?: Float32Array | readonly number[] | number;
+  /**
+   * One slope shared by all elements, or one per channel. Default 0.25 (PyTorch's PReLU
+   * init). A 1-D float32 tensor on the same backend keeps a learned slope on the device
+   * (no read-back per training step); its values are not checked for finiteness (a NaN
+   * slope gives NaN where x < 0 and in dx where x <= 0, as the formulas say).
+   */
+  slope?: Float32Array | readonly number[] | number | Tensor<'float32'>;
   /** Which axis of x is the channel axis; default 1 (NCHW). Negative counts from the end. */
   channelAxis?: number;
 }
 
 export interface PreluResolved {
+  /** Host slopes (float32-rounded), or empty when `slopeTensor` holds them on the device. */
   slope: Float32Array;
+  /** A device slope given by the user (validated for dtype and shape when used). */
+  slopeTensor: Tensor<'float32'> | null;
   channels: number;
   inner: number;
 }
 
-function resolveSlope(op: string, slope: PreluParams['slope']): Float32Array {
+function resolveSlope(op: string, slope: PreluParams['slope']): Float32Array | Tensor<'float32'> {
   const given = slope === undefined ? 0.25 : slope;
+  if (given instanceof Tensor) {
+    if (given.shape.length !== 1 || given.size === 0) {
+      throw new PointwiseError(
+        'SHAPE_MISMATCH',
+        { op, arg: 'slope', value: given },
+        'a slope tensor must be 1-D with 1 or C values',
+      );
+    }
+    return given as Tensor<'float32'>;
+  }
   const values = typeof given === 'number' ? [given] : given;
   if (!(values instanceof Float32Array) && !Array.isArray(values)) {
     throw new PointwiseError(
@@ -54,7 +73,15 @@ function resolveSlope(op: string, slope: PreluParams['slope']): Float32Array {
   return rounded;
 }
 
-export const prelu = defineActivation<
+/** The prelu methods of a Pointwise instance (documented for editor hovers). */
+export interface PreluApi {
+  /** prelu: `y = x < 0 ? s[c]·x : x` with one slope or one per channel (channelAxis 1, NCHW; NHWC needs -1). Default slope 0.25. Exact. */
+  prelu: ActivationApi<'prelu', PreluParams, 'dslope', never>['prelu'];
+  /** prelu backward (needs `{x}`): `dx = x > 0 ? dy : s[c]·dy` and `dslope[c] = Σ (x > 0 ? 0 : x·dy)` over channel c (within the float32 summation bound, deterministic). */
+  preluBackward: ActivationApi<'prelu', PreluParams, 'dslope', never>['preluBackward'];
+}
+
+const preluDefinition = defineActivation<
   'prelu',
   PreluParams,
   PreluResolved,
@@ -73,26 +100,41 @@ export const prelu = defineActivation<
   paramKeys: ['slope', 'channelAxis'],
   resolve(op, params, shape) {
     checkKnownKeys(op, params, ['slope', 'channelAxis']);
-    const slope = resolveSlope(op, params?.slope);
-    const axisGiven = params?.channelAxis ?? 1;
-    if (!Number.isInteger(axisGiven)) {
-      throw new PointwiseError(
-        'INVALID_ARGUMENT',
-        { op, arg: 'channelAxis', value: axisGiven },
-        'must be an integer',
-      );
-    }
-    if (slope.length === 1) return { slope, channels: 1, inner: 1 };
+    const resolvedSlope = resolveSlope(op, params?.slope);
+    const slopeTensor = resolvedSlope instanceof Tensor ? resolvedSlope : null;
+    const slope = slopeTensor ? new Float32Array(0) : (resolvedSlope as Float32Array);
+    const slopeCount = slopeTensor ? slopeTensor.size : slope.length;
+    const axisGiven = params?.channelAxis;
     const rank = shape.length;
-    const axis = axisGiven < 0 ? axisGiven + rank : axisGiven;
-    if (axis < 0 || axis >= rank) {
+    if (axisGiven !== undefined) {
+      // validated whether or not the slope is shared: a wrong axis is a bug either way
+      if (typeof axisGiven !== 'number') {
+        throw new PointwiseError(
+          'INVALID_ARGUMENT',
+          { op, arg: 'channelAxis', value: axisGiven },
+          'must be an integer (omit it for the default, 1)',
+        );
+      }
+      if (!Number.isInteger(axisGiven) || axisGiven < -rank || axisGiven >= rank) {
+        throw new PointwiseError(
+          'PARAM_OUT_OF_RANGE',
+          { op, arg: 'channelAxis', value: axisGiven },
+          `must be an integer indexing a shape of rank ${rank} (-${rank} to ${rank - 1})`,
+        );
+      }
+    }
+    if (slopeCount === 1) return { slope, slopeTensor, channels: 1, inner: 1 };
+    if (axisGiven === undefined && rank < 2) {
+      // PyTorch: an input of rank < 2 has no channel axis, so only one slope fits
       throw new PointwiseError(
-        'PARAM_OUT_OF_RANGE',
-        { op, arg: 'channelAxis', value: axisGiven },
-        `must index a shape of rank ${rank}`,
+        'SHAPE_MISMATCH',
+        { op, arg: 'slope', value: params?.slope },
+        `needs 1 value: an input of rank ${rank} has no channel axis (channelAxis defaults to 1)`,
       );
     }
-    if (shape[axis] !== slope.length) {
+    const axisIndex = axisGiven ?? 1;
+    const axis = axisIndex < 0 ? axisIndex + rank : axisIndex;
+    if (shape[axis] !== slopeCount) {
       throw new PointwiseError(
         'SHAPE_MISMATCH',
         { op, arg: 'slope', value: params?.slope },
@@ -100,7 +142,7 @@ export const prelu = defineActivation<
       );
     }
     const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-    return { slope, channels: slope.length, inner };
+    return { slope, slopeTensor, channels: slopeCount, inner };
   },
   allowsBackwardFromY: () => false,
   reference: {
@@ -122,6 +164,11 @@ export const prelu = defineActivation<
     { slope: 0 },
   ],
   kernelParams(ctx, r) {
+    if (r.slopeTensor) {
+      // the user's device slope is used in place: no upload, nothing to release
+      const slope = ctx.bufferOf('prelu', 'slope', r.slopeTensor, ['float32']);
+      return { params: { slope, channels: r.channels, inner: r.inner }, release() {} };
+    }
     const slope = ctx.backend.upload('float32', r.slope);
     return {
       params: { slope, channels: r.channels, inner: r.inner },
@@ -129,6 +176,8 @@ export const prelu = defineActivation<
     };
   },
 });
+
+export const prelu: DocumentedActivation<typeof preluDefinition, PreluApi> = preluDefinition;
 
 export function channelOf(r: { channels: number; inner: number }, i: number): number {
   return r.channels === 1 ? 0 : Math.floor(i / r.inner) % r.channels;

@@ -7,13 +7,14 @@ import { PointwiseError } from '../errors.js';
 import { defineOp, type OpContext } from '../op.js';
 import { checkKnownKeys, integerParam, ratioParam, u64Param } from '../params.js';
 import { dropoutKeepMask, makeDropoutDraw } from '../philox.js';
-import type { Tensor } from '../tensor.js';
+import { pinTensor, type Tensor } from '../tensor.js';
 
 export interface SparseDropoutWithReplacementParams {
   /** Segment drop probability in [0, 1]; default 0 (Caffe2's default). */
   ratio?: number;
   /** Id written for a dropped segment; must fit the values' type; default 0. */
   replacement?: number | bigint;
+  /** Philox key; with neither seed nor stream, the instance's generator supplies both. */
   seed?: number | bigint;
   stream?: number | bigint;
 }
@@ -30,8 +31,8 @@ async function sparseDropoutWithReplacement<D extends 'int32' | 'int64'>(
   params?: SparseDropoutWithReplacementParams,
 ): Promise<SparseDropoutOutput<D>> {
   const op = 'sparseDropoutWithReplacement';
-  const valuesBuffer = this.bufferOf(op, 'values', values, ['int32', 'int64']);
-  const lengthsBuffer = this.bufferOf(op, 'lengths', lengths, ['int32']);
+  this.bufferOf(op, 'values', values, ['int32', 'int64']);
+  this.bufferOf(op, 'lengths', lengths, ['int32']);
   for (const [arg, t] of [
     ['values', values],
     ['lengths', lengths],
@@ -48,47 +49,85 @@ async function sparseDropoutWithReplacement<D extends 'int32' | 'int64'>(
     params?.replacement,
     values.dtype === 'int64' ? 64 : 32,
   );
-  const seed = u64Param(op, 'seed', params?.seed);
-  const stream = u64Param(op, 'stream', params?.stream);
+  let seed = u64Param(op, 'seed', params?.seed);
+  let stream = u64Param(op, 'stream', params?.stream);
+  if (params?.seed === undefined && params?.stream === undefined) {
+    // as dense dropout: no seed and no stream means a fresh draw from the instance
+    const pair = this.freshDraw();
+    seed = pair.seed;
+    stream = pair.stream;
+  }
   const kernel = this.kernel('sparseDropout');
-
-  const hostLengths = await lengths.read();
-  let total = 0;
-  for (let j = 0; j < hostLengths.length; j++) {
-    const len = hostLengths[j]!;
-    if (len < 0) {
-      throw new PointwiseError(
-        'PARAM_OUT_OF_RANGE',
-        { op, arg: `lengths[${j}]`, value: len },
-        'lengths must be >= 0',
-      );
-    }
-    total += len;
+  // The call awaits (a read of lengths, an async kernel): pin both inputs so that a
+  // dispose() meanwhile defers their free until this call is done with them.
+  const valuesPin = values[pinTensor](op, 'values');
+  const lengthsPin = lengths[pinTensor](op, 'lengths');
+  try {
+    return await this.call(op, async (scope) => {
+      const hostLengths = (await this.backend.read(
+        lengthsPin.buffer,
+        'int32',
+        lengths.size,
+      )) as Int32Array;
+      let total = 0;
+      for (let j = 0; j < hostLengths.length; j++) {
+        const len = hostLengths[j]!;
+        if (len < 0) {
+          throw new PointwiseError(
+            'PARAM_OUT_OF_RANGE',
+            { op, arg: `lengths[${j}]`, value: len },
+            'lengths must be >= 0',
+          );
+        }
+        total += len;
+      }
+      if (total !== values.size) {
+        throw new PointwiseError(
+          'SHAPE_MISMATCH',
+          { op, arg: 'lengths', value: total },
+          `sum(lengths) must equal values.length (${values.size})`,
+        );
+      }
+      const result = await kernel.forward({
+        values: valuesPin.buffer,
+        valuesDtype: values.dtype,
+        valuesSize: values.size,
+        lengths: lengthsPin.buffer,
+        segments: lengths.size,
+        hostLengths,
+        params: { ...makeDropoutDraw(ratio, seed, stream), replacement },
+        alloc: (dtype, size) => scope.alloc(dtype, size, 'output'),
+      });
+      return {
+        values: scope.adopt(result.values, values.dtype, [result.valuesSize]),
+        lengths: scope.adopt(result.lengths, 'int32', [lengths.size]),
+      };
+    });
+  } finally {
+    valuesPin.unpin();
+    lengthsPin.unpin();
   }
-  if (total !== values.size) {
-    throw new PointwiseError(
-      'SHAPE_MISMATCH',
-      { op, arg: 'lengths', value: total },
-      `sum(lengths) must equal values.length (${values.size})`,
-    );
-  }
-  const result = await kernel.forward({
-    values: valuesBuffer,
-    valuesDtype: values.dtype,
-    valuesSize: values.size,
-    lengths: lengthsBuffer,
-    segments: lengths.size,
-    hostLengths,
-    params: { ...makeDropoutDraw(ratio, seed, stream), replacement },
-    alloc: (dtype, size) => this.backend.alloc(dtype, size),
-  });
-  return {
-    values: this.adopt(result.values, values.dtype, [result.valuesSize]),
-    lengths: this.adopt(result.lengths, 'int32', [lengths.size]),
-  };
 }
 
-export const sparseDropout = defineOp({
+/** The sparse dropout method of a Pointwise instance. */
+export interface SparseDropoutApi {
+  /**
+   * Caffe2's SparseDropoutWithReplacement on (values, lengths): segment j is dropped by
+   * the dense dropout draw at index j and becomes exactly one `replacement` id (even
+   * when empty). Defaults: ratio 0, replacement 0; with no seed and no stream a fresh draw from the instance's generator. Values keep their
+   * dtype (BigInt64Array in, BigInt64Array out). Async: the output size depends on the draw.
+   */
+  sparseDropoutWithReplacement<D extends 'int32' | 'int64'>(
+    values: Tensor<D>,
+    lengths: Tensor<'int32'>,
+    params?: SparseDropoutWithReplacementParams,
+  ): Promise<SparseDropoutOutput<D>>;
+}
+
+export const sparseDropout = defineOp<
+  { sparseDropoutWithReplacement: typeof sparseDropoutWithReplacement },
+  SparseDropoutApi
+>({
   name: 'sparseDropout',
   summary: "Caffe2's SparseDropoutWithReplacement on (values, lengths) id lists.",
   accuracy: { kind: 'exact' },

@@ -1,7 +1,12 @@
 // thresholdedRelu: y = x <= alpha ? +0 : x, alpha = f32(alpha), default 1.0 (ONNX).
 // Exact. The derivative at x == alpha is 0. Backward from y needs alpha >= 0.
 
-import { defineActivation, hostKernelParams } from '../activation.js';
+import {
+  type ActivationApi,
+  type DocumentedActivation,
+  defineActivation,
+  hostKernelParams,
+} from '../activation.js';
 import type { AlphaParams } from '../kernels.js';
 import { resolveAlpha } from '../params.js';
 
@@ -10,7 +15,25 @@ export interface ThresholdedReluParams {
   alpha?: number;
 }
 
-export const thresholdedRelu = defineActivation<
+/** The thresholdedRelu methods of a Pointwise instance (documented for editor hovers). */
+export interface ThresholdedReluApi {
+  /** thresholdedRelu (ONNX/Caffe2 ThresholdedRelu): `y = x <= alpha ? +0 : x`, default alpha 1. Not shifted: see shiftedRelu for `max(0, x - t)`. Exact. */
+  thresholdedRelu: ActivationApi<
+    'thresholdedRelu',
+    ThresholdedReluParams,
+    never,
+    never
+  >['thresholdedRelu'];
+  /** thresholdedRelu backward: `dx = x <= alpha ? +0 : dy` (derivative 0 at alpha); `{y}` only when alpha >= 0. Exact. */
+  thresholdedReluBackward: ActivationApi<
+    'thresholdedRelu',
+    ThresholdedReluParams,
+    never,
+    never
+  >['thresholdedReluBackward'];
+}
+
+const thresholdedReluDefinition = defineActivation<
   'thresholdedRelu',
   ThresholdedReluParams,
   AlphaParams,
@@ -41,3 +64,8 @@ export const thresholdedRelu = defineActivation<
   sampleParams: [{}, { alpha: 0 }, { alpha: 0.1 }, { alpha: -2.5 }],
   kernelParams: hostKernelParams,
 });
+
+export const thresholdedRelu: DocumentedActivation<
+  typeof thresholdedReluDefinition,
+  ThresholdedReluApi
+> = thresholdedReluDefinition;

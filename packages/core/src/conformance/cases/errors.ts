@@ -4,7 +4,7 @@
 
 import type { Backend, BackendFactory } from '../../backend.js';
 import { type ErrorCode, PointwiseError } from '../../errors.js';
-import { type Pointwise, pointwise, pointwiseWith } from '../../pointwise.js';
+import { contextOf, type Pointwise, pointwise, pointwiseWith } from '../../pointwise.js';
 import type { Tensor } from '../../tensor.js';
 import type { CaseOutcome, ConformanceCase } from '../case.js';
 
@@ -194,28 +194,28 @@ const scenarios: ErrorScenario[] = [
   },
   {
     name: 'backward from y where SPEC needs x (prelu)',
-    code: 'INVALID_ARGUMENT',
+    code: 'X_REQUIRED',
     op: 'preluBackward',
     arg: 'y',
     call: (pw, f) => pw.preluBackward(f.dy, { y: f.x }),
   },
   {
     name: 'backward from y with alpha < 0 (leakyRelu)',
-    code: 'INVALID_ARGUMENT',
+    code: 'X_REQUIRED',
     op: 'leakyReluBackward',
     arg: 'y',
     call: (pw, f) => pw.leakyReluBackward(f.dy, { y: f.x }, { alpha: -0.5 }),
   },
   {
     name: 'in-place prelu loses x',
-    code: 'INPLACE_NOT_ALLOWED',
+    code: 'X_REQUIRED',
     op: 'prelu',
     arg: 'out',
     call: (pw, f) => pw.prelu(f.x, { out: f.x }),
   },
   {
     name: 'in-place elu with alpha < 0',
-    code: 'INPLACE_NOT_ALLOWED',
+    code: 'X_REQUIRED',
     op: 'elu',
     arg: 'out',
     call: (pw, f) => pw.elu(f.x, { alpha: -1, out: f.x }),
@@ -251,7 +251,7 @@ const scenarios: ErrorScenario[] = [
   },
   {
     name: 'replacement not an integer',
-    code: 'INVALID_ARGUMENT',
+    code: 'PARAM_OUT_OF_RANGE',
     op: 'sparseDropoutWithReplacement',
     arg: 'replacement',
     call: (pw, f) => pw.sparseDropoutWithReplacement(f.ids, f.lengths, { replacement: 0.5 }),
@@ -281,9 +281,165 @@ const scenarios: ErrorScenario[] = [
     name: 'tensor of 2^40 elements',
     code: 'OUT_OF_MEMORY',
     op: 'zeros',
-    arg: 'size',
+    arg: 'shape',
     call: (pw) => pw.zeros([2 ** 20, 2 ** 20]),
   },
+  {
+    name: 'ratio NaN (same code as alpha NaN)',
+    code: 'PARAM_OUT_OF_RANGE',
+    op: 'dropoutWithReplacement',
+    arg: 'ratio',
+    call: (pw, f) => pw.dropoutWithReplacement(f.x, { ratio: Number.NaN }),
+  },
+  {
+    name: 'sparse replacement 1.5 (same code as seed 1.5)',
+    code: 'PARAM_OUT_OF_RANGE',
+    op: 'sparseDropoutWithReplacement',
+    arg: 'replacement',
+    call: (pw, f) => pw.sparseDropoutWithReplacement(f.ids, f.lengths, { replacement: 1.5 }),
+  },
+  {
+    name: 'seed 1.5',
+    code: 'PARAM_OUT_OF_RANGE',
+    op: 'dropoutWithReplacement',
+    arg: 'seed',
+    call: (pw, f) => pw.dropoutWithReplacement(f.x, { seed: 1.5 }),
+  },
+  ...(
+    [
+      ['number', 5],
+      ['boolean', true],
+      ['string', 'fast'],
+      ['null', null],
+      ['array', [1]],
+    ] as const
+  ).flatMap(([kind, value]): ErrorScenario[] => [
+    {
+      name: `forward params given as a ${kind}`,
+      code: 'INVALID_ARGUMENT',
+      op: 'relu',
+      arg: 'params',
+      call: (pw, f) => pw.relu(f.x, value as never),
+    },
+    {
+      name: `backward params given as a ${kind}`,
+      code: 'INVALID_ARGUMENT',
+      op: 'eluBackward',
+      arg: 'params',
+      call: (pw, f) => pw.eluBackward(f.dy, { x: f.x }, value as never),
+    },
+    {
+      name: `dropout params given as a ${kind}`,
+      code: 'INVALID_ARGUMENT',
+      op: 'dropoutWithReplacement',
+      arg: 'params',
+      call: (pw, f) => pw.dropoutWithReplacement(f.x, value as never),
+    },
+    {
+      name: `dropout backward params given as a ${kind}`,
+      code: 'INVALID_ARGUMENT',
+      op: 'dropoutWithReplacementBackward',
+      arg: 'params',
+      call: (pw, f) => pw.dropoutWithReplacementBackward(f.dy, value as never),
+    },
+    {
+      name: `sparse dropout params given as a ${kind}`,
+      code: 'INVALID_ARGUMENT',
+      op: 'sparseDropoutWithReplacement',
+      arg: 'params',
+      call: (pw, f) => pw.sparseDropoutWithReplacement(f.ids, f.lengths, value as never),
+    },
+  ]),
+  {
+    name: 'channelAxis 99 with a single slope',
+    code: 'PARAM_OUT_OF_RANGE',
+    op: 'prelu',
+    arg: 'channelAxis',
+    call: (pw, f) => pw.prelu(f.nchw, { slope: 0.5, channelAxis: 99 }),
+  },
+  {
+    name: 'channelAxis -7 with a single slope',
+    code: 'PARAM_OUT_OF_RANGE',
+    op: 'preluBackward',
+    arg: 'channelAxis',
+    call: (pw, f) => pw.preluBackward(f.dy, { x: f.x }, { slope: 0.5, channelAxis: -7 }),
+  },
+  {
+    name: 'channelAxis null',
+    code: 'INVALID_ARGUMENT',
+    op: 'prelu',
+    arg: 'channelAxis',
+    call: (pw, f) => pw.prelu(f.nchw, { slope: [1, 2, 3], channelAxis: null as never }),
+  },
+  {
+    name: 'channelAxis 1.5',
+    code: 'PARAM_OUT_OF_RANGE',
+    op: 'prelu',
+    arg: 'channelAxis',
+    call: (pw, f) => pw.prelu(f.nchw, { slope: [1, 2, 3], channelAxis: 1.5 }),
+  },
+  {
+    name: 'three slopes on a rank-1 input',
+    code: 'SHAPE_MISMATCH',
+    op: 'prelu',
+    arg: 'slope',
+    call: (pw, f) => pw.prelu(f.x, { slope: [1, 2, 3] }),
+  },
+  ...(['float64', 'float16', 'bool', '', 42, undefined] as const).flatMap(
+    (dtype): ErrorScenario[] =>
+      dtype === undefined
+        ? []
+        : [
+            {
+              name: `zeros with dtype ${JSON.stringify(dtype)}`,
+              code: 'INVALID_ARGUMENT',
+              op: 'zeros',
+              arg: 'dtype',
+              call: (pw) => pw.zeros([3], dtype as never),
+            },
+            {
+              name: `empty with dtype ${JSON.stringify(dtype)}`,
+              code: 'INVALID_ARGUMENT',
+              op: 'empty',
+              arg: 'dtype',
+              call: (pw) => pw[contextOf]().empty(dtype as never, [3]),
+            },
+          ],
+  ),
+  ...(
+    [
+      ['negative', [-1]],
+      ['fractional', [1.5]],
+      ['NaN', [Number.NaN]],
+      ['Infinity', [Number.POSITIVE_INFINITY]],
+      ['string entry', ['3']],
+      ['not an array', 3],
+      ['null', null],
+      ['of 2^60 elements', [2 ** 30, 2 ** 30]],
+    ] as const
+  ).flatMap(([kind, shape]): ErrorScenario[] => [
+    {
+      name: `zeros with a ${kind} shape`,
+      code: 'SHAPE_MISMATCH',
+      op: 'zeros',
+      arg: 'shape',
+      call: (pw) => pw.zeros(shape as never),
+    },
+    {
+      name: `empty with a ${kind} shape`,
+      code: 'SHAPE_MISMATCH',
+      op: 'empty',
+      arg: 'shape',
+      call: (pw) => pw[contextOf]().empty('float32', shape as never),
+    },
+    {
+      name: `tensor with a ${kind} shape`,
+      code: 'SHAPE_MISMATCH',
+      op: 'tensor',
+      arg: 'shape',
+      call: (pw) => pw.tensor([1, 2, 3], shape as never),
+    },
+  ]),
   {
     name: 'disposed input',
     code: 'TENSOR_DISPOSED',
@@ -351,6 +507,16 @@ async function expectRejection(pw: Pointwise, scenario: ErrorScenario): Promise<
         message: `${scenario.name}: a rejected call left ${memoryAfter.buffers - memoryBefore.buffers} buffer(s) allocated`,
       };
     }
+    // the allocator still hands out separate storage (a bad dtype once broke it)
+    const a = pw.tensor([1, 2, 3, 4]);
+    const b = pw.tensor([5, 6, 7, 8]);
+    pw.relu(b, { out: b });
+    const intact =
+      (await a.read()).join(',') === '1,2,3,4' && (await b.read()).join(',') === '5,6,7,8';
+    a.dispose();
+    b.dispose();
+    if (!intact)
+      return { pass: false, message: `${scenario.name}: new tensors share storage afterwards` };
     return { pass: true, message: thrown.message };
   } finally {
     for (const t of Object.values(f)) t.dispose();
@@ -370,7 +536,7 @@ function opOfScenario(s: ErrorScenario): string {
   const base = s.op.replace(/Backward$/, '');
   if (base === 'dropoutWithReplacement') return 'dropout';
   if (base === 'sparseDropoutWithReplacement') return 'sparseDropout';
-  if (base === 'tensor' || base === 'zeros') return 'tensors';
+  if (base === 'tensor' || base === 'zeros' || base === 'empty') return 'tensors';
   return base;
 }
 

@@ -20,5 +20,23 @@ export function goldenCases(): ConformanceCase[] {
             : { pass: false, message: `got [${Array.from(y).join(', ')}]` };
         }),
     },
+    {
+      id: 'elu/golden/negative-zero',
+      op: 'elu',
+      description: 'elu keeps the sign of zero: elu(-0) = -0, elu(+0) = +0 (for alpha 1 and 2.5)',
+      run: (pw) =>
+        withTensors(async (keep) => {
+          for (const alpha of [1, 2.5]) {
+            const y = await keep(pw.elu(keep(pw.tensor([-0, 0, -0, -0, 0])), { alpha })).read();
+            const expected = [-0, 0, -0, -0, 0];
+            if (!expected.every((v, i) => Object.is(y[i], v)))
+              return {
+                pass: false,
+                message: `alpha ${alpha}: elu([-0, 0, -0, -0, 0]) gave [${Array.from(y, (v) => (Object.is(v, -0) ? '-0' : String(v))).join(', ')}]`,
+              };
+          }
+          return { pass: true };
+        }),
+    },
   ];
 }

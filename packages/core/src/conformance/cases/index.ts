@@ -1,12 +1,14 @@
 // Every conformance case, in a stable order: golden vectors, activations,
-// dropout, sparse dropout, errors, memory.
+// dropout, sparse dropout, errors, memory, lifetime, api.
 
 import type { BackendFactory } from '../../backend.js';
 import type { ConformanceCase } from '../case.js';
 import { activationCases } from './activations.js';
+import { apiCases } from './api.js';
 import { dropoutCases } from './dropout.js';
 import { errorCases } from './errors.js';
 import { goldenCases } from './golden.js';
+import { lifetimeCases } from './lifetime.js';
 import { memoryCases } from './memory.js';
 import { sparseDropoutCases } from './sparseDropout.js';
 
@@ -19,5 +21,7 @@ export function conformanceCases(factory: BackendFactory | null = null): Conform
     ...sparseDropoutCases(),
     ...errorCases(() => factory),
     ...memoryCases(),
+    ...lifetimeCases(() => factory),
+    ...apiCases(() => factory),
   ];
 }

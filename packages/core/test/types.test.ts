@@ -1,0 +1,50 @@
+// Result types that match what the calls return, checked by `tsc --strict` (this file
+// is part of the package's typecheck): parameter gradients are present when backward
+// is given x, the mask is a Tensor with returnMask true (and null with false),
+// backward accepts forward's mask and draw, sparse dropout keeps its ids' dtype, and
+// internals are off the instance's type. The vitest body only keeps the file a test.
+
+import { describe, expect, it } from 'vitest';
+import type { Pointwise } from '../src/pointwise.js';
+import type { Tensor } from '../src/tensor.js';
+
+type Equal<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function assertType<T extends true>(_: T): void {}
+
+// Typed but never run: only the compiler looks at these bodies.
+function typeChecks(pw: Pointwise, x: Tensor<'float32'>, dy: Tensor<'float32'>) {
+  const dslope: Tensor<'float32'> = pw.preluBackward(dy, { x }, { slope: [0.1] }).dslope;
+  const dceiling: Tensor<'float32'> = pw.clippedReluBackward(dy, { x }).dceiling;
+  // @ts-expect-error: backward from y gives no dceiling
+  const fromY: Tensor<'float32'> = pw.clippedReluBackward(dy, { y: x }).dceiling;
+
+  const forward = pw.dropoutWithReplacement(x, { ratio: 0.5 });
+  const mask: Tensor<'uint8'> = forward.mask;
+  const back = pw.dropoutWithReplacementBackward(dy, { mask: forward.mask, draw: forward.draw });
+  const noMask = pw.dropoutWithReplacement(x, { returnMask: false });
+  assertType<Equal<typeof noMask.mask, null>>(true);
+  pw.dropoutWithReplacementBackward(dy, { draw: noMask.draw });
+
+  const ids = pw.tensor(new BigInt64Array([1n, 2n]));
+  const lengths = pw.tensor(new Int32Array([2]));
+  const sparse = pw.sparseDropoutWithReplacement(ids, lengths, { ratio: 0.5 });
+  assertType<Equal<Awaited<typeof sparse>['values'], Tensor<'int64'>>>(true);
+
+  const nested: Tensor<'float32'> = pw.tensor([
+    [1, 2],
+    [3, 4],
+  ]);
+  const ints: Tensor<'int32'> = pw.tensor([1, 2], { dtype: 'int32' });
+  // @ts-expect-error: internals are not on the instance
+  pw.bufferOf('relu', 'x', x);
+  // @ts-expect-error: internals are not on the instance
+  pw.empty('float32', [1]);
+  return [dslope, dceiling, fromY, mask, back, nested, ints];
+}
+
+describe('types', () => {
+  it('are checked by tsc (this file is in the typecheck)', () => {
+    expect(typeof typeChecks).toBe('function');
+  });
+});
