@@ -62,6 +62,7 @@ export {
   splitU64,
 } from './philox.js';
 export {
+  adoptBuffer,
   type Pointwise,
   PointwiseBase,
   pointwise,

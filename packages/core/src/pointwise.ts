@@ -3,7 +3,7 @@
 // registry), plus scopes, memory and lifetime helpers. The internals op methods use
 // are in context.ts, off the instance's autocomplete.
 
-import type { Backend, BackendFactory, MemoryInfo } from './backend.js';
+import type { Backend, BackendFactory, DeviceBuffer, MemoryInfo } from './backend.js';
 import { PointwiseContext } from './context.js';
 import type { DType } from './dtypes.js';
 import { PointwiseError } from './errors.js';
@@ -167,6 +167,20 @@ export class PointwiseBase {
 }
 
 export type Pointwise = PointwiseBase & RegistryMethods;
+
+/**
+ * For backend packages (interop): make a tensor of `pw` from storage its backend
+ * already understands, e.g. a user's GPUBuffer wrapped by the webgpu backend. The
+ * tensor owns the handle from now on (dispose() passes it to the backend's free()).
+ */
+export function adoptBuffer<D extends DType>(
+  pw: PointwiseBase,
+  buffer: DeviceBuffer,
+  dtype: D,
+  shape: Shape,
+): Tensor<D> {
+  return pw[contextOf]().adopt(buffer, dtype, shape);
+}
 
 /** Wrap an already-created backend (tests, advanced use). */
 export function pointwiseWith(backend: Backend, options: PointwiseOptions = {}): Pointwise {
