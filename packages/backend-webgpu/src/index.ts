@@ -4,7 +4,7 @@
 //   const pw = await pointwise(webgpuBackend());
 
 import type { Backend, BackendFactory, Pointwise, Tensor } from '@pointwise/core';
-import { PointwiseError } from '@pointwise/core';
+import { adoptBuffer, PointwiseError } from '@pointwise/core';
 import {
   type BackendOptions,
   createWebGpuBackend,
@@ -98,7 +98,7 @@ export function wrapGPUBuffer<D extends 'float32' | 'uint8' | 'int32' | 'int64'>
       `needs STORAGE | COPY_SRC | COPY_DST usage and at least ${Math.ceil(bytes / 4) * 4} bytes`,
     );
   }
-  return pw.adopt(dev.wrap(buffer, bytes), dtype, shape);
+  return adoptBuffer(pw, dev.wrap(buffer, bytes), dtype, shape);
 }
 
 export type { BackendOptions, WebGpuBuffer } from './backend.js';
