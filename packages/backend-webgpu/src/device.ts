@@ -4,15 +4,20 @@
 // we point it at Debian Chromium's copy when the variable is unset and the file
 // exists. Every failure becomes a reason string for isAvailable().
 
+/**
+ * Where the device comes from. The WebGPU objects are typed `object` so that the
+ * published declarations need neither DOM nor @webgpu/types; pass the real ones.
+ */
 export interface DeviceOptions {
   /** A `GPU` object (navigator.gpu, or `create([...])` from the webgpu package). */
-  gpu?: GPU;
-  adapter?: GPUAdapter;
-  /** Use this device as is (the caller keeps ownership: destroy() does not destroy it). */
-  device?: GPUDevice;
+  gpu?: object;
+  /** A `GPUAdapter`. */
+  adapter?: object;
+  /** A `GPUDevice`, used as is (the caller keeps ownership: destroy() does not destroy it). */
+  device?: object;
   /** Flags for the webgpu package's create() in Node, e.g. ['enable-dawn-features=disable_robustness']. */
   dawnFlags?: string[];
-  powerPreference?: GPUPowerPreference;
+  powerPreference?: 'low-power' | 'high-performance';
 }
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -72,9 +77,9 @@ async function vulkanHint(): Promise<string> {
 
 /** Open a device, or say why not. */
 export async function openDevice(options: DeviceOptions): Promise<Opened | Failure> {
-  if (options.device) return { device: options.device, gpu: null, ownsDevice: false };
-  let adapter = options.adapter ?? null;
-  let gpu: GPU | null = options.gpu ?? null;
+  if (options.device) return { device: options.device as GPUDevice, gpu: null, ownsDevice: false };
+  let adapter = (options.adapter as GPUAdapter | undefined) ?? null;
+  let gpu: GPU | null = (options.gpu as GPU | undefined) ?? null;
   if (!adapter) {
     if (!gpu) {
       const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;

@@ -66,13 +66,13 @@ function deviceOfInstance(pw: Pointwise): WebGpuDevice {
   return backend.webgpu;
 }
 
-/** The GPUDevice a webgpu instance runs on, to build your own pipelines on the same device. */
-export function gpuDeviceOf(pw: Pointwise): GPUDevice {
+/** The GPUDevice a webgpu instance runs on (typed `object`: cast to GPUDevice), to build your own pipelines on it. */
+export function gpuDeviceOf(pw: Pointwise): object {
   return deviceOfInstance(pw).device;
 }
 
-/** The GPUBuffer holding a tensor (no copy). Its first `tensor.size * bytesPerElement` bytes are the data. */
-export function gpuBufferOf(tensor: Tensor): GPUBuffer {
+/** The GPUBuffer holding a tensor (no copy; typed `object`: cast to GPUBuffer). Its first `tensor.size * bytesPerElement` bytes are the data. */
+export function gpuBufferOf(tensor: Tensor): object {
   return (tensor.bufferFor('gpuBufferOf', 'tensor') as WebGpuBuffer).buffer;
 }
 
@@ -83,11 +83,12 @@ export function gpuBufferOf(tensor: Tensor): GPUBuffer {
  */
 export function wrapGPUBuffer<D extends 'float32' | 'uint8' | 'int32' | 'int64'>(
   pw: Pointwise,
-  buffer: GPUBuffer,
+  gpuBuffer: object,
   dtype: D,
   shape: readonly number[],
 ): Tensor<D> {
   const dev = deviceOfInstance(pw);
+  const buffer = gpuBuffer as GPUBuffer;
   const size = shape.reduce((a, b) => a * b, 1);
   const bytes = size * { float32: 4, uint8: 1, int32: 4, int64: 8 }[dtype];
   const needed = 0x80 | 0x4 | 0x8;
@@ -101,5 +102,5 @@ export function wrapGPUBuffer<D extends 'float32' | 'uint8' | 'int32' | 'int64'>
   return adoptBuffer(pw, dev.wrap(buffer, bytes), dtype, shape);
 }
 
-export type { BackendOptions, WebGpuBuffer } from './backend.js';
+export type { BackendOptions } from './backend.js';
 export type { DeviceOptions } from './device.js';

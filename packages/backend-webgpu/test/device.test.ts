@@ -50,7 +50,7 @@ describe('device lifetime', () => {
   it('a lost device gives DEVICE_LOST, and a new instance works afterwards', async () => {
     const pw = await pointwise(webgpuBackend());
     const x = pw.tensor([1, -2, 3]);
-    gpuDeviceOf(pw).destroy();
+    (gpuDeviceOf(pw) as GPUDevice).destroy();
     await new Promise((r) => setTimeout(r, 50));
     await expect(async () => pw.relu(x)).rejects.toMatchObject({ code: 'DEVICE_LOST' });
     const again = await pointwise(webgpuBackend());
@@ -74,7 +74,7 @@ describe('device lifetime', () => {
 describe('interop', () => {
   it('wraps a GPUBuffer as a tensor and exposes a result’s GPUBuffer', async () => {
     const pw = await pointwise(webgpuBackend());
-    const device = gpuDeviceOf(pw);
+    const device = gpuDeviceOf(pw) as GPUDevice;
     const buffer = device.createBuffer({ size: 16, usage: 0x80 | 0x4 | 0x8 });
     device.queue.writeBuffer(buffer, 0, new Float32Array([-1, 2, -3, 4]));
     const x = wrapGPUBuffer(pw, buffer, 'float32', [4]);
@@ -83,7 +83,7 @@ describe('interop', () => {
     const copy = device.createBuffer({ size: 16, usage: 0x80 | 0x4 | 0x8 });
     const encoder = device.createCommandEncoder();
     await pw.flush();
-    encoder.copyBufferToBuffer(gpuBufferOf(y), 0, copy, 0, 16);
+    encoder.copyBufferToBuffer(gpuBufferOf(y) as GPUBuffer, 0, copy, 0, 16);
     device.queue.submit([encoder.finish()]);
     const z = wrapGPUBuffer(pw, copy, 'float32', [4]);
     expect(Array.from(await z.read())).toEqual([0, 2, 0, 4]);
