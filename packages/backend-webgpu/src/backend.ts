@@ -425,11 +425,16 @@ export function createWebGpuBackend(
   kernels: KernelSet,
 ): Backend & {
   readonly webgpu: WebGpuDevice;
+  readonly device: GPUDevice;
 } {
   return {
     name: 'webgpu',
     kernels,
     webgpu: dev,
+    /** The GPUDevice (the bench's buffer-to-buffer copy baseline runs on it). */
+    get device() {
+      return dev.device;
+    },
     alloc: (dtype, size) => dev.alloc(dtype, size),
     upload: (dtype, data) => dev.upload(dtype, data),
     read: (buffer, dtype, size) => dev.read(buffer as WebGpuBuffer, dtype, size),
