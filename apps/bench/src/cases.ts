@@ -26,6 +26,8 @@ export const PRELU_CHANNELS = 16;
 export const PARAMS = {
   leakyRelu: { alpha: 0.01 },
   thresholdedRelu: { alpha: 0.5 },
+  // the same cut as thresholdedRelu, so the two rows differ by the shift and dthreshold only
+  shiftedRelu: { threshold: 0.5 },
   clippedRelu: { ceiling: 6 },
   elu: { alpha: 1 },
   dropout: { ratio: 0.5, replacement: 0, scale: true, seed: 7, stream: 0 },

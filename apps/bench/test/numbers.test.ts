@@ -39,7 +39,7 @@ describe('bytes per element', () => {
 
   it('expands every op into forward and backward cases', () => {
     const cases = expandCases([...OP_NAMES]);
-    expect(cases).toHaveLength(6 * 2 + 4);
+    expect(cases).toHaveLength(7 * 2 + 4); // seven activations (shiftedRelu included), dropout × 4
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
     expect(ticksFor({ cases, sizes: [1, 2, 3] })).toBe(cases.length * 4);
   });

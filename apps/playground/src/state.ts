@@ -9,7 +9,7 @@ export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 export interface PlaygroundParams {
   /** leakyRelu / elu alpha. */
   alpha: number;
-  /** thresholdedRelu's alpha (its threshold). */
+  /** thresholdedRelu's alpha and shiftedRelu's threshold (one control, kept across the two ops). */
   threshold: number;
   /** clippedRelu ceiling. */
   ceiling: number;
@@ -54,6 +54,7 @@ export const OP_PARAMS: Record<ActivationName, ParamName[]> = {
   leakyRelu: ['alpha'],
   prelu: ['slope'],
   thresholdedRelu: ['threshold'],
+  shiftedRelu: ['threshold'],
   clippedRelu: ['ceiling'],
   elu: ['alpha'],
 };
@@ -91,6 +92,8 @@ export function coreParams(op: ActivationName, p: PlaygroundParams): Record<stri
       return { alpha: p.alpha };
     case 'thresholdedRelu':
       return { alpha: p.threshold };
+    case 'shiftedRelu':
+      return { threshold: p.threshold };
     case 'clippedRelu':
       return { ceiling: p.ceiling };
     case 'prelu':

@@ -225,6 +225,12 @@ describe('playground in Chromium', () => {
     const thresholded = await setField('param-threshold', 0.7);
     expect(thresholded.kinks).toEqual([f32(0.7), 0]);
     expectPlotMatchesReference(thresholded);
+    await choose('op', 'shiftedRelu');
+    const shifted = await setField('param-threshold', -1.3);
+    expect(shifted.opParams).toEqual({ threshold: -1.3 });
+    expect(shifted.kinks).toEqual([f32(-1.3)]);
+    expect(shifted.paramGrad?.name).toBe('dthreshold');
+    expectPlotMatchesReference(shifted);
     await choose('op', 'clippedRelu');
     const clipped = await setField('param-ceiling', 2.5);
     expect(clipped.paramGrad?.name).toBe('dceiling');

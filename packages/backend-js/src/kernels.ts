@@ -7,6 +7,7 @@ import { elu } from './ops/elu.js';
 import { leakyRelu } from './ops/leakyRelu.js';
 import { prelu } from './ops/prelu.js';
 import { relu } from './ops/relu.js';
+import { shiftedRelu } from './ops/shiftedRelu.js';
 import { sparseDropout } from './ops/sparseDropout.js';
 import { thresholdedRelu } from './ops/thresholdedRelu.js';
 
@@ -15,6 +16,7 @@ export const jsKernels: KernelSet = {
   leakyRelu,
   prelu,
   thresholdedRelu,
+  shiftedRelu,
   clippedRelu,
   elu,
   dropout,

@@ -117,6 +117,84 @@ describe('the conformance suite rejects broken kernels', () => {
     );
   });
 
+  it("shiftedRelu'(t) = dy (x < t instead of x <= t)", async () => {
+    const broken: KernelSet['shiftedRelu'] = {
+      ...jsKernels.shiftedRelu,
+      backward(call) {
+        jsKernels.shiftedRelu.backward(call);
+        const s = call.source as Float32Array;
+        const g = call.dy as Float32Array;
+        const out = call.dx as Float32Array;
+        const t = call.params.threshold;
+        if (call.from === 'x') for (let i = 0; i < call.size; i++) if (s[i] === t) out[i] = g[i]!;
+      },
+    };
+    expect(
+      await failingIds({ shiftedRelu: broken }, 'shiftedRelu/backward-x/sweep/threshold=0.1'),
+    ).toEqual(['shiftedRelu/backward-x/sweep/threshold=0.1']);
+  });
+
+  it('shiftedRelu forward as relu(x) - t (unshifted kink)', async () => {
+    const broken: KernelSet['shiftedRelu'] = {
+      ...jsKernels.shiftedRelu,
+      forward({ x, y, size, params }) {
+        const xs = x as Float32Array;
+        const ys = y as Float32Array;
+        for (let i = 0; i < size; i++) ys[i] = (xs[i]! <= 0 ? 0 : xs[i]!) - params.threshold;
+      },
+    };
+    expect(await failingIds({ shiftedRelu: broken }, 'shiftedRelu/forward/sweep/')).toEqual([
+      'shiftedRelu/forward/sweep/threshold=1.5',
+      'shiftedRelu/forward/sweep/threshold=-2.5',
+      'shiftedRelu/forward/sweep/threshold=0.1',
+      'shiftedRelu/forward/sweep/threshold=1e-39',
+    ]);
+  });
+
+  it('shiftedRelu dthreshold with the sign of dceiling (sum of dy, not its negation)', async () => {
+    const broken: KernelSet['shiftedRelu'] = {
+      ...jsKernels.shiftedRelu,
+      backward(call) {
+        jsKernels.shiftedRelu.backward(call);
+        const g = call.dthreshold as Float32Array;
+        g[0] = -g[0]!;
+      },
+    };
+    expect(
+      await failingIds({ shiftedRelu: broken }, 'shiftedRelu/dthreshold/special-terms'),
+    ).toEqual(['shiftedRelu/dthreshold/special-terms']);
+  });
+
+  it('shiftedRelu backward from y comparing y with t (the kink in y is 0)', async () => {
+    const broken: KernelSet['shiftedRelu'] = {
+      ...jsKernels.shiftedRelu,
+      backward(call) {
+        jsKernels.shiftedRelu.backward({ ...call, from: 'x' });
+      },
+    };
+    const failing = await failingIds({ shiftedRelu: broken }, 'shiftedRelu/backward-y');
+    expect(failing).toContain('shiftedRelu/backward-y/sweep/threshold=1.5');
+    expect(failing).toContain('shiftedRelu/backward-y-vs-x/threshold=-2.5');
+    // with t = 0 the two comparisons coincide
+    expect(failing).not.toContain('shiftedRelu/backward-y/sweep/default');
+  });
+
+  it('shiftedRelu dthreshold from y not written (only from x)', async () => {
+    const broken: KernelSet['shiftedRelu'] = {
+      ...jsKernels.shiftedRelu,
+      backward(call) {
+        const keep = (call.dthreshold as Float32Array)[0]!;
+        jsKernels.shiftedRelu.backward(call);
+        if (call.from === 'y') (call.dthreshold as Float32Array)[0] = keep;
+      },
+    };
+    const failing = await failingIds({ shiftedRelu: broken }, 'shiftedRelu/');
+    expect(failing).toContain('shiftedRelu/backward-y/sweep/default');
+    expect(failing).toContain('shiftedRelu/backward-y-vs-x/default');
+    expect(failing).toContain('shiftedRelu/dthreshold/special-terms');
+    expect(failing).not.toContain('shiftedRelu/backward-x/sweep/default');
+  });
+
   it('dropout whose Philox counter ignores the stream', async () => {
     const broken: KernelSet['dropout'] = {
       ...jsKernels.dropout,

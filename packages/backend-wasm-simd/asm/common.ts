@@ -32,6 +32,12 @@
   return f64x2.add(f64x2.add(acc, lowF64(v)), highF64(v));
 }
 
+/** The four float32 lanes of v as float64, summed pairwise into two lanes (lanes 0+2, 1+3). */
+// @ts-expect-error: decorator
+@inline export function pairF64(v: v128): v128 {
+  return f64x2.add(lowF64(v), highF64(v));
+}
+
 // @ts-expect-error: decorator
 @inline export function horizontalSum(acc: v128): f64 {
   return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);

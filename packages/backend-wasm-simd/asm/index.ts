@@ -9,6 +9,7 @@ export * from './elu';
 export * from './leakyRelu';
 export * from './prelu';
 export * from './relu';
+export * from './shiftedRelu';
 export * from './thresholdedRelu';
 
 export function heapBase(): usize {

@@ -9,6 +9,7 @@ import { eluKernel } from './ops/elu.js';
 import { leakyReluKernel } from './ops/leakyRelu.js';
 import { preluKernel } from './ops/prelu.js';
 import { reluKernel } from './ops/relu.js';
+import { shiftedReluKernel } from './ops/shiftedRelu.js';
 import { sparseDropoutKernel } from './ops/sparseDropout.js';
 import { thresholdedReluKernel } from './ops/thresholdedRelu.js';
 import type { WasmKernelExports } from './wasm.js';
@@ -19,6 +20,7 @@ export function createWasmKernels(k: WasmKernelExports, heap: WasmHeap): KernelS
     leakyRelu: leakyReluKernel(k),
     prelu: preluKernel(k, heap),
     thresholdedRelu: thresholdedReluKernel(k),
+    shiftedRelu: shiftedReluKernel(k, heap),
     clippedRelu: clippedReluKernel(k, heap),
     elu: eluKernel(k),
     dropout: dropoutKernel(k, heap),

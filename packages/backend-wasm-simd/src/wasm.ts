@@ -13,6 +13,9 @@ export interface WasmKernelExports {
   leakyReluForward(x: number, y: number, n: number, alpha: number): void;
   leakyReluBackward(dy: number, src: number, dx: number, n: number, alpha: number): void;
   thresholdedReluForward(x: number, y: number, n: number, alpha: number): void;
+  shiftedReluForward(x: number, y: number, n: number, t: number): void;
+  /** dx, and the float64 sum of the dy it kept (dthreshold is its negation). */
+  shiftedReluBackward(dy: number, src: number, dx: number, n: number, t: number): number;
   clippedReluForward(x: number, y: number, n: number, ceiling: number): void;
   clippedReluBackward(dy: number, src: number, dx: number, n: number, ceiling: number): void;
   clippedReluBackwardCeiling(dy: number, x: number, dx: number, n: number, ceiling: number): number;

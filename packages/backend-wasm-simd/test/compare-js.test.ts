@@ -1,8 +1,9 @@
 // Bit-for-bit agreement with @pointwise/backend-js for every exact op (SPEC: relu,
-// leakyRelu, prelu, thresholdedRelu, clippedRelu and both dropouts return the float32
-// reference bit pattern; NaN: any NaN): forward, backward from x and from y, masks and
-// sparse outputs, on random data with special values, at sizes around the 4-, 16- and
-// 64-element boundaries. Parameter gradients are sums: within 1 ulp of js's float64 sum.
+// leakyRelu, prelu, thresholdedRelu, shiftedRelu, clippedRelu and both dropouts return
+// the float32 reference bit pattern; NaN: any NaN): forward, backward from x and from y,
+// masks and sparse outputs, on random data with special values, at sizes around the 4-,
+// 16- and 64-element boundaries. Parameter gradients are sums: within 1 ulp of js's
+// float64 sum.
 
 import { jsBackend } from '@pointwise/backend-js';
 import { type Pointwise, pointwise, sameF32, type Tensor, ulpDistance } from '@pointwise/core';
@@ -121,6 +122,32 @@ describe.each(SIZES)('size %i', (size) => {
         },
         [],
         [alpha],
+      );
+    });
+  }
+  for (const threshold of [0, 1.5, -2.5, 0.1, 1e-39]) {
+    it(`shiftedRelu threshold ${threshold} with dthreshold from x and y`, async () => {
+      await compare(
+        'shiftedRelu',
+        size,
+        (pw, xs, ds) => {
+          const x = pw.tensor(xs);
+          const dy = pw.tensor(ds);
+          const y = pw.shiftedRelu(x, { threshold });
+          const fromX = pw.shiftedReluBackward(dy, { x }, { threshold });
+          const fromY = pw.shiftedReluBackward(dy, { y }, { threshold });
+          return {
+            y,
+            dxx: fromX.dx,
+            dthresholdX: fromX.dthreshold,
+            dxy: fromY.dx,
+            dthresholdY: fromY.dthreshold,
+            x,
+            dy,
+          };
+        },
+        ['dthresholdX', 'dthresholdY'],
+        [threshold],
       );
     });
   }

@@ -8,6 +8,7 @@ import { eluKernel } from './ops/elu.js';
 import { leakyReluKernel } from './ops/leakyRelu.js';
 import { preluKernel } from './ops/prelu.js';
 import { reluKernel } from './ops/relu.js';
+import { shiftedReluKernel } from './ops/shiftedRelu.js';
 import { sparseDropoutKernel } from './ops/sparseDropout.js';
 import { thresholdedReluKernel } from './ops/thresholdedRelu.js';
 
@@ -17,6 +18,7 @@ export function webgpuKernels(dev: WebGpuDevice): KernelSet {
     leakyRelu: leakyReluKernel(dev),
     prelu: preluKernel(dev),
     thresholdedRelu: thresholdedReluKernel(dev),
+    shiftedRelu: shiftedReluKernel(dev),
     clippedRelu: clippedReluKernel(dev),
     elu: eluKernel(dev),
     dropout: dropoutKernel(dev),

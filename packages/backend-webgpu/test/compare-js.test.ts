@@ -311,6 +311,22 @@ describe('subnormal operands and products (mul_exact integer path)', () => {
       });
     });
   }
+  for (const threshold of [0, 2 ** -126, -3e-39, 1.1e-38, 2 ** -120, 1.5]) {
+    it(`shiftedRelu threshold ${threshold} (subnormal differences)`, async () => {
+      await pair((pw) => {
+        const tx = pw.tensor(x);
+        const tdy = pw.tensor(dy);
+        const y = pw.shiftedRelu(tx, { threshold });
+        return {
+          y,
+          dx: pw.shiftedReluBackward(tdy, { x: tx }, { threshold }).dx,
+          dxy: pw.shiftedReluBackward(tdy, { y }, { threshold }).dx,
+          tx,
+          tdy,
+        };
+      });
+    });
+  }
   for (const ratio of [0.3, 0.75, 0.999]) {
     it(`dropout scale at ratio ${ratio}`, async () => {
       const p = { ratio, scale: true, seed: 5n, stream: 9n };

@@ -19,11 +19,13 @@ export interface ActivationReference<R> {
 
 /** A learnable parameter's gradient: a sum of per-element terms into `length` slots. */
 export interface ParamGradSpec<R> {
-  name: 'dslope' | 'dceiling';
+  name: 'dslope' | 'dceiling' | 'dthreshold';
   length(r: R): number;
   slot(r: R, i: number): number;
   /** The float64 term element i contributes (from x). */
   term(dy: number, x: number, r: R, i: number): number;
+  /** The term from y, for a gradient that backward from y returns too (shiftedRelu); absent: from x only. */
+  termFromY?(dy: number, y: number, r: R, i: number): number;
 }
 
 export interface ActivationSpec<N extends OpName, P extends object, R, K> {
@@ -196,7 +198,7 @@ export function defineActivation<
     return this.call(backwardName, (scope) => {
       const dx = scope.empty('float32', source.shape, 'dx');
       const grad =
-        spec.paramGrad && from === 'x'
+        spec.paramGrad && (from === 'x' || spec.paramGrad.termFromY)
           ? scope.empty('float32', [spec.paramGrad.length(r)], spec.paramGrad.name)
           : null;
       const { params: kernelParams, release } = spec.kernelParams(this, r);

@@ -47,6 +47,7 @@ export { ACTIVATION_NAMES, activations, OP_NAMES, ops } from './ops/index.js';
 export type { LeakyReluParams } from './ops/leakyRelu.js';
 export { channelOf, type PreluParams } from './ops/prelu.js';
 export type { ReluParams } from './ops/relu.js';
+export type { ShiftedReluParams } from './ops/shiftedRelu.js';
 export {
   type SparseDropoutWithReplacementParams,
   sparseDropoutReference,

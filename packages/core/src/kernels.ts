@@ -37,6 +37,10 @@ export interface AlphaParams {
 export interface CeilingParams {
   ceiling: number;
 }
+export interface ThresholdParams {
+  /** float32-rounded threshold (shiftedRelu's shift). */
+  threshold: number;
+}
 
 /**
  * prelu layout: element i belongs to channel floor(i / inner) mod channels.
@@ -56,6 +60,14 @@ export interface PreluKernel extends ActivationKernel<PreluParams> {
 export interface ClippedReluKernel extends ActivationKernel<CeilingParams> {
   /** When `dceiling` is given (from x only), writes sum of (x >= c ? dy : 0) as one float32. */
   backward(call: ActivationBackwardCall<CeilingParams> & { dceiling: DeviceBuffer | null }): void;
+}
+
+export interface ShiftedReluKernel extends ActivationKernel<ThresholdParams> {
+  /**
+   * Always writes dthreshold (one float32): -(sum of dy where the element passes),
+   * from x (x > t) or from y (y > 0, the same elements).
+   */
+  backward(call: ActivationBackwardCall<ThresholdParams> & { dthreshold: DeviceBuffer }): void;
 }
 
 export interface DropoutParams extends DropoutDraw {
@@ -117,6 +129,7 @@ export interface KernelSet {
   leakyRelu: ActivationKernel<AlphaParams>;
   prelu: PreluKernel;
   thresholdedRelu: ActivationKernel<AlphaParams>;
+  shiftedRelu: ShiftedReluKernel;
   clippedRelu: ClippedReluKernel;
   elu: ActivationKernel<AlphaParams>;
   dropout: DropoutKernel;

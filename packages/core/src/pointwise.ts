@@ -169,12 +169,12 @@ export class PointwiseBase {
 export type Pointwise = PointwiseBase & RegistryMethods;
 
 /**
- * For backend packages (interop): make a tensor of `pw` from storage its backend
- * already understands, e.g. a user's GPUBuffer wrapped by the webgpu backend. The
- * tensor owns the handle from now on (dispose() passes it to the backend's free()).
+ * For backend packages' interop helpers: a tensor of `pw` over `buffer`, a handle the
+ * instance's backend made or accepts (e.g. a wrapped device pointer). The tensor frees it
+ * through `backend.free` on dispose, like any other; the backend decides what that means.
  */
 export function adoptBuffer<D extends DType>(
-  pw: PointwiseBase,
+  pw: Pointwise,
   buffer: DeviceBuffer,
   dtype: D,
   shape: Shape,

@@ -20,6 +20,8 @@ export function onnxSpecFor(c: BenchCase): OnnxNodeSpec | string {
       return { op: 'PRelu', slope: preluSlopes() };
     case 'thresholdedRelu':
       return { op: 'ThresholdedRelu', alpha: PARAMS.thresholdedRelu.alpha };
+    case 'shiftedRelu':
+      return 'no single ONNX operator (Relu(Sub(x, t)) is two nodes)';
     case 'clippedRelu':
       return { op: 'Clip', min: 0, max: PARAMS.clippedRelu.ceiling };
     case 'elu':

@@ -33,6 +33,7 @@ function tfCall(
     elu: (v) => tf.elu(v),
     thresholdedRelu: (v) =>
       tf.where(tf.greater(v, PARAMS.thresholdedRelu.alpha), v, tf.zerosLike(v)),
+    shiftedRelu: (v) => tf.relu(tf.sub(v, PARAMS.shiftedRelu.threshold)),
   };
   if (c.op === 'dropout') {
     if (c.direction === 'forward' && !c.mask) {
@@ -50,9 +51,11 @@ function tfCall(
   }
   if (c.direction === 'forward') {
     const f = fwd[c.op];
-    return c.op === 'thresholdedRelu'
-      ? { call: () => tf.tidy(() => f(x)), note: 'composed where(x > alpha)' }
-      : { call: () => f(x) };
+    if (c.op === 'thresholdedRelu')
+      return { call: () => tf.tidy(() => f(x)), note: 'composed where(x > alpha)' };
+    if (c.op === 'shiftedRelu')
+      return { call: () => tf.tidy(() => f(x)), note: 'composed relu(x - t)' };
+    return { call: () => f(x) };
   }
   if (c.op === 'elu') {
     const y = tf.elu(x);
@@ -66,6 +69,14 @@ function tfCall(
     return { call: () => g([x, alpha], dy), note: 'tf.grads (dx, dslope; includes forward)' };
   }
   if (c.op === 'thresholdedRelu') return 'no tfjs gradient for the composed form';
+  if (c.op === 'shiftedRelu') {
+    const t = tf.scalar(PARAMS.shiftedRelu.threshold);
+    const g = tf.grads((v: T, s: T) => tf.relu(tf.sub(v, s)));
+    return {
+      call: () => g([x, t], dy),
+      note: 'tf.grads of relu(x - t) (dx, dt; includes forward)',
+    };
+  }
   const g = grad(fwd[c.op]);
   return { call: () => g(x, dy), note: 'tf.grad (includes forward)' };
 }

@@ -1,7 +1,7 @@
 // The plot view: f(x), f'(x) (backward with dy = 1) and the per-element parameter
-// gradient term (prelu dslope, clippedRelu dceiling), computed on the chosen
-// backend and overlaid with core's float64 reference rounded to float32, kinks
-// marked. The max ulp difference from the reference is reported per curve.
+// gradient term (prelu dslope, shiftedRelu dthreshold, clippedRelu dceiling),
+// computed on the chosen backend and overlaid with core's float64 reference rounded
+// to float32, kinks marked. The max ulp difference from the reference is reported per curve.
 
 import { f32, type Pointwise, ulpDistance } from '@pointwise/core';
 import uPlot from 'uplot';

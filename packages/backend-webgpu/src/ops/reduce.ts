@@ -115,7 +115,7 @@ fn main(${MAIN_ARGS}) {
     acc = acc_join(acc, Acc(bitcast<f32>(partials[at]), bitcast<f32>(partials[at + 1u]), partials[at + 2u]));
   }
   let total = tree(acc, lid);
-  if (lid == 0u) { result[c] = acc_final(total); }
+  if (lid == 0u) { result[c] = acc_final(total) ^ u.w0.z; }
 }
 `;
 
@@ -167,7 +167,8 @@ function groupsFor(C: number, inner: number, m: number, J: number, limit: number
 
 /**
  * Enqueue out[c] (float32 bits, c < C) = sum over channel c of term(element), for a
- * tensor of `size` elements laid out [size / (C*inner), C, inner].
+ * tensor of `size` elements laid out [size / (C*inner), C, inner]; `negate` flips the
+ * sign bit of each result (shiftedRelu's dthreshold = -(sum)).
  */
 export function runReduction(
   dev: WebGpuDevice,
@@ -178,6 +179,7 @@ export function runReduction(
   inputs: WebGpuBuffer[],
   termParams: number[],
   out: WebGpuBuffer,
+  negate = false,
 ): void {
   const m = size / C;
   const J = Math.ceil(m / SPAN);
@@ -206,7 +208,7 @@ export function runReduction(
       }
     }
     const k2 = dev.kernel('reduce2', ['uniform', 'read', 'write'], () => PASS2);
-    dev.dispatch(k2, C, [J, C], [{ buffer: partials }, { buffer: out }]);
+    dev.dispatch(k2, C, [J, C, negate ? 0x80000000 : 0], [{ buffer: partials }, { buffer: out }]);
   } finally {
     dev.free(partials);
   }

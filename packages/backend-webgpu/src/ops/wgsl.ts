@@ -90,6 +90,63 @@ fn mul_exact(a: u32, b: u32) -> u32 {
 }
 `;
 
+/**
+ * add_exact(a, b) for finite a, b: the float32 sum, correctly rounded to nearest even.
+ * The float unit is used when both operands are normal (exponent field 1..253) and its
+ * result is normal; a zero or subnormal result (flushed, or exact cancellation into the
+ * subnormal range), subnormal operands and possible overflow take add_soft, which works
+ * on the significands with three guard bits.
+ */
+export const ADD = /* wgsl */ `
+fn add_soft(a: u32, b: u32) -> u32 {
+  var x = a;
+  var y = b;
+  if ((y & 0x7fffffffu) > (x & 0x7fffffffu)) { x = b; y = a; }
+  let sx = x & 0x80000000u;
+  let sy = y & 0x80000000u;
+  var ex = i32((x >> 23u) & 0xffu);
+  var ey = i32((y >> 23u) & 0xffu);
+  var mx = x & 0x7fffffu;
+  var my = y & 0x7fffffu;
+  if (ex != 0) { mx = mx | 0x800000u; } else { ex = 1; }
+  if (ey != 0) { my = my | 0x800000u; } else { ey = 1; }
+  mx = mx << 3u;
+  my = my << 3u;
+  let d = u32(ex - ey);
+  if (d >= 27u) { my = select(0u, 1u, my != 0u); }
+  else if (d > 0u) { my = (my >> d) | select(0u, 1u, (my & ((1u << d) - 1u)) != 0u); }
+  var m = mx + my;
+  if (sx != sy) { m = mx - my; }
+  if (m == 0u) { return 0u; }
+  var e = ex;
+  if (m >= 0x8000000u) {
+    m = (m >> 1u) | (m & 1u);
+    e = e + 1;
+  } else {
+    let lz = i32(countLeadingZeros(m)) - 5;
+    let sh = min(lz, e - 1);
+    if (sh > 0) { m = m << u32(sh); e = e - sh; }
+  }
+  let low = m & 7u;
+  m = m >> 3u;
+  if (low > 4u || (low == 4u && (m & 1u) != 0u)) { m = m + 1u; }
+  let bits = (u32(e - 1) << 23u) + m;
+  if (bits >= 0x7f800000u) { return sx | 0x7f800000u; }
+  return sx | bits;
+}
+
+fn add_exact(a: u32, b: u32) -> u32 {
+  let ea = (a >> 23u) & 0xffu;
+  let eb = (b >> 23u) & 0xffu;
+  if (ea - 1u < 253u && eb - 1u < 253u) {
+    let r = bitcast<u32>(bitcast<f32>(a) + bitcast<f32>(b));
+    let er = (r >> 23u) & 0xffu;
+    if (er - 1u < 254u) { return r; }
+  }
+  return add_soft(a, b);
+}
+`;
+
 /** Philox4x32-10 (PyTorch's PhiloxRNGEngine); mulhi from 16-bit halves. */
 export const PHILOX = /* wgsl */ `
 fn mulhi(a: u32, b: u32) -> u32 {
@@ -156,7 +213,7 @@ fn acc_final(a: Acc) -> u32 {
 }
 `;
 
-export const COMMON = BITS + MUL + PHILOX + ACC;
+export const COMMON = BITS + MUL + ADD + PHILOX + ACC;
 
 /** The uniform block every kernel reads: 16 u32 words. */
 export const UNIFORM = /* wgsl */ `

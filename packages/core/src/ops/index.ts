@@ -7,10 +7,19 @@ import { elu } from './elu.js';
 import { leakyRelu } from './leakyRelu.js';
 import { prelu } from './prelu.js';
 import { relu } from './relu.js';
+import { shiftedRelu } from './shiftedRelu.js';
 import { sparseDropout } from './sparseDropout.js';
 import { thresholdedRelu } from './thresholdedRelu.js';
 
-export const activations = [relu, leakyRelu, prelu, thresholdedRelu, clippedRelu, elu] as const;
+export const activations = [
+  relu,
+  leakyRelu,
+  prelu,
+  thresholdedRelu,
+  shiftedRelu,
+  clippedRelu,
+  elu,
+] as const;
 export const ops = [...activations, dropout, sparseDropout] as const;
 
 /** The activation names in SPEC order, as literal types (apps build menus from them). */
@@ -19,10 +28,21 @@ export const ACTIVATION_NAMES = [
   'leakyRelu',
   'prelu',
   'thresholdedRelu',
+  'shiftedRelu',
   'clippedRelu',
   'elu',
 ] as const;
 /** Every op name (the kernel registry's keys) in SPEC order. */
 export const OP_NAMES = [...ACTIVATION_NAMES, 'dropout', 'sparseDropout'] as const;
 
-export { clippedRelu, dropout, elu, leakyRelu, prelu, relu, sparseDropout, thresholdedRelu };
+export {
+  clippedRelu,
+  dropout,
+  elu,
+  leakyRelu,
+  prelu,
+  relu,
+  shiftedRelu,
+  sparseDropout,
+  thresholdedRelu,
+};

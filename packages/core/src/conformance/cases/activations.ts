@@ -1,11 +1,11 @@
-// Conformance cases for the six activations, generated from their op specs:
+// Conformance cases for the activations, generated from their op specs:
 // full float32 sweeps (forward, backward from x, backward from y), parameter
 // gradients against exact sums, finite differences of the reference, y-vs-x
 // agreement, in-place forward, and the edge sizes. Accuracy per spec: exact ops
 // are bit-exact; elu is within 2 ulp (SPEC section 1).
 
 import type { ActivationSpec } from '../../activation.js';
-import { f32 } from '../../float32.js';
+import { f32, sameF32 } from '../../float32.js';
 import { activations } from '../../ops/index.js';
 import type { Pointwise } from '../../pointwise.js';
 import type { Shape, Tensor } from '../../tensor.js';
@@ -115,17 +115,28 @@ function outcome(label: string, result: CheckResult): CaseOutcome {
   };
 }
 
-/** Check the parameter gradient tensor against exact per-slot sums. */
+/** Whether backward from y returns the parameter gradient too (shiftedRelu's dthreshold). */
+function paramGradFromY(spec: AnySpec): boolean {
+  return spec.paramGrad?.termFromY !== undefined;
+}
+
+/**
+ * Check the parameter gradient tensor against exact per-slot sums of the terms
+ * computed from `source`: x, or (from = 'y') the y the backend was given.
+ */
 function checkParamGrad(
   spec: AnySpec,
   r: any,
   dy: Float32Array,
-  x: Float32Array,
+  source: Float32Array,
   actual: Float32Array,
+  from: 'x' | 'y' = 'x',
 ): CaseOutcome {
   const grad = spec.paramGrad!;
+  const term = from === 'x' ? grad.term : grad.termFromY!;
   const sums = Array.from({ length: grad.length(r) }, () => new ExactSum());
-  for (let i = 0; i < x.length; i++) sums[grad.slot(r, i)]!.add(grad.term(dy[i]!, x[i]!, r, i));
+  for (let i = 0; i < source.length; i++)
+    sums[grad.slot(r, i)]!.add(term(dy[i]!, source[i]!, r, i));
   let worst = 0;
   for (let c = 0; c < sums.length; c++) {
     const verdict = acceptSum(actual[c]!, sums[c]!);
@@ -134,7 +145,7 @@ function checkParamGrad(
       return {
         pass: false,
         maxUlp: verdict.ulp,
-        message: `${grad.name}[${c}] = ${actual[c]} but the exact sum is ${sums[c]!.value} (bound ±${verdict.bound} over ${sums[c]!.count} terms)`,
+        message: `${grad.name}[${c}] (from ${from}) = ${actual[c]} but the exact sum is ${sums[c]!.value} (bound ±${verdict.bound} over ${sums[c]!.count} terms)`,
       };
     }
   }
@@ -225,7 +236,8 @@ function sweepCases(spec: AnySpec, p: Params): ConformanceCase[] {
         id: `${op}/backward-y/sweep/${label}`,
         op,
         description:
-          'backward from y = f32(reference(x)) over the sweep, against the reference evaluated on that same y',
+          'backward from y = f32(reference(x)) over the sweep, against the reference evaluated on that same y' +
+          (paramGradFromY(spec) ? `, with ${spec.paramGrad!.name}` : ''),
         run: (pw) =>
           withTensors(async (keep) => {
             const { x, dy } = sweepFor(spec, p);
@@ -238,10 +250,23 @@ function sweepCases(spec: AnySpec, p: Params): ConformanceCase[] {
               p,
             );
             for (const t of Object.values(grads)) keep(t);
-            if (spec.paramGrad && grads[spec.paramGrad.name]) {
-              return { pass: false, message: `${spec.paramGrad.name} must not be returned from y` };
+            const dxOutcome = outcome(
+              'dx',
+              checkerFor(spec, r).backwardFromY(dy, y, await grads.dx!.read()),
+            );
+            if (!spec.paramGrad) return dxOutcome;
+            const g = grads[spec.paramGrad.name];
+            if (!paramGradFromY(spec)) {
+              return g
+                ? { pass: false, message: `${spec.paramGrad.name} must not be returned from y` }
+                : dxOutcome;
             }
-            return outcome('dx', checkerFor(spec, r).backwardFromY(dy, y, await grads.dx!.read()));
+            return combine([
+              dxOutcome,
+              g
+                ? checkParamGrad(spec, r, dy, y, await g.read(), 'y')
+                : { pass: false, message: `${spec.paramGrad.name} missing from y` },
+            ]);
           }),
       },
       {
@@ -249,7 +274,7 @@ function sweepCases(spec: AnySpec, p: Params): ConformanceCase[] {
         op,
         description:
           spec.accuracy.kind === 'exact'
-            ? 'dx from the backend’s own y equals dx from x, bit for bit'
+            ? `dx${paramGradFromY(spec) ? ` and ${spec.paramGrad!.name}` : ''} from the backend’s own y equal${paramGradFromY(spec) ? '' : 's'} those from x, bit for bit`
             : 'dx from the backend’s own y agrees with dx from x up to the rounding of y',
         run: (pw) => yVersusX(pw, spec, p),
       },
@@ -295,9 +320,23 @@ async function yVersusX(pw: Pointwise, spec: AnySpec, p: Params): Promise<CaseOu
     const tx = keep(pw.tensor(x, shape));
     const ty = keep(forwardOf(pw, spec)(tx, p));
     const tdy = keep(pw.tensor(dy, shape));
-    const fromX = await keep(backwardOf(pw, spec)(tdy, { x: tx }, p).dx!).read();
-    const fromY = await keep(backwardOf(pw, spec)(tdy, { y: ty }, p).dx!).read();
+    const gradsX = backwardOf(pw, spec)(tdy, { x: tx }, p);
+    const gradsY = backwardOf(pw, spec)(tdy, { y: ty }, p);
+    for (const t of [...Object.values(gradsX), ...Object.values(gradsY)]) keep(t);
+    const fromX = await gradsX.dx!.read();
+    const fromY = await gradsY.dx!.read();
     const y = await ty.read();
+    if (paramGradFromY(spec)) {
+      // the same terms (y <= 0 exactly where x is at or below the kink) in the same order
+      const name = spec.paramGrad!.name;
+      const gx = await gradsX[name]!.read();
+      const gy = gradsY[name] ? await gradsY[name]!.read() : null;
+      if (!gy || gy.length !== gx.length || gx.some((v, c) => !sameF32(v, gy[c]!)))
+        return {
+          pass: false,
+          message: `${name} from y = [${gy ? Array.from(gy).join(', ') : 'missing'}] but from x = [${Array.from(gx).join(', ')}]`,
+        };
+    }
     const alpha = (r as { alpha: number }).alpha;
     // ulp distance is no measure here (dx from y legitimately loses digits), so none is reported
     return withoutUlp(
@@ -399,7 +438,8 @@ function checkParamGradByDifferences(
   g: Float32Array,
 ): string | null {
   const grad = spec.paramGrad!;
-  const key = grad.name === 'dslope' ? 'slope' : 'ceiling';
+  // dslope -> slope, dceiling -> ceiling, dthreshold -> threshold
+  const key = grad.name.slice(1);
   for (let c = 0; c < g.length; c++) {
     const loss = (delta: number) => {
       const shifted =
@@ -408,7 +448,7 @@ function checkParamGradByDifferences(
               ...r,
               slope: Array.from(r.slope as Float32Array, (s, k) => (k === c ? s + delta : s)),
             }
-          : { ...r, ceiling: r.ceiling + delta };
+          : { ...r, [key]: r[key] + delta };
       let sum = 0;
       for (let i = 0; i < x.length; i++) sum += dy[i]! * spec.reference.forward(x[i]!, shifted, i);
       return sum;
@@ -459,9 +499,12 @@ function sizeCase(spec: AnySpec, p: Params, size: number): ConformanceCase {
             { y: keep(pw.tensor(yRef, shape)) },
             p,
           );
-          parts.push(
-            outcome('dx from y', check.backwardFromY(dy, yRef, await keep(fromY.dx!).read())),
-          );
+          for (const t of Object.values(fromY)) keep(t);
+          parts.push(outcome('dx from y', check.backwardFromY(dy, yRef, await fromY.dx!.read())));
+          if (paramGradFromY(spec))
+            parts.push(
+              checkParamGrad(spec, r, dy, yRef, await fromY[spec.paramGrad!.name]!.read(), 'y'),
+            );
         }
         return combine(parts);
       }),
@@ -471,24 +514,39 @@ function sizeCase(spec: AnySpec, p: Params, size: number): ConformanceCase {
 /** Parameter gradients on moderate data, where the sum's precision is what is tested. */
 function paramGradPrecisionCase(spec: AnySpec, p: Params): ConformanceCase {
   const op = spec.name as string;
+  const name = spec.paramGrad!.name;
   return {
-    id: `${op}/${spec.paramGrad!.name}/precision/${paramsLabel(p)}`,
+    id: `${op}/${name}/precision/${paramsLabel(p)}`,
     op,
-    description: `${spec.paramGrad!.name} on 2^20 + 8 moderate values, within n·2^-24·Σ|term| of the exact sum`,
+    description: `${name} on 2^20 + 8 moderate values, within n·2^-24·Σ|term| of the exact sum${paramGradFromY(spec) ? ', from x and from y' : ''}, and deterministic (a second call gives the same bits)`,
     run: (pw) =>
       withTensors(async (keep) => {
         const n = 12 * 87382; // 2^20 + 8: a multiple of the channel block
         const shape = shapeFor(p, n);
         const r = resolved(spec, p, shape);
         const x = uniform(n, 31, -8, 8);
-        const dy = uniform(n, 32, -1, 1);
-        const grads = backwardOf(pw, spec)(
-          keep(pw.tensor(dy, shape)),
-          { x: keep(pw.tensor(x, shape)) },
-          p,
-        );
-        for (const t of Object.values(grads)) keep(t);
-        return checkParamGrad(spec, r, dy, x, await grads[spec.paramGrad!.name]!.read());
+        const dy = keep(pw.tensor(uniform(n, 32, -1, 1), shape));
+        const dyHost = await dy.read();
+        const sources: { from: 'x' | 'y'; values: Float32Array }[] = [{ from: 'x', values: x }];
+        if (paramGradFromY(spec)) sources.push({ from: 'y', values: referenceY(spec, r, x) });
+        const parts: CaseOutcome[] = [];
+        for (const { from, values } of sources) {
+          const saved = { [from]: keep(pw.tensor(values, shape)) };
+          const runs: Float32Array[] = [];
+          for (let k = 0; k < 2; k++) {
+            const grads = backwardOf(pw, spec)(dy, saved, p);
+            for (const t of Object.values(grads)) keep(t);
+            runs.push(await grads[name]!.read());
+          }
+          const [first, second] = runs as [Float32Array, Float32Array];
+          parts.push(checkParamGrad(spec, r, dyHost, values, first, from));
+          if (first.some((v, c) => !sameF32(v, second[c]!)))
+            parts.push({
+              pass: false,
+              message: `${name} from ${from} is not deterministic: [${Array.from(first).join(', ')}] then [${Array.from(second).join(', ')}]`,
+            });
+        }
+        return combine(parts);
       }),
   };
 }
@@ -503,7 +561,7 @@ function paramGradTermsCase(spec: AnySpec, p: Params): ConformanceCase {
   return {
     id: `${op}/${spec.paramGrad!.name}/special-terms`,
     op,
-    description: `${spec.paramGrad!.name} of single elements: every special x (kinks ± 1 ulp) × every special dy`,
+    description: `${spec.paramGrad!.name} of single elements: every special x (kinks ± 1 ulp) × every special dy${paramGradFromY(spec) ? ', from x and from its y' : ''}`,
     run: (pw) =>
       withTensors(async (keep) => {
         const r = resolved(spec, p, [1]);
@@ -516,6 +574,14 @@ function paramGradTermsCase(spec: AnySpec, p: Params): ConformanceCase {
           const verdict = checkParamGrad(spec, r, dy, x, await grads[spec.paramGrad!.name]!.read());
           if (!verdict.pass)
             return { ...verdict, message: `x = ${x[0]}, dy = ${dy[0]}: ${verdict.message}` };
+          if (paramGradFromY(spec)) {
+            const y = referenceY(spec, r, x);
+            const fromY = backwardOf(pw, spec)(keep(pw.tensor(dy)), { y: keep(pw.tensor(y)) }, p);
+            for (const t of Object.values(fromY)) keep(t);
+            const g = await fromY[spec.paramGrad!.name]!.read();
+            const v = checkParamGrad(spec, r, dy, y, g, 'y');
+            if (!v.pass) return { ...v, message: `y = ${y[0]}, dy = ${dy[0]}: ${v.message}` };
+          }
         }
         return { pass: true };
       }),

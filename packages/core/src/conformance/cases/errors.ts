@@ -453,6 +453,53 @@ const scenarios: ErrorScenario[] = [
   },
 ];
 
+// shiftedRelu's threshold (kept apart from the list above): a number, finite after
+// rounding to float32, checked in forward and in backward from x and from y.
+const shiftedReluScenarios: ErrorScenario[] = [
+  {
+    name: 'threshold Infinity',
+    code: 'PARAM_OUT_OF_RANGE',
+    op: 'shiftedRelu',
+    arg: 'threshold',
+    call: (pw, f) => pw.shiftedRelu(f.x, { threshold: Number.POSITIVE_INFINITY }),
+  },
+  {
+    name: 'threshold 1e39 is not finite in float32',
+    code: 'PARAM_OUT_OF_RANGE',
+    op: 'shiftedRelu',
+    arg: 'threshold',
+    call: (pw, f) => pw.shiftedRelu(f.x, { threshold: 1e39, out: f.x }),
+  },
+  {
+    name: 'threshold NaN in backward from x',
+    code: 'PARAM_OUT_OF_RANGE',
+    op: 'shiftedReluBackward',
+    arg: 'threshold',
+    call: (pw, f) => pw.shiftedReluBackward(f.dy, { x: f.x }, { threshold: Number.NaN }),
+  },
+  {
+    name: 'threshold -1e39 in backward from y',
+    code: 'PARAM_OUT_OF_RANGE',
+    op: 'shiftedReluBackward',
+    arg: 'threshold',
+    call: (pw, f) => pw.shiftedReluBackward(f.dy, { y: f.out }, { threshold: -1e39 }),
+  },
+  {
+    name: 'threshold not a number',
+    code: 'INVALID_ARGUMENT',
+    op: 'shiftedRelu',
+    arg: 'threshold',
+    call: (pw, f) => pw.shiftedRelu(f.x, { threshold: '0.5' as unknown as number }),
+  },
+  {
+    name: 'thresholdedRelu alpha passed to shiftedRelu',
+    code: 'INVALID_ARGUMENT',
+    op: 'shiftedRelu',
+    arg: 'alpha',
+    call: (pw, f) => pw.shiftedRelu(f.x, { alpha: 1 } as never),
+  },
+];
+
 async function expectRejection(pw: Pointwise, scenario: ErrorScenario): Promise<CaseOutcome> {
   const f = makeFixture(pw);
   try {
@@ -541,7 +588,7 @@ function opOfScenario(s: ErrorScenario): string {
 }
 
 export function errorCases(factory: () => BackendFactory | null): ConformanceCase[] {
-  const cases: ConformanceCase[] = scenarios.map((scenario) => ({
+  const cases: ConformanceCase[] = [...scenarios, ...shiftedReluScenarios].map((scenario) => ({
     id: `errors/${scenario.code}/${scenario.name.replace(/\s+/g, '-')}`,
     op: opOfScenario(scenario),
     description: `${scenario.name} → ${scenario.code}, nothing changed`,

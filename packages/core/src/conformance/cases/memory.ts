@@ -29,6 +29,8 @@ export function memoryCases(): ConformanceCase[] {
           () => pw.preluBackward(dy, { x }, { slope: [0.1, 0.2, 0.3, 0.4] }),
           () => pw.thresholdedRelu(x),
           () => pw.thresholdedReluBackward(dy, { x }),
+          () => pw.shiftedRelu(x, { threshold: 0.5 }),
+          () => pw.shiftedReluBackward(dy, { y: x }, { threshold: 0.5 }),
           () => pw.clippedRelu(x),
           () => pw.clippedReluBackward(dy, { x }),
           () => pw.elu(x),

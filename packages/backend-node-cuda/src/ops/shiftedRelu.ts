@@ -1,0 +1,22 @@
+// shiftedRelu dispatch (cuda/shiftedRelu.cu): forward; backward from x or y, with the
+// dthreshold sum (-(sum of passed dy)) by the fixed tree. From y the pass test is
+// y > 0, which holds exactly where x > t.
+import type { ShiftedReluKernel } from '@pointwise/core';
+import { type CudaContext, launch, launchWithSum, ptr, tiles } from '../context.js';
+
+export function shiftedRelu(ctx: CudaContext): ShiftedReluKernel {
+  return {
+    forward({ x, y, size, params }) {
+      launch(ctx, 'pw_shifted_relu_forward', tiles(size), [ptr(x), ptr(y), size, params.threshold]);
+    },
+    backward({ dy, source, from, dx, size, params, dthreshold }) {
+      const limit = from === 'y' ? 0 : params.threshold;
+      const args = [ptr(dy), ptr(source), ptr(dx), size, limit];
+      if (dthreshold === null || dthreshold === undefined) {
+        launch(ctx, 'pw_shifted_relu_backward', tiles(size), args);
+      } else {
+        launchWithSum(ctx, 'pw_shifted_relu_backward_sum', tiles(size), args, ptr(dthreshold));
+      }
+    },
+  };
+}
