@@ -1,4 +1,4 @@
-// Builds ESM + CJS + .d.ts; the declarations reference @webgpu/types (GPUDevice, GPUBuffer…).
+// Builds ESM + CJS + .d.ts, with sourcemaps (shipped in the tarball); the declarations reference @webgpu/types (GPUDevice, GPUBuffer…).
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
@@ -8,4 +8,5 @@ export default defineConfig({
     compilerOptions: { ignoreDeprecations: '6.0' },
   },
   target: 'es2022',
+  sourcemap: true,
 });
