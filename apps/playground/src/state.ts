@@ -7,9 +7,9 @@ import type { ACTIVATION_NAMES } from '@pointwise/core';
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 
 export interface PlaygroundParams {
-  /** leakyRelu / elu alpha. */
+  /** leakyRelu / elu / thresholdedRelu alpha (core's key for all three). */
   alpha: number;
-  /** thresholdedRelu's alpha and shiftedRelu's threshold (one control, kept across the two ops). */
+  /** shiftedRelu's threshold. */
   threshold: number;
   /** clippedRelu ceiling. */
   ceiling: number;
@@ -31,6 +31,8 @@ export interface PlaygroundState {
   backend: string;
   params: PlaygroundParams;
   range: { min: number; max: number };
+  /** Ops drawn on the forward chart beside the chosen one (with core's default params). */
+  compare: ActivationName[];
 }
 
 /** Slider range and step per control; the number field beside it accepts any value core allows. */
@@ -53,7 +55,7 @@ export const OP_PARAMS: Record<ActivationName, ParamName[]> = {
   relu: [],
   leakyRelu: ['alpha'],
   prelu: ['slope'],
-  thresholdedRelu: ['threshold'],
+  thresholdedRelu: ['alpha'],
   shiftedRelu: ['threshold'],
   clippedRelu: ['ceiling'],
   elu: ['alpha'],
@@ -61,8 +63,17 @@ export const OP_PARAMS: Record<ActivationName, ParamName[]> = {
 
 export const DROPOUT_PARAMS: ParamName[] = ['ratio', 'replacement', 'seed', 'stream'];
 
-/** leakyRelu and elu share the alpha control but not its default (core's defaults). */
-export const ALPHA_DEFAULT: Partial<Record<ActivationName, number>> = { leakyRelu: 0.01, elu: 1 };
+/** leakyRelu, elu and thresholdedRelu share the alpha control but not its default (core's defaults). */
+export const ALPHA_DEFAULT: Partial<Record<ActivationName, number>> = {
+  leakyRelu: 0.01,
+  elu: 1,
+  thresholdedRelu: 1,
+};
+
+/** Whether a control belongs to the dropout group (ratio, replacement, seed, stream). */
+export function isDropoutParam(name: ParamName): boolean {
+  return DROPOUT_PARAMS.includes(name);
+}
 
 export function initialState(): PlaygroundState {
   return {
@@ -79,6 +90,7 @@ export function initialState(): PlaygroundState {
       stream: 0,
     },
     range: { min: -5, max: 5 },
+    compare: [],
   };
 }
 
@@ -91,7 +103,7 @@ export function coreParams(op: ActivationName, p: PlaygroundParams): Record<stri
     case 'elu':
       return { alpha: p.alpha };
     case 'thresholdedRelu':
-      return { alpha: p.threshold };
+      return { alpha: p.alpha };
     case 'shiftedRelu':
       return { threshold: p.threshold };
     case 'clippedRelu':

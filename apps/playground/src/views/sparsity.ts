@@ -65,6 +65,8 @@ export interface SparsityView {
 
 export function createSparsityView(root: HTMLElement): SparsityView {
   const chartBox = root.appendChild(document.createElement('div'));
+  chartBox.setAttribute('role', 'img');
+  chartBox.id = 'sparsity-chart';
   const summary = root.appendChild(document.createElement('p'));
   summary.id = 'sparsity-summary';
   let chart: uPlot | null = null;
@@ -74,7 +76,7 @@ export function createSparsityView(root: HTMLElement): SparsityView {
       chart = new uPlot(
         {
           title: `${op}(x), x ~ N(0,1): histogram of ${data.samples} outputs on ${backend}`,
-          width: Math.max(320, root.clientWidth - 8),
+          width: Math.max(200, root.clientWidth - 8),
           height: 220,
           // Log counts: the exact-zero bin of a relu-like op would flatten everything else.
           scales: { x: { time: false }, y: { distr: 3 } },
@@ -94,6 +96,11 @@ export function createSparsityView(root: HTMLElement): SparsityView {
         chartBox,
       );
       const pct = (f: number) => `${(100 * f).toFixed(2)}%`;
+      chartBox.setAttribute(
+        'aria-label',
+        `Histogram (log counts) of ${op}(x) for ${data.samples} N(0,1) samples on ${backend}: ` +
+          `${pct(data.zeroFraction)} of the outputs are exactly zero.`,
+      );
       summary.textContent =
         `Exact zeros: ${pct(data.zeroFraction)} of outputs ` +
         `(float64 reference: ${pct(data.refZeroFraction)}).`;
