@@ -11,11 +11,14 @@ import {
   type ActivationName,
   ALPHA_DEFAULT,
   coreParams,
+  DROPOUT_OP,
   dropoutParams,
   initialState,
+  isActivation,
   isDropoutParam,
   OP_PARAMS,
   PARAM_CONTROLS,
+  type PageOp,
   type ParamName,
   type PlaygroundState,
 } from './state.js';
@@ -23,7 +26,7 @@ import { type TrainResult, train } from './training.js';
 import { decodeState, encodeState } from './urlState.js';
 import { type BenchResult, createBenchView, runBench } from './views/bench.js';
 import { computeDropoutMasks, createDropoutMaskView } from './views/dropoutMask.js';
-import { computePlot, createPlotView, type KinkLabel } from './views/plot.js';
+import { computeDropoutPlot, computePlot, createPlotView, type KinkLabel } from './views/plot.js';
 import { computeSparse, createSparseView } from './views/sparseTable.js';
 import { computeSparsity, createSparsityView } from './views/sparsity.js';
 import { createTrainView } from './views/train.js';
@@ -33,7 +36,7 @@ export interface PlaygroundDebug {
   ready: boolean;
   revision: number;
   error: string | null;
-  op: ActivationName;
+  op: PageOp;
   backend: string;
   params: PlaygroundState['params'];
   opParams: Record<string, number>;
@@ -135,11 +138,16 @@ const paramInputs = new Map<
 
 function buildControls(): void {
   const opSelect = $<HTMLSelectElement>('op');
-  for (const name of ACTIVATION_NAMES) opSelect.add(new Option(name, name));
+  const activationGroup = opSelect.appendChild(document.createElement('optgroup'));
+  activationGroup.label = 'activations';
+  for (const name of ACTIVATION_NAMES) activationGroup.append(new Option(name, name));
+  const dropoutGroup = opSelect.appendChild(document.createElement('optgroup'));
+  dropoutGroup.label = 'dropout';
+  dropoutGroup.append(new Option(DROPOUT_OP, DROPOUT_OP));
   opSelect.value = state.op;
   opSelect.addEventListener('change', () => {
-    state.op = opSelect.value as ActivationName;
-    const alpha = ALPHA_DEFAULT[state.op];
+    state.op = opSelect.value as PageOp;
+    const alpha = isActivation(state.op) ? ALPHA_DEFAULT[state.op] : undefined;
     syncCompare();
     if (alpha !== undefined) setParam('alpha', alpha);
     markActiveParams();
@@ -224,15 +232,13 @@ function setParam(name: ParamName, value: number): void {
   inputs.field.value = String(value);
 }
 
-/** Activation controls the current op does not use are greyed out (the dropout group feeds the dropout views). */
+/**
+ * Controls the current op does not use are greyed out and disabled: the dropout
+ * group while an activation is selected (the mask and sparse views keep its values).
+ */
 function markActiveParams(): void {
-  const used = new Set<ParamName>([
-    ...OP_PARAMS[state.op],
-    'ratio',
-    'replacement',
-    'seed',
-    'stream',
-  ]);
+  const used = new Set<ParamName>(OP_PARAMS[state.op]);
+  $<HTMLFieldSetElement>('dropout-controls').disabled = isActivation(state.op);
   for (const [name, { slider, field, row }] of paramInputs) {
     const active = used.has(name);
     row.classList.toggle('inactive', !active);
@@ -321,7 +327,9 @@ async function recompute(s: PlaygroundState): Promise<void> {
   const opParams = coreParams(s.op, s.params);
   const dropout = dropoutParams(s.params);
 
-  const plot = await computePlot(pw, s.op, opParams, s.range, s.compare);
+  const plot = isActivation(s.op)
+    ? await computePlot(pw, s.op, opParams, s.range, s.compare)
+    : await computeDropoutPlot(pw, opParams, s.range);
   const sparsity = await computeSparsity(pw, s.op, opParams, s.params.seed);
   const masks = await computeDropoutMasks(backends, s.backend, dropout);
   const replacementId = BigInt(Math.trunc(s.params.replacement));
@@ -406,7 +414,10 @@ async function runTraining(): Promise<void> {
   if (training || !entry?.pw) return;
   training = true;
   const settings = views.train.settings();
-  const op = state.op;
+  // Dense dropout selected: train relu with the group's dropout ratio on layer 2.
+  const op = isActivation(state.op) ? state.op : 'relu';
+  if (!isActivation(state.op) && settings.dropout === 0)
+    settings.dropout = Math.min(0.9, state.params.ratio);
   try {
     debug.training = null;
     const result = await train(

@@ -5,6 +5,14 @@
 import type { ACTIVATION_NAMES } from '@pointwise/core';
 
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];
+/** What the op control can select: an activation or dense dropout. */
+export type PageOp = ActivationName | 'dropoutWithReplacement';
+
+export const DROPOUT_OP = 'dropoutWithReplacement';
+
+export function isActivation(op: PageOp): op is ActivationName {
+  return op !== DROPOUT_OP;
+}
 
 export interface PlaygroundParams {
   /** leakyRelu / elu / thresholdedRelu alpha (core's key for all three). */
@@ -27,7 +35,7 @@ export interface PlaygroundParams {
 export type ParamName = keyof PlaygroundParams;
 
 export interface PlaygroundState {
-  op: ActivationName;
+  op: PageOp;
   backend: string;
   params: PlaygroundParams;
   range: { min: number; max: number };
@@ -50,8 +58,9 @@ export const PARAM_CONTROLS: Record<
   stream: { min: 0, max: 100, step: 1, label: 'stream' },
 };
 
-/** Which activation controls apply to which op (the dropout ones always apply). */
-export const OP_PARAMS: Record<ActivationName, ParamName[]> = {
+/** Which controls each op uses; the others are disabled while it is selected. */
+export const OP_PARAMS: Record<PageOp, ParamName[]> = {
+  dropoutWithReplacement: ['ratio', 'replacement', 'seed', 'stream'],
   relu: [],
   leakyRelu: ['alpha'],
   prelu: ['slope'],
@@ -95,8 +104,10 @@ export function initialState(): PlaygroundState {
 }
 
 /** The params object core's op takes, from the page's controls. */
-export function coreParams(op: ActivationName, p: PlaygroundParams): Record<string, number> {
+export function coreParams(op: PageOp, p: PlaygroundParams): Record<string, number> {
   switch (op) {
+    case 'dropoutWithReplacement':
+      return dropoutParams(p);
     case 'relu':
       return {};
     case 'leakyRelu':

@@ -3,7 +3,13 @@
 // Unknown or malformed entries are ignored: the defaults stay.
 
 import { ACTIVATION_NAMES } from '@pointwise/core';
-import type { ActivationName, ParamName, PlaygroundState } from './state.js';
+import {
+  type ActivationName,
+  DROPOUT_OP,
+  type PageOp,
+  type ParamName,
+  type PlaygroundState,
+} from './state.js';
 
 export function encodeState(s: PlaygroundState): string {
   const q = new URLSearchParams();
@@ -23,7 +29,7 @@ const isOp = (v: string | null): v is ActivationName =>
 export function decodeState(hash: string, s: PlaygroundState): PlaygroundState {
   const q = new URLSearchParams(hash.replace(/^#/, ''));
   const op = q.get('op');
-  if (isOp(op)) s.op = op;
+  if (isOp(op) || op === DROPOUT_OP) s.op = op as PageOp;
   const backend = q.get('backend');
   if (backend) s.backend = backend;
   const num = (key: string) => {

@@ -12,9 +12,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   activations,
+  DROPOUT_PARAM_KEYS,
+  dropoutBackwardReference,
   dropoutKeepMask,
+  dropoutReference,
   f32,
   makeDropoutDraw,
+  resolveDropout,
   sparseDropoutReference,
   ulpDistance,
 } from '@pointwise/core';
@@ -263,6 +267,14 @@ describe('playground in Chromium', () => {
       );
       expect(enabled.length, op).toBe(2 * labels.length);
     }
+    // An activation uses no dropout control: the group is disabled.
+    await expect(page.isDisabled('#param-ratio')).resolves.toBe(true);
+    await expect(page.isDisabled('#param-seed')).resolves.toBe(true);
+    const dropout = await choose('op', 'dropoutWithReplacement');
+    expect(Object.keys(dropout.opParams)).toEqual(['ratio', 'replacement', 'seed', 'stream']);
+    await expect(page.locator('#param-controls input:not([disabled])').count()).resolves.toBe(0);
+    for (const name of ['ratio', 'replacement', 'seed', 'stream'])
+      await expect(page.isDisabled(`#param-${name}`)).resolves.toBe(false);
     await expect(page.textContent('#dropout-controls legend')).resolves.toMatch(/Dropout/);
     for (const name of ['ratio', 'replacement', 'seed', 'stream']) {
       await expect(page.locator(`#dropout-controls #param-${name}`).count()).resolves.toBe(1);
@@ -327,6 +339,7 @@ describe('playground in Chromium', () => {
       ['prelu', 'param-slope', -0.3],
       ['clippedRelu', 'param-ceiling', 1.5],
       ['relu', '', 0],
+      ['dropoutWithReplacement', 'param-ratio', 0.4],
     ];
     for (const [op, field, value] of cases) {
       await choose('op', op);
@@ -339,10 +352,13 @@ describe('playground in Chromium', () => {
         async ({ code, backend, xs }) => {
           const pw = window.__pointwiseInstances[backend]!;
           const x = pw.tensor(Float32Array.from(xs));
-          const y = new Function('pw', 'x', `return ${code};`)(pw, x);
+          const result = new Function('pw', 'x', `return ${code};`)(pw, x);
+          // Dense dropout returns { y, mask, draw }.
+          const y = 'y' in result ? result.y : result;
           const values = Array.from((await y.read()) as Float32Array);
           x.dispose();
           y.dispose();
+          result.mask?.dispose();
           return values;
         },
         { code, backend: d.backend, xs: d.xs },
@@ -470,6 +486,28 @@ describe('playground in Chromium', () => {
     }
   });
 
+  it('plots dense dropout as core’s dropoutReference, forward and backward', async () => {
+    await choose('op', 'dropoutWithReplacement');
+    await setField('param-ratio', 0.25);
+    await setField('param-replacement', -2);
+    const d = await setField('param-seed', 77);
+    expect(d.error).toBeNull();
+    const r = resolveDropout('dropoutWithReplacement', d.opParams, DROPOUT_PARAM_KEYS);
+    expect(r.scale).toBe(f32(1 / 0.75)); // scale defaults to true
+    const ref = dropoutReference(Float32Array.from(d.xs), r);
+    expect(d.ys).toEqual(Array.from(ref.y));
+    expect(d.refYs).toEqual(Array.from(ref.y));
+    const ones = new Float32Array(d.xs.length).fill(1);
+    expect(d.dys).toEqual(Array.from(dropoutBackwardReference(ones, ref.mask, r).dx));
+    expect(ref.y.some((v) => v === -2)).toBe(true);
+    expect(d.maxUlp).toBe(0);
+    // Back to the defaults used below.
+    await setField('param-ratio', 0.5);
+    await setField('param-replacement', 0);
+    await setField('param-seed', 0);
+    await choose('op', 'relu');
+  });
+
   it('gives the reference values on every available backend', async () => {
     const names = availableBackends(await settled());
     for (const name of names) {
@@ -484,6 +522,7 @@ describe('playground in Chromium', () => {
   });
 
   it('draws the same dropout mask on every backend, equal to core’s dropoutKeepMask', async () => {
+    await choose('op', 'dropoutWithReplacement');
     await setField('param-ratio', 0.3);
     await setField('param-seed', 1234);
     const d = await setField('param-stream', 7);

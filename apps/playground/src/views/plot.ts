@@ -3,12 +3,20 @@
 // computed on the chosen backend and overlaid with core's float64 reference rounded
 // to float32, kinks marked. The max ulp difference from the reference is reported per curve.
 
-import { f32, type Pointwise, ulpDistance } from '@pointwise/core';
+import {
+  DROPOUT_PARAM_KEYS,
+  dropoutBackwardReference,
+  dropoutReference,
+  f32,
+  type Pointwise,
+  resolveDropout,
+  ulpDistance,
+} from '@pointwise/core';
 import uPlot from 'uplot';
 import { shortF32 } from '../format.js';
 import { backwardOf, forwardOf, specOf } from '../ops.js';
 import { plotXs } from '../samples.js';
-import type { ActivationName } from '../state.js';
+import type { ActivationName, PageOp } from '../state.js';
 
 export const PLOT_POINTS = 1001;
 
@@ -85,6 +93,42 @@ export async function computePlot(
     maxUlpForward: maxUlp(ys, refYs),
     maxUlpBackward: maxUlp(dys, refDys),
     maxUlpParamGrad: paramGrad ? maxUlp(paramGrad.values, paramGrad.ref) : 0,
+  };
+}
+
+/**
+ * Dense dropout over the range: y and dx (dy = 1, backward given forward's mask and
+ * draw) on the backend, against dropoutReference for the same explicit seed and stream.
+ */
+export async function computeDropoutPlot(
+  pw: Pointwise,
+  params: object,
+  range: { min: number; max: number },
+): Promise<PlotData> {
+  const xs = plotXs(range.min, range.max, PLOT_POINTS, []);
+  const n = xs.length;
+  const x = pw.tensor(xs);
+  const dy = pw.tensor(new Float32Array(n).fill(1));
+  const forward = pw.dropoutWithReplacement(x, params);
+  const back = pw.dropoutWithReplacementBackward(dy, { mask: forward.mask, draw: forward.draw });
+  const ys = (await forward.y.read()) as Float32Array;
+  const dys = (await back.dx.read()) as Float32Array;
+  for (const t of [x, dy, forward.y, forward.mask, back.dx, back.dreplacement]) t?.dispose();
+  const r = resolveDropout('dropoutWithReplacement', params, DROPOUT_PARAM_KEYS);
+  const ref = dropoutReference(xs, r);
+  const refDys = dropoutBackwardReference(new Float32Array(n).fill(1), ref.mask, r).dx;
+  return {
+    xs,
+    ys,
+    dys,
+    refYs: ref.y,
+    refDys,
+    paramGrad: null,
+    kinks: [],
+    compare: [],
+    maxUlpForward: maxUlp(ys, ref.y),
+    maxUlpBackward: maxUlp(dys, refDys),
+    maxUlpParamGrad: 0,
   };
 }
 
@@ -215,7 +259,7 @@ function line(label: string, stroke: string, dashed: boolean): uPlot.Series {
 }
 
 export interface PlotView {
-  update(data: PlotData, backend: string, op: ActivationName): void;
+  update(data: PlotData, backend: string, op: PageOp): void;
   /** The kink labels last drawn on the forward chart (CSS px from its canvas). */
   kinkLabels(): KinkLabel[];
 }

@@ -2,11 +2,16 @@
 // backend; a histogram of the outputs and the fraction of exact zeros (what a
 // sparse kernel downstream could skip), beside the fraction the reference gives.
 
-import type { Pointwise } from '@pointwise/core';
+import {
+  DROPOUT_PARAM_KEYS,
+  dropoutReference,
+  type Pointwise,
+  resolveDropout,
+} from '@pointwise/core';
 import uPlot from 'uplot';
-import { forwardOf, specOf } from '../ops.js';
+import { pageForwardOf, specOf } from '../ops.js';
 import { normalSamples } from '../samples.js';
-import type { ActivationName } from '../state.js';
+import { isActivation, type PageOp } from '../state.js';
 
 export const SPARSITY_SAMPLES = 1 << 16;
 const BINS = 60;
@@ -21,19 +26,18 @@ export interface SparsityData {
 
 export async function computeSparsity(
   pw: Pointwise,
-  op: ActivationName,
+  op: PageOp,
   params: object,
   seed: number,
 ): Promise<SparsityData> {
   const xs = normalSamples(seed, SPARSITY_SAMPLES);
   const x = pw.tensor(xs);
-  const y = forwardOf(pw, op)(x, params);
+  const y = pageForwardOf(pw, op)(x, params);
   const ys = (await y.read()) as Float32Array;
   x.dispose();
   y.dispose();
 
-  const spec = specOf(op);
-  const resolved = spec.resolve(op, params, [xs.length]);
+  const reference = referenceOf(op, params, xs);
   let zeros = 0;
   let refZeros = 0;
   let lo = Number.POSITIVE_INFINITY;
@@ -41,7 +45,7 @@ export async function computeSparsity(
   for (let i = 0; i < ys.length; i++) {
     const v = ys[i]!;
     if (v === 0) zeros++;
-    if (Math.fround(spec.reference.forward(xs[i]!, resolved, i)) === 0) refZeros++;
+    if (reference[i] === 0) refZeros++;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
@@ -59,8 +63,19 @@ export async function computeSparsity(
   };
 }
 
+/** The float64 reference outputs (rounded to float32) of any page op on xs. */
+function referenceOf(op: PageOp, params: object, xs: Float32Array): Float32Array {
+  if (!isActivation(op)) {
+    const r = resolveDropout(op, params, DROPOUT_PARAM_KEYS);
+    return dropoutReference(xs, r).y;
+  }
+  const spec = specOf(op);
+  const resolved = spec.resolve(op, params, [xs.length]);
+  return xs.map((x, i) => spec.reference.forward(x, resolved, i));
+}
+
 export interface SparsityView {
-  update(data: SparsityData, backend: string, op: ActivationName): void;
+  update(data: SparsityData, backend: string, op: PageOp): void;
 }
 
 export function createSparsityView(root: HTMLElement): SparsityView {
