@@ -457,6 +457,17 @@ async function start(): Promise<void> {
   );
   buildBackendControls();
   schedule();
+  // Charts are sized to their card: redraw after the width changes (phone rotation).
+  let lastWidth = window.innerWidth;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  window.addEventListener('resize', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (window.innerWidth === lastWidth) return;
+      lastWidth = window.innerWidth;
+      schedule();
+    }, 150);
+  });
 }
 
 void start();

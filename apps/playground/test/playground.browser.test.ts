@@ -479,6 +479,30 @@ describe('playground in Chromium', () => {
       }
       // One column: the views start below the controls.
       expect(layout.views.top).toBeGreaterThanOrEqual(layout.controls.bottom);
+      // Rotated to landscape and back: the charts are redrawn for the new width.
+      const resize = async (width: number, height: number) => {
+        const revision = await phone.evaluate(() => window.__pointwise.revision);
+        await phone.setViewportSize({ width, height });
+        await phone.waitForFunction(
+          (r) => window.__pointwise.ready && window.__pointwise.revision > r,
+          revision,
+          { timeout: 10_000 },
+        );
+        return phone.evaluate(
+          () => document.querySelector('#plot-forward canvas')!.getBoundingClientRect().width,
+        );
+      };
+      const portrait = await phone.evaluate(
+        () => document.querySelector('#plot-forward canvas')!.getBoundingClientRect().width,
+      );
+      expect(await resize(844, 390)).toBeGreaterThan(portrait + 50);
+      expect(await resize(390, 844)).toBe(portrait);
+      const wide = await phone.evaluate(() =>
+        Array.from(document.querySelectorAll('body *'))
+          .filter((e) => e.getBoundingClientRect().right > 390)
+          .map((e) => `${e.tagName}#${e.id}.${e.className} ${e.getBoundingClientRect().right}`),
+      );
+      expect(wide).toEqual([]);
       mkdirSync(artifacts, { recursive: true });
       await phone.screenshot({ path: join(artifacts, 'playground-phone.png'), fullPage: true });
     } finally {
