@@ -21,6 +21,8 @@ export interface BenchArgs {
   samples: number;
   /** Minimum milliseconds one sample runs (calls are repeated until it does). */
   minSampleMs: number;
+  /** Seconds between plain progress lines when stderr is not a terminal. */
+  progressEvery: number;
 }
 
 export const QUICK_DEFAULTS = {
@@ -44,6 +46,7 @@ export const HELP = `pointwise bench: GB/s of Pointwise ops per backend, as a ra
 Usage: pnpm bench [flags]
   --ops relu,elu,...        ops (${OP_NAMES.join(', ')}); forward and backward are both run
   --backends js,wasm-simd   backends to probe (${BACKEND_NAMES.join(', ')}); default: all
+                            (--backend is the same flag)
   --sizes 2^16,2^20,4096    element counts, 2^N or integers (>= 64, multiples of 16)
   --peers tfjs,ort          peers run side by side (${PEER_NAMES.join(', ')}); default: none
   --samples N               timed samples per measurement (median reported)
@@ -52,9 +55,12 @@ Usage: pnpm bench [flags]
   --md out.md               write a markdown table
   --svg out.svg             write a chart (GB/s vs size per backend, with the copy line)
   --full                    all ops, sizes 2^16..2^24, peers tfjs,ort, more samples
-  --help                    this text
+  --progress-every S        off a terminal, a progress line on stderr every S seconds (default 5)
+  -h, --help                this text
 
-Default (quick): relu, elu, dropout; sizes 2^16, 2^20; no peers.`;
+Default (quick): relu, elu, dropout; sizes 2^16, 2^20; no peers.
+Exit code: 0 results were measured, 1 a backend failed or nothing could run, 2 usage error.
+Backends whose package is not installed are named once, under the table.`;
 
 function fail(arg: string, value: unknown, message: string): never {
   throw new PointwiseError('INVALID_ARGUMENT', { op: 'bench', arg, value }, message);
@@ -99,6 +105,25 @@ function oneOf<T extends string>(flag: string, items: string[], allowed: readonl
   return [...new Set(items)] as T[];
 }
 
+function backendNames(text: string | undefined): string[] {
+  const items = list('--backends', text);
+  const unknown = items.filter((n) => !(BACKEND_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0)
+    fail(
+      '--backends',
+      unknown.join(','),
+      `unknown backend ${unknown.map((n) => `'${n}'`).join(', ')}: known backends are ${BACKEND_NAMES.join(', ')}`,
+    );
+  return [...new Set(items)];
+}
+
+function seconds(flag: string, text: string | undefined): number {
+  const n = Number(text);
+  if (text === undefined || text.trim() === '' || !Number.isFinite(n) || n < 0)
+    fail(flag, text, 'must be a number of seconds >= 0');
+  return n;
+}
+
 function positiveInt(flag: string, text: string | undefined): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 1) fail(flag, text, 'must be a positive integer');
@@ -129,7 +154,11 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         given.ops = oneOf('--ops', list('--ops', value()), OP_NAMES);
         break;
       case '--backends':
-        given.backends = oneOf('--backends', list('--backends', value()), BACKEND_NAMES);
+      case '--backend':
+        given.backends = backendNames(value());
+        break;
+      case '--progress-every':
+        given.progressEvery = seconds('--progress-every', value());
         break;
       case '--sizes':
         given.sizes = [...new Set(list('--sizes', value()).map(parseSize))].sort((a, b) => a - b);
@@ -171,6 +200,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     peers: given.peers ?? [...preset.peers],
     samples: given.samples ?? preset.samples,
     minSampleMs: given.minSampleMs ?? preset.minSampleMs,
+    progressEvery: given.progressEvery ?? 5,
     json: given.json,
     md: given.md,
     svg: given.svg,

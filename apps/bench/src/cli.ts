@@ -1,7 +1,8 @@
 // `pnpm bench`: parse flags, probe each backend through core's probeBackends in its
 // own child process (and each peer in another), show progress, then print the
 // table and write JSON / markdown / SVG when asked. Children run one at a time so
-// they do not compete for the 2 cores.
+// they do not compete for the 2 cores. Progress: a bar on a terminal, otherwise a
+// plain line on stderr every --progress-every seconds. Exit 0 / 1 failure / 2 usage.
 
 import { fork } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -37,7 +38,7 @@ function runChild(task: Task, onProgress: (label: string) => void): Promise<Chil
     const messages: ChildMessage[] = [];
     let stderr = '';
     const child = fork(workerPath, [], {
-      // --no-flush-bytecode keeps compiled code across forced GCs (TOOLCHAIN.md).
+      // --no-flush-bytecode keeps compiled code across forced GCs.
       execArgv: ['--expose-gc', '--no-flush-bytecode'],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
@@ -87,14 +88,25 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
     : null;
   bar?.start(total, 0, { label: '' });
   let before = 0;
+  let lastLine = Number.NEGATIVE_INFINITY;
+  const plain = (n: number, label: string) => {
+    if (bar) return;
+    const now = Date.now();
+    if (n === total || now - lastLine >= args.progressEvery * 1000) {
+      lastLine = now;
+      process.stderr.write(`bench: ${n}/${total} ${label}\n`);
+    }
+  };
   for (const task of tasks) {
     let done = 0;
     const messages = await runChild(task, (label) => {
       done++;
       bar?.update(before + done, { label });
+      plain(before + done, `${task.name} ${label}`);
     });
     before += ticksFor(task);
     bar?.update(before, { label: `${task.name} done` });
+    plain(before, `${task.name} done`);
     for (const m of messages) {
       if (m.type === 'result') {
         report.rows.push(...m.rows);
@@ -149,7 +161,10 @@ async function main(argv: string[]): Promise<number> {
   const report = await runBench(args);
   console.log(renderTable(report));
   for (const file of await writeOutputs(args, report)) console.log(`wrote ${file}`);
-  return report.rows.length > 0 ? 0 : 1;
+  const failed = report.unavailable.filter((u) => u.reason.startsWith('failed: '));
+  for (const f of failed) console.error(`bench: ${f.target} ${f.reason}`);
+  if (report.rows.length === 0) console.error('bench: nothing was measured (no target could run)');
+  return report.rows.length > 0 && failed.length === 0 ? 0 : 1;
 }
 
 const isEntry = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];

@@ -54,6 +54,19 @@ describe('parseArgs', () => {
     expect(a.json).toBe('o.json');
   });
 
+  it('takes --backend as --backends and --progress-every in seconds', () => {
+    const a = parseArgs(['--backend', 'wasm-simd,js', '--progress-every', '0.5']);
+    expect(a.backends).toEqual(['wasm-simd', 'js']);
+    expect(a.progressEvery).toBe(0.5);
+    expect(parseArgs([]).progressEvery).toBe(5);
+  });
+
+  it('names the known backends when a backend is not one of them', () => {
+    const e = errorOf(() => parseArgs(['--backend', 'js,bogus']));
+    expect(e.message).toContain(`known backends are ${BACKEND_NAMES.join(', ')}`);
+    expect(e.message).toContain('bogus');
+  });
+
   it('lets explicit flags override --full', () => {
     expect(parseArgs(['--full', '--peers', 'tfjs']).peers).toEqual(['tfjs']);
   });
@@ -65,6 +78,7 @@ describe('parseArgs', () => {
     [['--sizes', '2^x'], '--sizes', '2^x'],
     [['--samples', '0'], '--samples', '0'],
     [['--json'], '--json', undefined],
+    [['--progress-every', '-1'], '--progress-every', '-1'],
     [['--wat'], 'argv', '--wat'],
   ])('rejects %j naming the flag', (argv, arg, value) => {
     const e = errorOf(() => parseArgs(argv));

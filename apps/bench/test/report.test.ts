@@ -145,6 +145,19 @@ describe('bench run and outputs', () => {
     expect(text).toContain('unavailable: node-cuda: test reason');
   });
 
+  it('names backends that are not installed once, in a footnote, apart from unavailable ones', async () => {
+    const report = await jsReport();
+    report.unavailable.push(
+      { target: 'webgpu', reason: '@pointwise/backend-webgpu is not installed' },
+      { target: 'wasm-simd', reason: '@pointwise/backend-wasm-simd is not installed' },
+    );
+    const lines = renderTable(report).split('\n');
+    expect(lines.filter((l) => l.includes('webgpu'))).toEqual([
+      'not installed (skipped): webgpu, wasm-simd',
+    ]);
+    expect(lines).toContain('unavailable: node-cuda: test reason');
+  });
+
   it('plans one child per backend and per peer target', () => {
     const tasks = tasksFor(parseArgs(['--backends', 'js,wasm-simd', '--peers', 'tfjs,ort']));
     expect(tasks.map((t) => `${t.kind}:${t.name}`)).toEqual([

@@ -201,6 +201,8 @@ describe('playground in Chromium', () => {
       }
     }
     if (!byName.webgpu!.available) expect(byName.webgpu!.reason).toMatch(/navigator\.gpu/);
+    // With --enable-unsafe-webgpu Debian's Chromium runs WebGPU on SwiftShader: all three run.
+    expect(availableBackends(d)).toEqual(['js', 'wasm-simd', 'webgpu']);
   });
 
   it('plots relu on js over -5..5 exactly as the float64 reference', async () => {
@@ -555,6 +557,7 @@ describe('playground in Chromium', () => {
     expect(d.maskHash).toBe(fnv1aHex(expected));
     expect(d.maskSameOnAll).toBe(true);
     expect(Object.keys(d.maskHashes)).toEqual(availableBackends(d));
+    expect(Object.keys(d.maskHashes)).toContain('webgpu');
     for (const hash of Object.values(d.maskHashes)) expect(hash).toBe(d.maskHash);
     // The canvas shows that mask: kept pixels are the dark ones.
     const dark = await page.$eval('#mask-canvas', (c) => {

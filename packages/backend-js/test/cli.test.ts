@@ -1,9 +1,15 @@
 // The conformance CLI end to end on the js backend: JSON shape, the matrix, an
-// unavailable backend with its reason, and the exit codes.
+// uninstalled backend named once in a footnote, progress lines off a terminal, the
+// exit codes (0 pass, 1 failure / nothing ran, 2 usage) and `pnpm conformance --json`.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+
+const KNOWN = ['js', 'wasm-simd', 'webgpu', 'node-cuda'];
+const repoRoot = new URL('../../..', import.meta.url).pathname;
+/** A known backend whose package is not in this workspace (undefined once all exist). */
+const uninstalled = KNOWN.find((n) => !existsSync(`${repoRoot}packages/backend-${n}/package.json`));
 
 const cli = createRequire(import.meta.url)
   .resolve('@pointwise/core/package.json')
@@ -12,41 +18,44 @@ const cli = createRequire(import.meta.url)
 function run(args: string[]) {
   const result = spawnSync(process.execPath, [cli, ...args], {
     encoding: 'utf8',
-    cwd: new URL('../../..', import.meta.url).pathname,
+    cwd: repoRoot,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('pointwise-conformance', () => {
-  it('--json reports every case with op and pass, and unavailable backends with a reason', () => {
-    const { code, stdout } = run([
-      '--backend',
-      'js,no-such-backend',
-      '--filter',
-      'golden',
-      '--json',
-    ]);
-    expect(code).toBe(0);
-    const report = JSON.parse(stdout) as {
-      backends: {
-        name: string;
-        available: boolean;
-        reason?: string;
-        passed: number;
-        failed: number;
-        cases: { id: string; op: string; pass: boolean }[];
-      }[];
-    };
-    const [js, missing] = report.backends;
-    expect(js).toMatchObject({ name: 'js', available: true, failed: 0 });
-    expect(js!.passed).toBe(js!.cases.length);
-    expect(js!.cases.map((c) => c.id)).toContain('relu/golden/seed-example');
-    expect(missing).toMatchObject({
-      name: 'no-such-backend',
-      available: false,
-      reason: '@pointwise/backend-no-such-backend is not installed',
-    });
-  });
+  it.skipIf(uninstalled === undefined)(
+    '--json reports every case with op and pass, and uninstalled backends with a reason',
+    () => {
+      const { code, stdout } = run([
+        '--backend',
+        `js,${uninstalled}`,
+        '--filter',
+        'golden',
+        '--json',
+      ]);
+      expect(code).toBe(0);
+      const report = JSON.parse(stdout) as {
+        backends: {
+          name: string;
+          available: boolean;
+          reason?: string;
+          passed: number;
+          failed: number;
+          cases: { id: string; op: string; pass: boolean }[];
+        }[];
+      };
+      const [js, missing] = report.backends;
+      expect(js).toMatchObject({ name: 'js', available: true, failed: 0 });
+      expect(js!.passed).toBe(js!.cases.length);
+      expect(js!.cases.map((c) => c.id)).toContain('relu/golden/seed-example');
+      expect(missing).toMatchObject({
+        name: uninstalled,
+        available: false,
+        reason: `@pointwise/backend-${uninstalled} is not installed`,
+      });
+    },
+  );
 
   it('prints the op × backend matrix', () => {
     const { code, stdout } = run(['--backend', 'js', '--filter', 'errors/']);
@@ -70,8 +79,77 @@ describe('pointwise-conformance', () => {
     expect(found.sort()).toEqual(backendDirs.sort());
   });
 
-  it('exits non-zero when nothing could run, and on bad flags', () => {
-    expect(run(['--backend', 'no-such-backend']).code).toBe(1);
-    expect(run(['--bogus']).code).toBe(2);
+  it.skipIf(uninstalled === undefined)(
+    'names an uninstalled backend once, in a footnote, with no column or per-row noise',
+    () => {
+      const { code, stdout } = run(['--backend', `js,${uninstalled}`, '--filter', 'golden']);
+      expect(code).toBe(0);
+      expect(stdout.split(uninstalled!).length - 1).toBe(2); // the name, and in the package name
+      expect(stdout).toMatch(new RegExp(`^not installed \\(skipped\\): ${uninstalled};`, 'm'));
+      expect(stdout).not.toMatch(/unavailable/);
+      expect(stdout).toMatch(/^op\s+js\s*$/m);
+    },
+  );
+
+  it.skipIf(uninstalled === undefined)('exits 1 when no requested backend is installed', () => {
+    const { code, stderr } = run(['--backend', uninstalled!]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('no requested backend is installed');
   });
+
+  it('exits 2 on a bad flag, naming it, and prints help for -h and --help with exit 0', () => {
+    const bad = run(['--bogus']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--bogus');
+    for (const flag of ['-h', '--help']) {
+      const help = run([flag]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: pointwise-conformance/);
+    }
+  });
+
+  it('rejects a backend name that is not known with exit 2, naming the known backends', () => {
+    const { code, stdout, stderr } = run(['--backend', 'js,bogus']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain("unknown backend 'bogus'");
+    expect(stderr).toContain(`known backends are ${KNOWN.join(', ')}`);
+  });
+
+  it('says that no case matched a --filter that selects nothing (exit 2)', () => {
+    const { code, stderr } = run(['--backend', 'js', '--filter', 'nomatch']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("no case matched --filter 'nomatch'");
+    expect(stderr).not.toContain('no requested backend');
+  });
+
+  it('prints plain progress lines on stderr when it is not a terminal, keeping --json stdout pure', () => {
+    const { code, stdout, stderr } = run([
+      '--backend',
+      'js',
+      '--filter',
+      'golden',
+      '--json',
+      '--progress-every',
+      '0',
+    ]);
+    expect(code).toBe(0);
+    const total = (JSON.parse(stdout) as { backends: { cases: unknown[] }[] }).backends[0]!.cases
+      .length;
+    const lines = stderr.split('\n').filter((l) => l.startsWith('conformance: js case '));
+    expect(lines).toHaveLength(total);
+    expect(lines.at(-1)).toBe(`conformance: js case ${total}/${total}`);
+    expect(stderr).not.toContain('\r');
+  });
+
+  it('`pnpm conformance --json` from the repo root prints only JSON on stdout', () => {
+    const result = spawnSync(
+      'pnpm',
+      ['conformance', '--json', '--backend', 'js', '--filter', 'relu/golden'],
+      { encoding: 'utf8', cwd: repoRoot, timeout: 240_000 },
+    );
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout) as { backends: { name: string }[] };
+    expect(report.backends.map((b) => b.name)).toEqual(['js']);
+  }, 250_000);
 });

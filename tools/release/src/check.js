@@ -9,14 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkChangesetsConfig, readChangesetsConfig } from './changesets-config.js';
 import { checkConsumers } from './consumer.js';
+import { checkDocs, checkManifestMetadata, checkModulesOnce, checkSourcemaps } from './docs.js';
 import { runAttw, runPublint } from './hygiene.js';
 import { packPackage } from './pack.js';
 import { checkPeerRanges } from './peer-ranges.js';
 import { compareWithBudgets, formatSize, measurePackage, parseBudgets } from './size.js';
+import { checkSnippets, readmeSnippets } from './snippets.js';
 import { unrequestedOneZero } from './version.js';
 import { discoverPublishedPackages, readPackagesDir, repoRoot } from './workspace.js';
 
 const budgetsPath = new URL('../size-budgets.json', import.meta.url);
+const allowlistPath = new URL('../snippet-allowlist.json', import.meta.url);
 
 /** @type {{ name: string, ok: boolean, detail: string[] }[]} */
 let results = [];
@@ -38,6 +41,8 @@ export async function main(argv = process.argv.slice(2)) {
   const root = rootIndex >= 0 ? argv[rootIndex + 1] : repoRoot;
   const budgetsIndex = argv.indexOf('--budgets');
   const budgetsFile = budgetsIndex >= 0 ? argv[budgetsIndex + 1] : budgetsPath;
+  const allowlistIndex = argv.indexOf('--snippet-allowlist');
+  const allowlistFile = allowlistIndex >= 0 ? argv[allowlistIndex + 1] : allowlistPath;
   const workDir = mkdtempSync(join(tmpdir(), 'pointwise-check-'));
   try {
     const { packages: published, broken } = discoverPublishedPackages(root);
@@ -68,6 +73,16 @@ export async function main(argv = process.argv.slice(2)) {
       checkPeerRanges(all, published).map((p) => `${p.pkg} -> ${p.peer}: ${p.problem}`),
     );
 
+    report(
+      'docs: LICENSE, root README license, docs/CONTRACT.md linked from every README, no private docs cited',
+      checkDocs(root, published),
+    );
+    for (const pkg of published)
+      report(
+        `${pkg.name}: manifest metadata (license, repository, homepage, bugs, keywords, files)`,
+        checkManifestMetadata(root, pkg),
+      );
+
     const budgets = parseBudgets(readFileSync(budgetsFile, 'utf8'));
     /** @type {string[]} */
     const tarballs = [];
@@ -97,6 +112,11 @@ export async function main(argv = process.argv.slice(2)) {
         report(`${pkg.name}: pnpm pack`, [/** @type {Error} */ (error).message]);
         continue;
       }
+      report(`${pkg.name}: sourcemaps shipped`, checkSourcemaps(tarball.files));
+      report(
+        `${pkg.name}: each module bundled once per format`,
+        checkModulesOnce(join(pkg.dir, 'dist')),
+      );
       tarballs.push(tarball.filename);
       packed.push(pkg);
       const lint = await runPublint(tarball.filename);
@@ -115,6 +135,17 @@ export async function main(argv = process.argv.slice(2)) {
         'consumers: ESM import + CJS require, tsc moduleResolution nodenext, run with node',
         consumer.errors,
         consumer.outputs.map((o) => JSON.stringify(o)),
+      );
+      const allowlist = existsSync(allowlistFile)
+        ? /** @type {{ snippets: string[] }} */ (JSON.parse(readFileSync(allowlistFile, 'utf8')))
+            .snippets
+        : [];
+      const snippets = readmeSnippets(root, packed);
+      const judged = await checkSnippets(join(workDir, 'consumer'), snippets, allowlist);
+      report(
+        `README snippets (${judged.count}) compile with tsc --strict as ESM and CJS (nodenext)`,
+        judged.errors,
+        judged.notes,
       );
     }
 

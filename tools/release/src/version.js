@@ -119,6 +119,22 @@ function applyCorrections(root, jumps) {
 }
 
 /**
+ * Adds CHANGELOG.md to `files` of each published package once changesets has written one
+ * (`files` lists only files that exist, and pnpm pack does not add a changelog by itself).
+ * @param {string} root
+ */
+export function shipChangelogs(root) {
+  for (const p of readPackagesDir(root).packages) {
+    if (p.manifest.private === true || !existsSync(join(p.dir, 'CHANGELOG.md'))) continue;
+    const path = join(p.dir, 'package.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8'));
+    if (!Array.isArray(manifest.files) || manifest.files.includes('CHANGELOG.md')) continue;
+    manifest.files.push('CHANGELOG.md');
+    writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+}
+
+/**
  * Runs `changeset version` in `root` and corrects unrequested 0.x -> 1.0.0 jumps.
  * @param {string} root a workspace root (the repo, or the rehearsal's temp copy)
  * @param {NodeJS.ProcessEnv} [env]
@@ -136,6 +152,7 @@ export async function versionPackages(root, env = process.env) {
   const after = new Map(readPackagesDir(root).packages.map((p) => [p.name, p.manifest.version]));
   const jumps = unrequestedZeroMajorJumps(before, after, requested);
   if (jumps.length > 0) applyCorrections(root, jumps);
+  shipChangelogs(root);
   const packages = readPackagesDir(root).packages;
   const final = new Map(packages.map((p) => [p.name, p.manifest.version]));
   const published = packages.filter((p) => p.manifest.private !== true);

@@ -6,6 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTRACT_URL, REPOSITORY } from '../src/docs.js';
 import { run } from '../src/exec.js';
 import { makeWorkspace } from './helpers.js';
 
@@ -21,26 +22,55 @@ beforeAll(async () => {
     },
     './package.json': './package.json',
   };
-  const base = {
+  const meta = (dir: string) => ({
     version: '0.1.0',
     license: 'MIT',
+    repository: { type: 'git', url: `git+${REPOSITORY}.git`, directory: `packages/${dir}` },
+    homepage: `${REPOSITORY}/tree/main/packages/${dir}#readme`,
+    bugs: { url: `${REPOSITORY}/issues` },
+    keywords: ['fixture'],
     type: 'module',
     exports: exportsMap,
-    files: ['dist'],
-  };
+  });
   root = makeWorkspace({
-    good: { name: '@fixture/good', ...base, main: './dist/index.cjs', types: './dist/index.d.ts' },
-    half: { name: '@fixture/half', ...base },
+    good: {
+      name: '@fixture/good',
+      ...meta('good'),
+      files: ['dist', 'README.md', 'LICENSE'],
+      main: './dist/index.cjs',
+      types: './dist/index.d.ts',
+    },
+    half: { name: '@fixture/half', ...meta('half'), files: ['README.md', 'LICENSE'] },
     'being-written': null,
     app: { name: '@fixture/app', version: '0.1.0', private: true },
   });
+  const readme = `# fixture\n\nThe contract: ${CONTRACT_URL}\n\n## License\n\nMIT\n`;
+  writeFileSync(join(root, 'LICENSE'), 'MIT License\n\nCopyright (c) 2026 fixture\n');
+  writeFileSync(join(root, 'README.md'), readme);
+  mkdirSync(join(root, 'docs'));
+  writeFileSync(join(root, 'docs/CONTRACT.md'), '# contract\n');
+  for (const dir of ['good', 'half']) {
+    writeFileSync(join(root, 'packages', dir, 'README.md'), readme);
+    writeFileSync(
+      join(root, 'packages', dir, 'LICENSE'),
+      'MIT License\n\nCopyright (c) 2026 fixture\n',
+    );
+  }
   const dist = join(root, 'packages/good/dist');
   mkdirSync(dist);
-  writeFileSync(join(dist, 'index.js'), 'export function double(x) {\n  return 2 * x;\n}\n');
+  writeFileSync(
+    join(dist, 'index.js'),
+    'export function double(x) {\n  return 2 * x;\n}\n//# sourceMappingURL=index.js.map\n',
+  );
   writeFileSync(
     join(dist, 'index.cjs'),
-    'exports.double = function double(x) {\n  return 2 * x;\n};\n',
+    'exports.double = function double(x) {\n  return 2 * x;\n};\n//# sourceMappingURL=index.cjs.map\n',
   );
+  for (const file of ['index.js', 'index.cjs'])
+    writeFileSync(
+      join(dist, `${file}.map`),
+      JSON.stringify({ version: 3, file, sources: ['../src/index.ts'], names: [], mappings: '' }),
+    );
   for (const ext of ['d.ts', 'd.cts'])
     writeFileSync(
       join(dist, `index.${ext}`),
@@ -69,6 +99,11 @@ describe('check on a repo with a good, an unbuilt and a half-written package', (
       '@fixture/good: size budget',
       '@fixture/good: publint',
       '@fixture/good: are-the-types-wrong',
+      '@fixture/good: manifest metadata',
+      '@fixture/good: sourcemaps shipped',
+      '@fixture/good: each module bundled once per format',
+      '@fixture/half: manifest metadata',
+      'docs: LICENSE',
     ]) {
       expect(output.stdout).toMatch(line('PASS', name));
     }

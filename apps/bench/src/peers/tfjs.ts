@@ -83,7 +83,7 @@ function tfCall(
 
 /** `tfjs-cpu` or `tfjs-wasm`. */
 export async function tfjsTarget(name: 'tfjs-cpu' | 'tfjs-wasm'): Promise<Target> {
-  // The umbrella package registers the gradients tf.grad needs (TOOLCHAIN.md).
+  // The umbrella package registers the gradients tf.grad needs.
   const tf: Tf = await import('@tensorflow/tfjs');
   if (name === 'tfjs-wasm') await import('@tensorflow/tfjs-backend-wasm');
   else await import('@tensorflow/tfjs-backend-cpu');

@@ -1,7 +1,7 @@
 // Markdown rendering of a report: a short header with the machine and flags, the
 // results table, and the unavailable/skipped lists (for READMEs and PR comments).
 
-import { type BenchReport, HEADERS, summarize, tableCells } from './model.js';
+import { type BenchReport, HEADERS, splitUnavailable, summarize, tableCells } from './model.js';
 
 const escapePipes = (cell: string): string => cell.replace(/\|/g, '\\|');
 
@@ -12,16 +12,19 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     `${report.startedAt} · Node ${m.node} · ${m.platform}/${m.arch} · ${m.cpus} × ${m.cpuModel} · load ${m.loadavg.join(' ')}`,
     '',
-    `Sizes ${report.args.sizes.join(', ')} · ${report.args.samples} samples (median) · GB/s counts SPEC bytes; "x copy" is the ratio to a copy of the same bytes on the same target, same run.`,
+    `Sizes ${report.args.sizes.join(', ')} · ${report.args.samples} samples (median) · GB/s counts the bytes each op must move; "x copy" is the ratio to a copy of the same bytes on the same target, same run.`,
     '',
     `| ${HEADERS.join(' | ')} |`,
     `| ${HEADERS.map((_, i) => (i >= 3 && i <= 5 ? '---:' : '---')).join(' | ')} |`,
     ...summarize(report).map((s) => `| ${tableCells(s).map(escapePipes).join(' | ')} |`),
   ];
-  if (report.unavailable.length > 0) {
+  const { notInstalled, unavailable } = splitUnavailable(report);
+  if (unavailable.length > 0) {
     lines.push('', 'Unavailable:', '');
-    for (const u of report.unavailable) lines.push(`- ${u.target}: ${u.reason}`);
+    for (const u of unavailable) lines.push(`- ${u.target}: ${u.reason}`);
   }
+  if (notInstalled.length > 0)
+    lines.push('', `Not installed (skipped): ${notInstalled.join(', ')}.`);
   if (report.skipped.length > 0) {
     lines.push('', 'Skipped:', '');
     for (const s of report.skipped) lines.push(`- ${s.target} ${s.caseId}: ${s.reason}`);

@@ -101,3 +101,18 @@ export function tableCells(s: SummaryRow): string[] {
     s.note ?? '',
   ];
 }
+
+/**
+ * Backends whose package is not installed (named once, in a footnote) apart from the
+ * targets that are installed but cannot run here (listed with their reason).
+ */
+export function splitUnavailable(report: Pick<BenchReport, 'unavailable'>): {
+  notInstalled: string[];
+  unavailable: BenchReport['unavailable'];
+} {
+  const missing = (u: { reason: string }) => / is not installed$/.test(u.reason);
+  return {
+    notInstalled: report.unavailable.filter(missing).map((u) => u.target),
+    unavailable: report.unavailable.filter((u) => !missing(u)),
+  };
+}

@@ -1,7 +1,8 @@
 // The readable table printed at the end of a run (fixed-width, plain text), plus
 // the lists of unavailable targets and skipped cases so nothing disappears silently.
+// Backends whose package is not installed are named once, in a footnote line.
 
-import { type BenchReport, HEADERS, summarize, tableCells } from './model.js';
+import { type BenchReport, HEADERS, splitUnavailable, summarize, tableCells } from './model.js';
 
 export function renderTable(report: BenchReport): string {
   const body = summarize(report).map(tableCells);
@@ -12,7 +13,9 @@ export function renderTable(report: BenchReport): string {
       .join('  ')
       .trimEnd();
   const out = [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
-  for (const u of report.unavailable) out.push(`unavailable: ${u.target}: ${u.reason}`);
+  const { notInstalled, unavailable } = splitUnavailable(report);
+  for (const u of unavailable) out.push(`unavailable: ${u.target}: ${u.reason}`);
   for (const s of report.skipped) out.push(`skipped: ${s.target} ${s.caseId}: ${s.reason}`);
+  if (notInstalled.length > 0) out.push(`not installed (skipped): ${notInstalled.join(', ')}`);
   return out.join('\n');
 }

@@ -1,21 +1,51 @@
+#!/usr/bin/env node
 // `pointwise-conformance` / `pnpm conformance`: runs the suite on every requested
 // backend (default: all known, loaded through probeBackends) and prints the
-// op × backend matrix, or one JSON object with --json. Exits 1 on any failure.
+// op × backend matrix, or one JSON object with --json (stdout holds only that JSON).
+// Exit codes: 0 all passed, 1 a case failed or nothing could run, 2 usage error.
 
 import { parseArgs } from 'node:util';
 import { BACKEND_NAMES, probeBackends } from '../backends.js';
-import { formatMatrix } from './matrix.js';
+import { formatMatrix, isNotInstalled, notInstalledFootnote } from './matrix.js';
 import { type BackendReport, runConformance } from './runner.js';
 
 const HELP = `Usage: pointwise-conformance [--backend js,wasm-simd,...] [--filter <text>] [--json]
 
 Runs the Pointwise conformance suite on each backend and prints an op x backend
-matrix (pass / FAIL / unavailable with the reason). Exit code 1 if any case fails.
+matrix (pass / FAIL / unavailable with the reason). Backends whose package is not
+installed are named once, under the matrix.
 
-  --backend, --backends  comma-separated backend names (default: ${BACKEND_NAMES.join(',')})
+  --backend, --backends  comma-separated backend names, from: ${BACKEND_NAMES.join(', ')} (default: all)
   --filter               only cases whose id contains this text (e.g. elu/ or errors/)
-  --json                 print {backends: [{name, available, reason?, passed, failed, cases: [{id, op, pass, maxUlp?}]}]}
-  --help                 this text`;
+  --json                 print only {backends: [{name, available, reason?, passed, failed, cases: [{id, op, pass, maxUlp?}]}]} on stdout
+  --progress-every <s>   when stderr is not a terminal, a progress line every <s> seconds (default 5)
+  -h, --help             this text
+
+Exit code: 0 every case passed, 1 a case failed or no backend could run, 2 usage error
+(unknown flag or backend, a --filter that matches no case). Progress goes to stderr.`;
+
+/** Usage errors: the message, then the help, exit 2. */
+function usage(message: string): number {
+  process.stderr.write(`pointwise-conformance: ${message}\n\n${HELP}\n`);
+  return 2;
+}
+
+/** Progress for one backend: a live counter on a terminal, periodic plain lines otherwise. */
+function progressReporter(name: string, tty: boolean, everyMs: number) {
+  let last = 0;
+  return ({ done, total }: { done: number; total: number }) => {
+    if (tty) {
+      process.stderr.write(`\r${name}: ${done}/${total} cases`);
+      if (done === total) process.stderr.write('\n');
+      return;
+    }
+    const now = Date.now();
+    if (done === 1 || done === total || now - last >= everyMs) {
+      last = now;
+      process.stderr.write(`conformance: ${name} case ${done}/${total}\n`);
+    }
+  };
+}
 
 async function main(): Promise<number> {
   let values: {
@@ -24,6 +54,7 @@ async function main(): Promise<number> {
     filter?: string;
     json?: boolean;
     help?: boolean;
+    'progress-every'?: string;
   };
   try {
     ({ values } = parseArgs({
@@ -32,24 +63,33 @@ async function main(): Promise<number> {
         backends: { type: 'string' },
         filter: { type: 'string' },
         json: { type: 'boolean' },
-        help: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        'progress-every': { type: 'string' },
       },
     }));
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${HELP}\n`);
-    return 2;
+    return usage((error as Error).message);
   }
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
+  const everySeconds = Number(values['progress-every'] ?? 5);
+  if (!(everySeconds >= 0)) return usage(`--progress-every must be a number of seconds >= 0`);
   const names = (values.backend ?? values.backends)
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean) ?? [...BACKEND_NAMES];
+  const unknown = names.filter((n) => !(BACKEND_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0)
+    return usage(
+      `unknown backend ${unknown.map((n) => `'${n}'`).join(', ')}: known backends are ${BACKEND_NAMES.join(', ')}`,
+    );
+  if (names.length === 0)
+    return usage(`--backend needs at least one of ${BACKEND_NAMES.join(', ')}`);
   const probes = await probeBackends(names);
   const reports: BackendReport[] = [];
-  const progress = process.stderr.isTTY && !values.json;
+  const tty = process.stderr.isTTY === true;
   for (const probe of probes) {
     if (!probe.available) {
       reports.push({
@@ -64,13 +104,14 @@ async function main(): Promise<number> {
     }
     const report = await runConformance(probe.factory, {
       filter: values.filter,
-      onProgress: progress
-        ? ({ done, total }) => process.stderr.write(`\r${probe.name}: ${done}/${total} cases`)
-        : undefined,
+      onProgress: progressReporter(probe.name, tty, everySeconds * 1000),
     });
-    if (progress) process.stderr.write('\n');
     reports.push(report);
   }
+  const ran = reports.reduce((n, r) => n + r.passed + r.failed, 0);
+  const anyAvailable = reports.some((r) => r.available);
+  if (anyAvailable && ran === 0 && values.filter !== undefined)
+    return usage(`no case matched --filter '${values.filter}'`);
   if (values.json) {
     const backends = reports.map((r) => ({
       name: r.name,
@@ -87,12 +128,18 @@ async function main(): Promise<number> {
       })),
     }));
     process.stdout.write(`${JSON.stringify({ backends }, null, 2)}\n`);
-  } else {
+  } else if (anyAvailable || reports.some((r) => !isNotInstalled(r))) {
     process.stdout.write(`${formatMatrix(reports)}\n`);
+  } else {
+    process.stdout.write(`${notInstalledFootnote(reports)}\n`);
   }
-  const ran = reports.reduce((n, r) => n + r.passed + r.failed, 0);
   if (ran === 0) {
-    process.stderr.write('no case ran: no requested backend is available\n');
+    const installed = reports.filter((r) => !isNotInstalled(r));
+    process.stderr.write(
+      installed.length === 0
+        ? `no case ran: no requested backend is installed (${names.join(', ')})\n`
+        : `no case ran: no requested backend is available here (${installed.map((r) => `${r.name}: ${r.reason}`).join('; ')})\n`,
+    );
     return 1;
   }
   return reports.some((r) => r.failed > 0) ? 1 : 0;
@@ -104,6 +151,6 @@ main().then(
   },
   (error) => {
     process.stderr.write(`${(error as Error).stack ?? error}\n`);
-    process.exitCode = 2;
+    process.exitCode = 1;
   },
 );

@@ -1,5 +1,6 @@
 // Formats conformance reports as an op × backend matrix for terminals, with the
-// reasons for unavailable backends and the first failures underneath.
+// reasons for unavailable backends and the first failures underneath. Backends whose
+// package is not installed get no column: they are named once, in a footnote.
 
 import { OP_NAMES } from '../ops/index.js';
 import type { BackendReport } from './runner.js';
@@ -22,7 +23,21 @@ function cell(report: BackendReport, op: string): string {
   return failed === 0 ? `pass ${cases.length}${ulpNote}` : `FAIL ${failed}/${cases.length}`;
 }
 
-export function formatMatrix(reports: BackendReport[], options: MatrixOptions = {}): string {
+/** True when the backend's package could not be found (probeBackend's reason). */
+export function isNotInstalled(report: BackendReport): boolean {
+  return !report.available && / is not installed$/.test(report.reason ?? '');
+}
+
+/** The footnote naming every backend whose package is not installed ('' when none). */
+export function notInstalledFootnote(reports: BackendReport[]): string {
+  const missing = reports.filter(isNotInstalled).map((r) => r.name);
+  if (missing.length === 0) return '';
+  const pkgs = missing.map((n) => `@pointwise/backend-${n}`).join(' ');
+  return `not installed (skipped): ${missing.join(', ')}; add ${pkgs} to test ${missing.length === 1 ? 'it' : 'them'}`;
+}
+
+export function formatMatrix(all: BackendReport[], options: MatrixOptions = {}): string {
+  const reports = all.filter((r) => !isNotInstalled(r));
   const header = ['op', ...reports.map((r) => r.name)];
   const rows = MATRIX_ROWS.map((op) => [op, ...reports.map((r) => cell(r, op))]);
   const totals = [
@@ -50,5 +65,7 @@ export function formatMatrix(reports: BackendReport[], options: MatrixOptions = 
         out.push(`  … and ${failures.length - (options.maxFailures ?? 10)} more (use --json)`);
     }
   }
+  const footnote = notInstalledFootnote(all);
+  if (footnote) out.push('', footnote);
   return out.join('\n');
 }

@@ -1,0 +1,79 @@
+// The bench CLI as a user runs it (spawned dist/cli.js): -h / --help, exit 2 on usage
+// errors naming the known backends, plain progress lines on stderr when it is not a
+// terminal, and uninstalled backends named once in a footnote, not per row.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { BACKEND_NAMES } from '@pointwise/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const cli = `${appDir}dist/cli.js`;
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const uninstalled = BACKEND_NAMES.find(
+  (n) => !existsSync(`${repoRoot}packages/backend-${n}/package.json`),
+);
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    cwd: appDir,
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  // `pnpm test` builds first; a lone `vitest run` here builds the CLI itself.
+  if (!existsSync(cli)) spawnSync('pnpm', ['build'], { cwd: appDir, stdio: 'ignore' });
+}, 120_000);
+
+const tiny = ['--ops', 'relu', '--sizes', '64', '--samples', '1', '--min-sample-ms', '1'];
+
+describe('pnpm bench (dist/cli.js)', () => {
+  it.each([['-h'], ['--help']])('%s prints the help and exits 0', (flag) => {
+    const { code, stdout } = run([flag]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^pointwise bench:/);
+    expect(stdout).toContain('-h, --help');
+  });
+
+  it.each([['--backend'], ['--backends']])(
+    '%s bogus is a usage error (exit 2) naming the known backends',
+    (flag) => {
+      const { code, stdout, stderr } = run([flag, 'js,bogus']);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain("unknown backend 'bogus'");
+      expect(stderr).toContain(`known backends are ${BACKEND_NAMES.join(', ')}`);
+    },
+  );
+
+  it('exits 2 on an unknown flag', () => {
+    expect(run(['--wat']).code).toBe(2);
+  });
+
+  it('prints plain progress lines on stderr when it is not a terminal', () => {
+    const { code, stdout, stderr } = run([...tiny, '--backends', 'js', '--progress-every', '0']);
+    expect(code).toBe(0);
+    const lines = stderr.split('\n').filter((l) => /^bench: \d+\/\d+ js /.test(l));
+    expect(lines.length).toBeGreaterThan(1);
+    const [, total] = /^bench: \d+\/(\d+)/.exec(lines[0]!)!;
+    expect(lines.at(-1)).toMatch(new RegExp(`^bench: ${total}/${total} js`));
+    expect(stderr).not.toContain('\r');
+    expect(stdout).not.toContain('bench: ');
+  });
+
+  it.skipIf(uninstalled === undefined)(
+    'names an uninstalled backend once, in a footnote; exits 1 when nothing ran',
+    () => {
+      const both = run([...tiny, '--backends', `js,${uninstalled}`]);
+      expect(both.code).toBe(0);
+      const mentions = both.stdout.split('\n').filter((l) => l.includes(uninstalled!));
+      expect(mentions).toEqual([`not installed (skipped): ${uninstalled}`]);
+      const alone = run([...tiny, '--backends', uninstalled!]);
+      expect(alone.code).toBe(1);
+      expect(alone.stderr).toContain('nothing was measured');
+    },
+  );
+});

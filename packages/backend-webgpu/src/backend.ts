@@ -1,0 +1,446 @@
+// The webgpu backend's device side: memory (a size-class buffer pool, uploads,
+// async reads through MAP_READ staging buffers, frees deferred until the work
+// that uses a buffer has completed), one open command encoder that every kernel
+// appends to, pooled uniforms, cached pipelines, chunked bindings and 2-D
+// dispatch, device loss as DEVICE_LOST.
+
+import {
+  type Backend,
+  BYTES_PER_ELEMENT,
+  type DType,
+  type HostArrayOf,
+  type KernelSet,
+  type MemoryInfo,
+  PointwiseError,
+} from '@pointwise/core';
+
+// WebGPU's numeric flags (the GPUBufferUsage / GPUMapMode globals are not always present in Node).
+export const USAGE = {
+  MAP_READ: 0x1,
+  COPY_SRC: 0x4,
+  COPY_DST: 0x8,
+  UNIFORM: 0x40,
+  STORAGE: 0x80,
+} as const;
+const MAP_MODE_READ = 0x1;
+const STAGE_COMPUTE = 0x4;
+
+/** Threads per workgroup in every kernel. */
+export const WORKGROUP = 256;
+/** Submit the open encoder after this many dispatches. */
+const DISPATCHES_PER_SUBMIT = 64;
+/** Bytes the pool may keep for reuse before it destroys freed buffers. */
+const POOL_LIMIT = 256 * 2 ** 20;
+
+/** A tensor's storage: a GPUBuffer, possibly one the user owns (wrapped, never pooled). */
+export interface WebGpuBuffer {
+  readonly buffer: GPUBuffer;
+  /** Bytes the tensor uses (size * bytes per element). */
+  readonly bytes: number;
+  /** false for a wrapped user buffer: free() only forgets it. */
+  readonly owned: boolean;
+  /** Generation of the last submission that uses it. */
+  lastUse: number;
+  freed: boolean;
+}
+
+export interface BackendOptions {
+  /** Largest storage binding the kernels use, in bytes (default: the device's limit). Lower it to test chunking. */
+  maxBindingSize?: number;
+}
+
+export type BindingKind = 'uniform' | 'read' | 'write';
+
+export interface Kernel {
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+  kinds: readonly BindingKind[];
+}
+
+/** One binding of a dispatch: a whole buffer, or a byte range of one. */
+export interface Bound {
+  buffer: WebGpuBuffer | GPUBuffer;
+  offset?: number;
+  size?: number;
+}
+
+function sizeClass(bytes: number): number {
+  const b = Math.max(256, Math.ceil(bytes / 16) * 16);
+  if (b <= 2 ** 26) return 2 ** Math.ceil(Math.log2(b));
+  return Math.ceil(b / 2 ** 24) * 2 ** 24;
+}
+
+export class WebGpuDevice {
+  device: GPUDevice;
+  readonly limits: { binding: number; align: number; maxBuffer: number; maxGroups: number };
+  #gpu: unknown;
+  #lost: string | null = null;
+  #error: string | null = null;
+  #bytes = 0;
+  #buffers = 0;
+  #pool = new Map<number, GPUBuffer[]>();
+  #pooledBytes = 0;
+  #staging = new Map<number, GPUBuffer[]>();
+  #uniformFree: GPUBuffer[] = [];
+  #kernels = new Map<string, Kernel>();
+  #encoder: GPUCommandEncoder | null = null;
+  #dispatches = 0;
+  /** Generation of the open encoder; submissions up to `completed` have finished. */
+  #generation = 1;
+  #completed = 0;
+  #pendingFrees: WebGpuBuffer[] = [];
+  #pendingUniforms: { generation: number; buffer: GPUBuffer }[] = [];
+  #inflight: Promise<void>[] = [];
+
+  #ownsDevice: boolean;
+
+  constructor(device: GPUDevice, gpu: unknown, options: BackendOptions = {}, ownsDevice = true) {
+    this.device = device;
+    this.#gpu = gpu;
+    this.#ownsDevice = ownsDevice;
+    const l = device.limits;
+    const binding = Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize);
+    this.limits = {
+      binding: Math.max(4096, Math.min(binding, options.maxBindingSize ?? binding)),
+      align: l.minStorageBufferOffsetAlignment,
+      maxBuffer: l.maxBufferSize,
+      maxGroups: l.maxComputeWorkgroupsPerDimension,
+    };
+    device.lost.then((info) => {
+      if (this.#lost === null) this.#lost = `device lost (${info.reason}): ${info.message}`;
+    });
+    device.onuncapturederror = (event: GPUUncapturedErrorEvent) => {
+      this.#error ??= event.error.message;
+    };
+  }
+
+  /** Throws DEVICE_LOST once the device is gone (lost, or destroyed through us). */
+  check(op: string): void {
+    if (this.#lost !== null) {
+      throw new PointwiseError(
+        'DEVICE_LOST',
+        { op, arg: 'device', value: 'webgpu' },
+        `${this.#lost}; create a new pointwise(webgpuBackend()) instance`,
+      );
+    }
+  }
+
+  get lost(): boolean {
+    return this.#lost !== null;
+  }
+
+  // ---- memory ------------------------------------------------------------------------
+
+  alloc(dtype: DType, size: number): WebGpuBuffer {
+    this.check('alloc');
+    const bytes = size * BYTES_PER_ELEMENT[dtype];
+    const cls = sizeClass(bytes);
+    if (cls > this.limits.maxBuffer) {
+      throw new RangeError(
+        `${bytes} bytes exceed the device's maxBufferSize (${this.limits.maxBuffer})`,
+      );
+    }
+    let buffer = this.#pool.get(cls)?.pop();
+    if (buffer) this.#pooledBytes -= cls;
+    else {
+      buffer = this.device.createBuffer({
+        size: cls,
+        usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST,
+      });
+    }
+    this.#bytes += bytes;
+    this.#buffers++;
+    return { buffer, bytes, owned: true, lastUse: 0, freed: false };
+  }
+
+  /** A user's GPUBuffer as tensor storage, without a copy (needs STORAGE | COPY_SRC usage). */
+  wrap(buffer: GPUBuffer, bytes: number): WebGpuBuffer {
+    this.check('wrapGPUBuffer');
+    this.#bytes += bytes;
+    this.#buffers++;
+    return { buffer, bytes, owned: false, lastUse: this.#generation, freed: false };
+  }
+
+  upload<D extends DType>(dtype: D, data: HostArrayOf[D]): WebGpuBuffer {
+    const handle = this.alloc(dtype, data.length);
+    const view = data as unknown as ArrayBufferView;
+    if (view.byteLength > 0) {
+      const padded = Math.ceil(view.byteLength / 4) * 4;
+      if (padded === view.byteLength) {
+        this.device.queue.writeBuffer(handle.buffer, 0, view.buffer, view.byteOffset, padded);
+      } else {
+        const copy = new Uint8Array(padded);
+        copy.set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+        this.device.queue.writeBuffer(handle.buffer, 0, copy.buffer, 0, padded);
+      }
+    }
+    return handle;
+  }
+
+  free(handle: WebGpuBuffer): void {
+    if (handle.freed) return;
+    handle.freed = true;
+    this.#bytes -= handle.bytes;
+    this.#buffers--;
+    if (!handle.owned || this.#lost !== null) return;
+    if (handle.lastUse > this.#completed) this.#pendingFrees.push(handle);
+    else this.#recycle(handle.buffer);
+  }
+
+  #recycle(buffer: GPUBuffer): void {
+    const cls = buffer.size;
+    if (this.#pooledBytes + cls > POOL_LIMIT) {
+      buffer.destroy();
+      return;
+    }
+    let list = this.#pool.get(cls);
+    if (!list) {
+      list = [];
+      this.#pool.set(cls, list);
+    }
+    list.push(buffer);
+    this.#pooledBytes += cls;
+  }
+
+  memory(): MemoryInfo {
+    return { bytes: this.#bytes, buffers: this.#buffers };
+  }
+
+  async read<D extends DType>(
+    handle: WebGpuBuffer,
+    dtype: D,
+    size: number,
+  ): Promise<HostArrayOf[D]> {
+    this.check('read');
+    const bytes = size * BYTES_PER_ELEMENT[dtype];
+    const out = allocHost(dtype, size);
+    if (bytes === 0) return out;
+    const padded = Math.ceil(bytes / 4) * 4;
+    const cls = sizeClass(padded);
+    const staging =
+      this.#staging.get(cls)?.pop() ??
+      this.device.createBuffer({ size: cls, usage: USAGE.MAP_READ | USAGE.COPY_DST });
+    this.encoder().copyBufferToBuffer(handle.buffer, 0, staging, 0, padded);
+    handle.lastUse = this.#generation;
+    this.submit();
+    try {
+      await staging.mapAsync(MAP_MODE_READ, 0, padded);
+    } catch (error) {
+      this.check('read');
+      throw error;
+    }
+    new Uint8Array((out as unknown as ArrayBufferView).buffer).set(
+      new Uint8Array(staging.getMappedRange(0, padded), 0, bytes),
+    );
+    staging.unmap();
+    let list = this.#staging.get(cls);
+    if (!list) {
+      list = [];
+      this.#staging.set(cls, list);
+    }
+    if (list.length < 4) list.push(staging);
+    else staging.destroy();
+    this.#raiseError();
+    return out;
+  }
+
+  #raiseError(): void {
+    if (this.#error !== null) {
+      const message = this.#error;
+      this.#error = null;
+      throw new Error(`WebGPU validation error: ${message}`);
+    }
+  }
+
+  // ---- submission --------------------------------------------------------------------
+
+  encoder(): GPUCommandEncoder {
+    this.#encoder ??= this.device.createCommandEncoder();
+    return this.#encoder;
+  }
+
+  /** Submit the open encoder (if any); its buffers are released when it completes. */
+  submit(): void {
+    if (this.#encoder === null) return;
+    const generation = this.#generation++;
+    this.device.queue.submit([this.#encoder.finish()]);
+    this.#encoder = null;
+    this.#dispatches = 0;
+    const done = this.device.queue.onSubmittedWorkDone().then(
+      () => this.#complete(generation),
+      () => {},
+    );
+    this.#inflight.push(done);
+    if (this.#inflight.length > 64) this.#inflight.splice(0, 32);
+  }
+
+  #complete(generation: number): void {
+    if (generation <= this.#completed) return;
+    this.#completed = generation;
+    const still: WebGpuBuffer[] = [];
+    for (const h of this.#pendingFrees) {
+      if (h.lastUse <= generation) this.#recycle(h.buffer);
+      else still.push(h);
+    }
+    this.#pendingFrees = still;
+    const uniforms: { generation: number; buffer: GPUBuffer }[] = [];
+    for (const u of this.#pendingUniforms) {
+      if (u.generation <= generation) this.#uniformFree.push(u.buffer);
+      else uniforms.push(u);
+    }
+    this.#pendingUniforms = uniforms;
+  }
+
+  async flush(): Promise<void> {
+    this.check('flush');
+    this.submit();
+    const last = this.#generation - 1;
+    await this.device.queue.onSubmittedWorkDone();
+    this.#complete(last);
+    this.check('flush');
+    this.#raiseError();
+  }
+
+  // ---- kernels -----------------------------------------------------------------------
+
+  /** A compute pipeline for WGSL `code`, created once per `key`. */
+  kernel(key: string, kinds: readonly BindingKind[], code: () => string): Kernel {
+    let k = this.#kernels.get(key);
+    if (!k) {
+      const layout = this.device.createBindGroupLayout({
+        entries: kinds.map((kind, binding) => ({
+          binding,
+          visibility: STAGE_COMPUTE,
+          buffer: {
+            type:
+              kind === 'uniform' ? 'uniform' : kind === 'read' ? 'read-only-storage' : 'storage',
+          },
+        })),
+      });
+      const module = this.device.createShaderModule({ code: code(), label: key });
+      const pipeline = this.device.createComputePipeline({
+        label: key,
+        layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+        compute: { module, entryPoint: 'main' },
+      });
+      k = { pipeline, layout, kinds };
+      this.#kernels.set(key, k);
+    }
+    return k;
+  }
+
+  /**
+   * Enqueue one dispatch of `groups` workgroups (folded into 2-D past the
+   * per-dimension limit; kernels linearise wid.y * nwg.x + wid.x). `uniform` is
+   * binding 0 (16 u32 words at most).
+   */
+  dispatch(kernel: Kernel, groups: number, uniform: ArrayLike<number>, bindings: Bound[]): void {
+    if (groups === 0) return;
+    const words = new Uint32Array(16);
+    for (let i = 0; i < uniform.length; i++) words[i] = uniform[i]!;
+    const ub =
+      this.#uniformFree.pop() ??
+      this.device.createBuffer({ size: 64, usage: USAGE.UNIFORM | USAGE.COPY_DST });
+    this.device.queue.writeBuffer(ub, 0, words);
+    this.#pendingUniforms.push({ generation: this.#generation, buffer: ub });
+    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: ub } }];
+    bindings.forEach((b, i) => {
+      const raw = 'owned' in b.buffer ? b.buffer.buffer : b.buffer;
+      if ('owned' in b.buffer) b.buffer.lastUse = this.#generation;
+      entries.push({
+        binding: i + 1,
+        resource: {
+          buffer: raw,
+          offset: b.offset ?? 0,
+          size: b.size ?? raw.size - (b.offset ?? 0),
+        },
+      });
+    });
+    const group = this.device.createBindGroup({ layout: kernel.layout, entries });
+    const pass = this.encoder().beginComputePass();
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, group);
+    const max = this.limits.maxGroups;
+    if (groups <= max) pass.dispatchWorkgroups(groups);
+    else {
+      const y = Math.ceil(groups / max);
+      pass.dispatchWorkgroups(Math.ceil(groups / y), y);
+    }
+    pass.end();
+    if (++this.#dispatches >= DISPATCHES_PER_SUBMIT) this.submit();
+  }
+
+  /** Elements per chunk for a kernel whose widest binding uses `bytesPerElement` (multiple of 256). */
+  chunkElements(bytesPerElement: number): number {
+    const per = Math.floor(this.limits.binding / bytesPerElement);
+    return Math.max(256, Math.floor(per / 256) * 256);
+  }
+
+  destroy(): void {
+    if (this.#lost === null) this.#lost = 'device destroyed by pw.destroy()';
+    this.#encoder = null;
+    this.#pool.clear();
+    this.#staging.clear();
+    this.#uniformFree = [];
+    this.#pendingFrees = [];
+    this.#pendingUniforms = [];
+    this.#kernels.clear();
+    if (this.#ownsDevice) this.device.destroy();
+    this.#gpu = null;
+  }
+
+  /** For interop tests: the object returned by `create()` in Node, if this backend made one. */
+  get gpu(): unknown {
+    return this.#gpu;
+  }
+}
+
+function allocHost<D extends DType>(dtype: D, size: number): HostArrayOf[D] {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(size) as HostArrayOf[D];
+    case 'uint8':
+      return new Uint8Array(size) as HostArrayOf[D];
+    case 'int32':
+      return new Int32Array(size) as HostArrayOf[D];
+    default:
+      return new BigInt64Array(size) as HostArrayOf[D];
+  }
+}
+
+/** Byte range of elements [start, start + count) of a buffer, for a chunked binding. */
+export function range(
+  buffer: WebGpuBuffer,
+  start: number,
+  count: number,
+  bytesPerElement: number,
+): Bound {
+  const offset = start * bytesPerElement;
+  const size = Math.max(4, Math.ceil((count * bytesPerElement) / 4) * 4);
+  return { buffer, offset, size: Math.min(size, buffer.buffer.size - offset) };
+}
+
+export function createWebGpuBackend(
+  dev: WebGpuDevice,
+  kernels: KernelSet,
+): Backend & {
+  readonly webgpu: WebGpuDevice;
+  readonly device: GPUDevice;
+} {
+  return {
+    name: 'webgpu',
+    kernels,
+    webgpu: dev,
+    /** The GPUDevice (the bench's buffer-to-buffer copy baseline runs on it). */
+    get device() {
+      return dev.device;
+    },
+    alloc: (dtype, size) => dev.alloc(dtype, size),
+    upload: (dtype, data) => dev.upload(dtype, data),
+    read: (buffer, dtype, size) => dev.read(buffer as WebGpuBuffer, dtype, size),
+    free: (buffer) => dev.free(buffer as WebGpuBuffer),
+    memory: () => dev.memory(),
+    flush: () => dev.flush(),
+    destroy: () => dev.destroy(),
+  };
+}
