@@ -453,6 +453,32 @@ describe('playground in Chromium', () => {
     expect(pact.loss.at(-1)!).toBeLessThan(pact.loss[0]!);
   });
 
+  it('trains through the selected backend: relu with dropout gives the same losses on every backend', async () => {
+    const names = availableBackends(await settled());
+    await choose('op', 'relu');
+    await page.fill('#train-dropout', '0.2');
+    const losses: Record<string, number[]> = {};
+    for (const name of names) {
+      await choose('backend', name);
+      await page.fill('#train-steps', '30');
+      await page.evaluate(() => {
+        window.__pointwise.training = null;
+      });
+      await page.click('#train-run');
+      await page.waitForFunction(() => window.__pointwise.training !== null, undefined, {
+        timeout: 60_000,
+      });
+      const t = (await page.evaluate(() => window.__pointwise.training))!;
+      expect(t.error, name).toBeUndefined();
+      expect(t.loss.at(-1)!, name).toBeLessThan(t.loss[0]!);
+      losses[name] = t.loss;
+    }
+    // relu and the dropout mask are exact on every backend, the rest is the same JS.
+    for (const name of names) expect(losses[name], name).toEqual(losses.js);
+    await page.fill('#train-dropout', '0');
+    await choose('backend', 'js');
+  });
+
   it('lays out in one column at a phone width (390 px): nothing wider than the viewport', async () => {
     const phone = await browser!.newPage({ viewport: { width: 390, height: 844 } });
     phone.on('pageerror', (error) => pageErrors.push(error.message));
