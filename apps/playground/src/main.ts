@@ -4,31 +4,39 @@
 
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import { ACTIVATION_NAMES } from '@pointwise/core';
+import { ACTIVATION_NAMES, type Pointwise } from '@pointwise/core';
 import { type BackendEntry, loadBackends } from './backends.js';
+import { codeFor } from './format.js';
 import {
   type ActivationName,
   ALPHA_DEFAULT,
   coreParams,
+  DROPOUT_OP,
   dropoutParams,
   initialState,
+  isActivation,
+  isDropoutParam,
   OP_PARAMS,
   PARAM_CONTROLS,
+  type PageOp,
   type ParamName,
   type PlaygroundState,
 } from './state.js';
+import { type TrainResult, train } from './training.js';
+import { decodeState, encodeState } from './urlState.js';
 import { type BenchResult, createBenchView, runBench } from './views/bench.js';
 import { computeDropoutMasks, createDropoutMaskView } from './views/dropoutMask.js';
-import { computePlot, createPlotView } from './views/plot.js';
+import { computeDropoutPlot, computePlot, createPlotView, type KinkLabel } from './views/plot.js';
 import { computeSparse, createSparseView } from './views/sparseTable.js';
 import { computeSparsity, createSparsityView } from './views/sparsity.js';
+import { createTrainView } from './views/train.js';
 
 /** What the page computed last, for the browser test (plain arrays, so it serializes). */
 export interface PlaygroundDebug {
   ready: boolean;
   revision: number;
   error: string | null;
-  op: ActivationName;
+  op: PageOp;
   backend: string;
   params: PlaygroundState['params'];
   opParams: Record<string, number>;
@@ -41,6 +49,13 @@ export interface PlaygroundDebug {
   refDys: number[];
   paramGrad: { name: string; values: number[]; ref: number[] } | null;
   kinks: number[];
+  /** The kink labels as drawn on the forward chart (CSS px), to check they do not overlap. */
+  kinkLabels: KinkLabel[];
+  /** Ops overlaid on the forward chart and their values on xs. */
+  compare: { op: string; ys: number[] }[];
+  /** The `pw.<op>(x, {...})` call for the current controls (what "copy as code" copies). */
+  code: string;
+  training: (TrainResult & { running: boolean; error?: string }) | null;
   maxUlp: number;
   maxUlpForward: number;
   maxUlpBackward: number;
@@ -61,12 +76,14 @@ export interface PlaygroundDebug {
 declare global {
   interface Window {
     __pointwise: PlaygroundDebug;
+    /** The page's Pointwise instance per available backend (the test runs copied code on them). */
+    __pointwiseInstances: Record<string, Pointwise>;
   }
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const state = initialState();
+const state = decodeState(location.hash, initialState());
 const debug: PlaygroundDebug = {
   ready: false,
   revision: 0,
@@ -84,6 +101,10 @@ const debug: PlaygroundDebug = {
   refDys: [],
   paramGrad: null,
   kinks: [],
+  kinkLabels: [],
+  compare: [],
+  code: '',
+  training: null,
   maxUlp: 0,
   maxUlpForward: 0,
   maxUlpBackward: 0,
@@ -104,6 +125,7 @@ const views = {
   mask: createDropoutMaskView($('mask-view')),
   sparse: createSparseView($('sparse-view')),
   bench: createBenchView($('bench-view'), (name) => void benchmark(name)),
+  train: createTrainView($('train-view'), () => void runTraining()),
 };
 let backends: BackendEntry[] = [];
 
@@ -116,21 +138,35 @@ const paramInputs = new Map<
 
 function buildControls(): void {
   const opSelect = $<HTMLSelectElement>('op');
-  for (const name of ACTIVATION_NAMES) opSelect.add(new Option(name, name));
+  const activationGroup = opSelect.appendChild(document.createElement('optgroup'));
+  activationGroup.label = 'activations';
+  for (const name of ACTIVATION_NAMES) activationGroup.append(new Option(name, name));
+  const dropoutGroup = opSelect.appendChild(document.createElement('optgroup'));
+  dropoutGroup.label = 'dropout';
+  dropoutGroup.append(new Option(DROPOUT_OP, DROPOUT_OP));
   opSelect.value = state.op;
   opSelect.addEventListener('change', () => {
-    state.op = opSelect.value as ActivationName;
-    const alpha = ALPHA_DEFAULT[state.op];
+    state.op = opSelect.value as PageOp;
+    const alpha = isActivation(state.op) ? ALPHA_DEFAULT[state.op] : undefined;
+    syncCompare();
     if (alpha !== undefined) setParam('alpha', alpha);
     markActiveParams();
     schedule();
   });
 
-  const box = $('param-controls');
+  const compare = $<HTMLSelectElement>('compare');
+  for (const name of ACTIVATION_NAMES) compare.add(new Option(name, name));
+  syncCompare();
+  compare.addEventListener('change', () => {
+    state.compare = Array.from(compare.selectedOptions, (o) => o.value as ActivationName);
+    schedule();
+  });
+
   for (const [name, spec] of Object.entries(PARAM_CONTROLS) as [
     ParamName,
     (typeof PARAM_CONTROLS)[ParamName],
   ][]) {
+    const box = $(isDropoutParam(name) ? 'dropout-controls' : 'param-controls');
     const row = box.appendChild(document.createElement('div'));
     row.className = 'param';
     row.innerHTML =
@@ -164,6 +200,28 @@ function buildControls(): void {
   };
   min.addEventListener('input', onRange);
   max.addEventListener('input', onRange);
+
+  $('copy-code').addEventListener('click', () => {
+    const code = currentCode();
+    $('code').textContent = code;
+    void navigator.clipboard?.writeText(code).catch(() => {});
+    $('status').textContent = `copied: ${code}`;
+  });
+}
+
+/** The exact call for the current op and controls. */
+function currentCode(): string {
+  return codeFor(state.op, coreParams(state.op, state.params));
+}
+
+/** The compare list shows every op but the chosen one. */
+function syncCompare(): void {
+  const compare = $<HTMLSelectElement>('compare');
+  state.compare = state.compare.filter((op) => op !== state.op);
+  for (const option of compare.options) {
+    option.disabled = option.value === state.op;
+    option.selected = state.compare.includes(option.value as ActivationName);
+  }
 }
 
 function setParam(name: ParamName, value: number): void {
@@ -174,15 +232,13 @@ function setParam(name: ParamName, value: number): void {
   inputs.field.value = String(value);
 }
 
-/** Activation controls the current op does not use are greyed out (dropout's always apply). */
+/**
+ * Controls the current op does not use are greyed out and disabled: the dropout
+ * group while an activation is selected (the mask and sparse views keep its values).
+ */
 function markActiveParams(): void {
-  const used = new Set<ParamName>([
-    ...OP_PARAMS[state.op],
-    'ratio',
-    'replacement',
-    'seed',
-    'stream',
-  ]);
+  const used = new Set<ParamName>(OP_PARAMS[state.op]);
+  $<HTMLFieldSetElement>('dropout-controls').disabled = isActivation(state.op);
   for (const [name, { slider, field, row }] of paramInputs) {
     const active = used.has(name);
     row.classList.toggle('inactive', !active);
@@ -209,6 +265,7 @@ function buildBackendControls(): void {
       ? `✔ ${entry.name}: available`
       : `✘ ${entry.name}: ${entry.reason}`;
   }
+  if (!backends.some((b) => b.name === state.backend && b.available)) state.backend = 'js';
   select.value = state.backend;
   select.addEventListener('change', () => {
     state.backend = select.value;
@@ -226,6 +283,9 @@ let dirty = false;
 /** Ask for a recompute; changes arriving while one runs are folded into the next. */
 function schedule(): void {
   debug.ready = false;
+  history.replaceState(null, '', encodeState(state));
+  debug.code = currentCode();
+  $('code').textContent = debug.code;
   dirty = true;
   if (!running) void recomputeLoop();
 }
@@ -245,7 +305,10 @@ async function recomputeLoop(): Promise<void> {
   running = false;
   debug.revision++;
   debug.ready = true;
-  $('status').textContent = `up to date (update #${debug.revision})`;
+  $('status').textContent =
+    debug.error === null
+      ? `up to date (update #${debug.revision})`
+      : `not updated: the controls have an error (update #${debug.revision}); the views show the last good values`;
 }
 
 function showError(message: string | null): void {
@@ -264,7 +327,9 @@ async function recompute(s: PlaygroundState): Promise<void> {
   const opParams = coreParams(s.op, s.params);
   const dropout = dropoutParams(s.params);
 
-  const plot = await computePlot(pw, s.op, opParams, s.range);
+  const plot = isActivation(s.op)
+    ? await computePlot(pw, s.op, opParams, s.range, s.compare)
+    : await computeDropoutPlot(pw, opParams, s.range);
   const sparsity = await computeSparsity(pw, s.op, opParams, s.params.seed);
   const masks = await computeDropoutMasks(backends, s.backend, dropout);
   const replacementId = BigInt(Math.trunc(s.params.replacement));
@@ -274,6 +339,9 @@ async function recompute(s: PlaygroundState): Promise<void> {
   views.sparsity.update(sparsity, s.backend, s.op);
   views.mask.update(masks, s.backend);
   views.sparse.update(sparse, s.backend, replacementId);
+  // uPlot draws in a microtask: the kink labels are known after it.
+  await new Promise((done) => setTimeout(done, 0));
+  debug.kinkLabels = views.plot.kinkLabels();
 
   Object.assign(debug, {
     op: s.op,
@@ -292,6 +360,7 @@ async function recompute(s: PlaygroundState): Promise<void> {
       ref: Array.from(plot.paramGrad.ref),
     },
     kinks: plot.kinks,
+    compare: plot.compare.map((c) => ({ op: c.op, ys: Array.from(c.ys) })),
     maxUlp: Math.max(plot.maxUlpForward, plot.maxUlpBackward, plot.maxUlpParamGrad),
     maxUlpForward: plot.maxUlpForward,
     maxUlpBackward: plot.maxUlpBackward,
@@ -337,11 +406,68 @@ async function benchmark(name: string): Promise<void> {
   }
 }
 
+let training = false;
+
+/** Train the tiny MLP with the current op and params on the current backend. */
+async function runTraining(): Promise<void> {
+  const entry = backends.find((b) => b.name === state.backend);
+  if (training || !entry?.pw) return;
+  training = true;
+  const settings = views.train.settings();
+  // Dense dropout selected: train relu with the group's dropout ratio on layer 2.
+  const op = isActivation(state.op) ? state.op : 'relu';
+  if (!isActivation(state.op) && settings.dropout === 0)
+    settings.dropout = Math.min(0.9, state.params.ratio);
+  try {
+    debug.training = null;
+    const result = await train(
+      entry.pw,
+      { op, params: coreParams(op, state.params), seed: state.params.seed, ...settings },
+      async (r) => {
+        if (r.steps.length % 25 === 0) {
+          views.train.progress(r, false);
+          await new Promise((done) => setTimeout(done, 0)); // let the page paint
+        }
+      },
+    );
+    views.train.progress(result, true);
+    debug.training = { ...structuredClone(result), running: false };
+  } catch (error) {
+    views.train.fail((error as Error).message);
+    debug.training = {
+      op,
+      steps: [],
+      loss: [],
+      deadFraction: [],
+      accuracy: 0,
+      learned: null,
+      running: false,
+      error: (error as Error).message,
+    };
+  } finally {
+    training = false;
+  }
+}
+
 async function start(): Promise<void> {
   buildControls();
   backends = await loadBackends();
+  window.__pointwiseInstances = Object.fromEntries(
+    backends.flatMap((b) => (b.pw ? [[b.name, b.pw] as const] : [])),
+  );
   buildBackendControls();
   schedule();
+  // Charts are sized to their card: redraw after the width changes (phone rotation).
+  let lastWidth = window.innerWidth;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  window.addEventListener('resize', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (window.innerWidth === lastWidth) return;
+      lastWidth = window.innerWidth;
+      schedule();
+    }, 150);
+  });
 }
 
 void start();

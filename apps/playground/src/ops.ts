@@ -3,7 +3,7 @@
 // instance, looked up by name so every view works for any of the six ops.
 
 import { type ActivationSpec, activations, type Pointwise, type Tensor } from '@pointwise/core';
-import type { ActivationName } from './state.js';
+import { type ActivationName, isActivation, type PageOp } from './state.js';
 
 export type AnySpec = ActivationSpec<ActivationName, object, unknown, unknown>;
 
@@ -26,4 +26,16 @@ export function forwardOf(pw: Pointwise, op: ActivationName): Forward {
 
 export function backwardOf(pw: Pointwise, op: ActivationName): Backward {
   return (pw as unknown as Record<string, Backward>)[`${op}Backward`]!;
+}
+
+/**
+ * The forward pass of any op the page can select, as `x -> y`: dense dropout gives
+ * its `y` (no mask) and ignores `out`, which it does not take.
+ */
+export function pageForwardOf(pw: Pointwise, op: PageOp): Forward {
+  if (isActivation(op)) return forwardOf(pw, op);
+  return (x, params) => {
+    const { out: _out, ...rest } = (params ?? {}) as { out?: unknown };
+    return pw.dropoutWithReplacement(x, { ...rest, returnMask: false }).y;
+  };
 }

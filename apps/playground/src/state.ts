@@ -5,11 +5,19 @@
 import type { ACTIVATION_NAMES } from '@pointwise/core';
 
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];
+/** What the op control can select: an activation or dense dropout. */
+export type PageOp = ActivationName | 'dropoutWithReplacement';
+
+export const DROPOUT_OP = 'dropoutWithReplacement';
+
+export function isActivation(op: PageOp): op is ActivationName {
+  return op !== DROPOUT_OP;
+}
 
 export interface PlaygroundParams {
-  /** leakyRelu / elu alpha. */
+  /** leakyRelu / elu / thresholdedRelu alpha (core's key for all three). */
   alpha: number;
-  /** thresholdedRelu's alpha and shiftedRelu's threshold (one control, kept across the two ops). */
+  /** shiftedRelu's threshold. */
   threshold: number;
   /** clippedRelu ceiling. */
   ceiling: number;
@@ -27,10 +35,12 @@ export interface PlaygroundParams {
 export type ParamName = keyof PlaygroundParams;
 
 export interface PlaygroundState {
-  op: ActivationName;
+  op: PageOp;
   backend: string;
   params: PlaygroundParams;
   range: { min: number; max: number };
+  /** Ops drawn on the forward chart beside the chosen one (with core's default params). */
+  compare: ActivationName[];
 }
 
 /** Slider range and step per control; the number field beside it accepts any value core allows. */
@@ -48,12 +58,13 @@ export const PARAM_CONTROLS: Record<
   stream: { min: 0, max: 100, step: 1, label: 'stream' },
 };
 
-/** Which activation controls apply to which op (the dropout ones always apply). */
-export const OP_PARAMS: Record<ActivationName, ParamName[]> = {
+/** Which controls each op uses; the others are disabled while it is selected. */
+export const OP_PARAMS: Record<PageOp, ParamName[]> = {
+  dropoutWithReplacement: ['ratio', 'replacement', 'seed', 'stream'],
   relu: [],
   leakyRelu: ['alpha'],
   prelu: ['slope'],
-  thresholdedRelu: ['threshold'],
+  thresholdedRelu: ['alpha'],
   shiftedRelu: ['threshold'],
   clippedRelu: ['ceiling'],
   elu: ['alpha'],
@@ -61,8 +72,17 @@ export const OP_PARAMS: Record<ActivationName, ParamName[]> = {
 
 export const DROPOUT_PARAMS: ParamName[] = ['ratio', 'replacement', 'seed', 'stream'];
 
-/** leakyRelu and elu share the alpha control but not its default (core's defaults). */
-export const ALPHA_DEFAULT: Partial<Record<ActivationName, number>> = { leakyRelu: 0.01, elu: 1 };
+/** leakyRelu, elu and thresholdedRelu share the alpha control but not its default (core's defaults). */
+export const ALPHA_DEFAULT: Partial<Record<ActivationName, number>> = {
+  leakyRelu: 0.01,
+  elu: 1,
+  thresholdedRelu: 1,
+};
+
+/** Whether a control belongs to the dropout group (ratio, replacement, seed, stream). */
+export function isDropoutParam(name: ParamName): boolean {
+  return DROPOUT_PARAMS.includes(name);
+}
 
 export function initialState(): PlaygroundState {
   return {
@@ -79,19 +99,22 @@ export function initialState(): PlaygroundState {
       stream: 0,
     },
     range: { min: -5, max: 5 },
+    compare: [],
   };
 }
 
 /** The params object core's op takes, from the page's controls. */
-export function coreParams(op: ActivationName, p: PlaygroundParams): Record<string, number> {
+export function coreParams(op: PageOp, p: PlaygroundParams): Record<string, number> {
   switch (op) {
+    case 'dropoutWithReplacement':
+      return dropoutParams(p);
     case 'relu':
       return {};
     case 'leakyRelu':
     case 'elu':
       return { alpha: p.alpha };
     case 'thresholdedRelu':
-      return { alpha: p.threshold };
+      return { alpha: p.alpha };
     case 'shiftedRelu':
       return { threshold: p.threshold };
     case 'clippedRelu':

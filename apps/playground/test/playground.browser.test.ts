@@ -12,9 +12,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   activations,
+  DROPOUT_PARAM_KEYS,
+  dropoutBackwardReference,
   dropoutKeepMask,
+  dropoutReference,
   f32,
   makeDropoutDraw,
+  resolveDropout,
   sparseDropoutReference,
   ulpDistance,
 } from '@pointwise/core';
@@ -77,6 +81,7 @@ let outDir: string | undefined;
 let server: PreviewServer | undefined;
 let browser: Browser | undefined;
 let page: Page;
+let baseUrl = '';
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
@@ -100,7 +105,8 @@ beforeAll(async () => {
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text());
   });
-  await page.goto(`http://127.0.0.1:${port}/`);
+  baseUrl = `http://127.0.0.1:${port}/`;
+  await page.goto(baseUrl);
   await settled();
 });
 
@@ -222,7 +228,8 @@ describe('playground in Chromium', () => {
     expect(prelu.paramGrad?.name).toBe('dslope');
     expectPlotMatchesReference(prelu);
     await choose('op', 'thresholdedRelu');
-    const thresholded = await setField('param-threshold', 0.7);
+    const thresholded = await setField('param-alpha', 0.7);
+    expect(thresholded.opParams).toEqual({ alpha: 0.7 });
     expect(thresholded.kinks).toEqual([f32(0.7), 0]);
     expectPlotMatchesReference(thresholded);
     await choose('op', 'shiftedRelu');
@@ -242,8 +249,315 @@ describe('playground in Chromium', () => {
     const bad = await setField('param-ceiling', 0);
     expect(bad.error).toMatch(/clippedRelu.*ceiling/);
     await expect(page.isVisible('#error')).resolves.toBe(true);
+    // The status line must not claim "up to date" while the error shows.
+    await expect(page.textContent('#status')).resolves.not.toMatch(/up to date/);
+    await expect(page.textContent('#status')).resolves.toMatch(/error/);
     const good = await setField('param-ceiling', 2.5);
     expect(good.error).toBeNull();
+    await expect(page.textContent('#status')).resolves.toMatch(/up to date/);
+  });
+
+  it('labels each activation control with the key core takes, dropout controls grouped', async () => {
+    for (const op of activations.map((a) => a.name)) {
+      const d = await choose('op', op);
+      const labels = await page.$$eval('#param-controls .param:not(.inactive) label', (ls) =>
+        ls.map((l) => l.textContent),
+      );
+      expect(labels, op).toEqual(Object.keys(d.opParams));
+      const enabled = await page.$$eval('#param-controls input:not([disabled])', (is) =>
+        is.map((i) => i.id),
+      );
+      expect(enabled.length, op).toBe(2 * labels.length);
+    }
+    // An activation uses no dropout control: the group is disabled.
+    await expect(page.isDisabled('#param-ratio')).resolves.toBe(true);
+    await expect(page.isDisabled('#param-seed')).resolves.toBe(true);
+    const dropout = await choose('op', 'dropoutWithReplacement');
+    expect(Object.keys(dropout.opParams)).toEqual(['ratio', 'replacement', 'seed', 'stream']);
+    await expect(page.locator('#param-controls input:not([disabled])').count()).resolves.toBe(0);
+    for (const name of ['ratio', 'replacement', 'seed', 'stream'])
+      await expect(page.isDisabled(`#param-${name}`)).resolves.toBe(false);
+    await expect(page.textContent('#dropout-controls legend')).resolves.toMatch(/Dropout/);
+    for (const name of ['ratio', 'replacement', 'seed', 'stream']) {
+      await expect(page.locator(`#dropout-controls #param-${name}`).count()).resolves.toBe(1);
+      await expect(page.locator(`#param-controls #param-${name}`).count()).resolves.toBe(0);
+    }
+  });
+
+  it('draws kink labels that do not overlap, with the float32 value written shortly', async () => {
+    await choose('op', 'thresholdedRelu');
+    const d = await setField('param-alpha', 0.1);
+    expect(d.kinks).toEqual([f32(0.1), 0]);
+    const texts = d.kinkLabels.map((l) => l.text).sort();
+    expect(texts).toEqual(['kink x=0', 'kink x=0.1']);
+    for (const a of d.kinkLabels)
+      for (const b of d.kinkLabels) {
+        if (a === b) continue;
+        const overlap =
+          a.left < b.left + b.width &&
+          b.left < a.left + a.width &&
+          a.top < b.top + b.height &&
+          b.top < a.top + a.height;
+        expect(overlap, `${a.text} overlaps ${b.text}`).toBe(false);
+      }
+    await expect(page.textContent('#plot-forward-caption')).resolves.toContain('0.1');
+    await expect(page.textContent('#plot-forward-caption')).resolves.not.toContain('0.10000000149');
+  });
+
+  it('has an aria-live status and text alternatives for the charts and the mask', async () => {
+    const d = await choose('op', 'leakyRelu');
+    await expect(page.getAttribute('#status', 'aria-live')).resolves.toBe('polite');
+    for (const id of ['plot-forward', 'plot-grad']) {
+      const box = page.locator(`#${id} > [role=img]`);
+      await expect(box.getAttribute('aria-labelledby')).resolves.toBe(`${id}-caption`);
+    }
+    const caption = (await page.textContent('#plot-forward-caption'))!;
+    expect(caption).toContain(`leakyRelu(x) on ${d.backend}`);
+    expect(caption).toContain('kinks at x = 0');
+    expect(caption).toContain(`max ${d.maxUlpForward} ulp`);
+    const kept = d.mask.reduce((a, b) => a + b, 0) / d.mask.length;
+    const maskLabel = await page.getAttribute('#mask-canvas', 'aria-label');
+    await expect(page.locator('#mask-canvas').getAttribute('role')).resolves.toBe('img');
+    expect(maskLabel).toContain(`${(100 * kept).toFixed(1)}% of the elements kept`);
+    await expect(page.getAttribute('#sparsity-chart', 'aria-label')).resolves.toMatch(
+      /exactly zero/,
+    );
+  });
+
+  it('links to the docs and the repository', async () => {
+    await expect(page.getAttribute('#link-repo', 'href')).resolves.toBe(
+      'https://github.com/pointwise-dev/pointwise',
+    );
+    await expect(page.getAttribute('#link-docs', 'href')).resolves.toBe(
+      'https://github.com/pointwise-dev/pointwise/blob/main/docs/CONTRACT.md',
+    );
+  });
+
+  it('copies the exact pw.<op>(x, {...}) call: run on the page’s instance it gives the plotted values', async () => {
+    const cases: [string, string, number][] = [
+      ['elu', 'param-alpha', 0.3],
+      ['thresholdedRelu', 'param-alpha', 0.7],
+      ['shiftedRelu', 'param-threshold', -0.4],
+      ['prelu', 'param-slope', -0.3],
+      ['clippedRelu', 'param-ceiling', 1.5],
+      ['relu', '', 0],
+      ['dropoutWithReplacement', 'param-ratio', 0.4],
+    ];
+    for (const [op, field, value] of cases) {
+      await choose('op', op);
+      const d = field ? await setField(field, value) : await settled();
+      await page.click('#copy-code');
+      const code = (await page.textContent('#code'))!;
+      expect(code).toBe(d.code);
+      expect(code.startsWith(`pw.${op}(x`)).toBe(true);
+      const ys = await page.evaluate(
+        async ({ code, backend, xs }) => {
+          const pw = window.__pointwiseInstances[backend]!;
+          const x = pw.tensor(Float32Array.from(xs));
+          const result = new Function('pw', 'x', `return ${code};`)(pw, x);
+          // Dense dropout returns { y, mask, draw }.
+          const y = 'y' in result ? result.y : result;
+          const values = Array.from((await y.read()) as Float32Array);
+          x.dispose();
+          y.dispose();
+          result.mask?.dispose();
+          return values;
+        },
+        { code, backend: d.backend, xs: d.xs },
+      );
+      expect(ys, code).toEqual(d.ys);
+    }
+  });
+
+  it('keeps op, params, backend, range and compared ops in the URL; a reload restores them', async () => {
+    const names = availableBackends(await settled());
+    const backend = names.includes('wasm-simd') ? 'wasm-simd' : 'js';
+    await choose('backend', backend);
+    await choose('op', 'elu');
+    await setField('param-alpha', 0.35);
+    await setField('range-min', -4);
+    await page.selectOption('#compare', ['relu', 'leakyRelu']);
+    const before = await settled();
+    expect(page.url()).toContain('op=elu');
+    await page.reload();
+    const after = await settled();
+    expect(after.op).toBe('elu');
+    expect(after.backend).toBe(backend);
+    expect(after.opParams).toEqual({ alpha: 0.35 });
+    expect(after.params).toEqual(before.params);
+    expect(after.range).toEqual(before.range);
+    expect(after.compare.map((c) => c.op)).toEqual(['relu', 'leakyRelu']);
+    await expect(page.inputValue('#op')).resolves.toBe('elu');
+    await expect(page.inputValue('#param-alpha')).resolves.toBe('0.35');
+    await expect(page.inputValue('#backend')).resolves.toBe(backend);
+    expect(after.ys).toEqual(before.ys);
+    // Back to the defaults for the tests below.
+    await page.goto(baseUrl);
+    const fresh = await settled();
+    expect(fresh.op).toBe('relu');
+  });
+
+  it('overlays compared ops (core defaults) on the forward chart', async () => {
+    await choose('op', 'relu');
+    await page.selectOption('#compare', ['elu', 'leakyRelu']);
+    const d = await settled();
+    expect(d.compare.map((c) => c.op)).toEqual(['leakyRelu', 'elu']);
+    for (const c of d.compare) {
+      const spec = specOf(c.op) as any;
+      const r = spec.resolve(c.op, {}, [d.xs.length]);
+      const tolerance = spec.accuracy.kind === 'ulp' ? spec.accuracy.ulp : 0;
+      let worst = 0;
+      for (let i = 0; i < d.xs.length; i++)
+        worst = Math.max(worst, ulpDistance(c.ys[i]!, f32(spec.reference.forward(d.xs[i]!, r, i))));
+      expect(worst, c.op).toBeLessThanOrEqual(tolerance);
+    }
+    const legend = await page.$$eval('#plot-forward .u-legend .u-series .u-label', (ls) =>
+      ls.map((l) => l.textContent),
+    );
+    expect(legend.some((l) => l?.startsWith('elu(x)'))).toBe(true);
+    expect(legend.some((l) => l?.startsWith('leakyRelu(x)'))).toBe(true);
+    await page.selectOption('#compare', []);
+    expect((await settled()).compare).toEqual([]);
+  });
+
+  it('trains a tiny MLP: relu lowers the loss and reports dead units; PACT learns the ceiling', async () => {
+    async function trainWith(op: string, steps: number) {
+      await choose('op', op);
+      await page.fill('#train-steps', String(steps));
+      await page.evaluate(() => {
+        window.__pointwise.training = null;
+      });
+      await page.click('#train-run');
+      await page.waitForFunction(() => window.__pointwise.training !== null, undefined, {
+        timeout: 60_000,
+      });
+      const t = (await page.evaluate(() => window.__pointwise.training))!;
+      expect(t.error).toBeUndefined();
+      expect(t.loss).toHaveLength(steps);
+      expect(t.deadFraction).toHaveLength(steps);
+      for (const f of t.deadFraction) expect(Number.isInteger(f * 32)).toBe(true);
+      return t;
+    }
+    const relu = await trainWith('relu', 200);
+    expect(relu.loss.at(-1)!).toBeLessThan(0.8 * relu.loss[0]!);
+    await expect(page.textContent('#train-summary')).resolves.toMatch(/dead units \d/);
+    // leakyRelu's units never output exactly 0 for all samples.
+    const leaky = await trainWith('leakyRelu', 20);
+    expect(Math.max(...leaky.deadFraction)).toBe(0);
+    await choose('op', 'clippedRelu');
+    await setField('param-ceiling', 1);
+    const pact = await trainWith('clippedRelu', 100);
+    expect(pact.learned?.name).toBe('ceiling');
+    expect(pact.learned?.initial).toBe(1);
+    for (const c of pact.learned!.final) expect(c).not.toBe(1);
+    expect(pact.loss.at(-1)!).toBeLessThan(pact.loss[0]!);
+  });
+
+  it('trains through the selected backend: relu with dropout gives the same losses on every backend', async () => {
+    const names = availableBackends(await settled());
+    await choose('op', 'relu');
+    await page.fill('#train-dropout', '0.2');
+    const losses: Record<string, number[]> = {};
+    for (const name of names) {
+      await choose('backend', name);
+      await page.fill('#train-steps', '30');
+      await page.evaluate(() => {
+        window.__pointwise.training = null;
+      });
+      await page.click('#train-run');
+      await page.waitForFunction(() => window.__pointwise.training !== null, undefined, {
+        timeout: 60_000,
+      });
+      const t = (await page.evaluate(() => window.__pointwise.training))!;
+      expect(t.error, name).toBeUndefined();
+      expect(t.loss.at(-1)!, name).toBeLessThan(t.loss[0]!);
+      losses[name] = t.loss;
+    }
+    // relu and the dropout mask are exact on every backend, the rest is the same JS.
+    for (const name of names) expect(losses[name], name).toEqual(losses.js);
+    await page.fill('#train-dropout', '0');
+    await choose('backend', 'js');
+  });
+
+  it('lays out in one column at a phone width (390 px): nothing wider than the viewport', async () => {
+    const phone = await browser!.newPage({ viewport: { width: 390, height: 844 } });
+    phone.on('pageerror', (error) => pageErrors.push(error.message));
+    try {
+      await phone.goto(baseUrl);
+      await phone.waitForFunction(() => window.__pointwise?.ready === true, undefined, {
+        timeout: 30_000,
+      });
+      const layout = await phone.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        boxes: Array.from(
+          document.querySelectorAll('.card, .uplot, canvas, #controls, table'),
+          (e) => {
+            const r = e.getBoundingClientRect();
+            return { what: `${e.tagName}#${e.id}.${e.className}`, left: r.left, right: r.right };
+          },
+        ),
+        controls: document.getElementById('controls')!.getBoundingClientRect(),
+        views: document.getElementById('views')!.getBoundingClientRect(),
+      }));
+      expect(layout.scrollWidth).toBeLessThanOrEqual(390);
+      expect(layout.boxes.length).toBeGreaterThan(5);
+      for (const b of layout.boxes) {
+        expect(b.left, b.what).toBeGreaterThanOrEqual(0);
+        expect(b.right, b.what).toBeLessThanOrEqual(390);
+      }
+      // One column: the views start below the controls.
+      expect(layout.views.top).toBeGreaterThanOrEqual(layout.controls.bottom);
+      // Rotated to landscape and back: the charts are redrawn for the new width.
+      const resize = async (width: number, height: number) => {
+        const revision = await phone.evaluate(() => window.__pointwise.revision);
+        await phone.setViewportSize({ width, height });
+        await phone.waitForFunction(
+          (r) => window.__pointwise.ready && window.__pointwise.revision > r,
+          revision,
+          { timeout: 10_000 },
+        );
+        return phone.evaluate(
+          () => document.querySelector('#plot-forward canvas')!.getBoundingClientRect().width,
+        );
+      };
+      const portrait = await phone.evaluate(
+        () => document.querySelector('#plot-forward canvas')!.getBoundingClientRect().width,
+      );
+      expect(await resize(844, 390)).toBeGreaterThan(portrait + 50);
+      expect(await resize(390, 844)).toBe(portrait);
+      const wide = await phone.evaluate(() =>
+        Array.from(document.querySelectorAll('body *'))
+          .filter((e) => e.getBoundingClientRect().right > 390)
+          .map((e) => `${e.tagName}#${e.id}.${e.className} ${e.getBoundingClientRect().right}`),
+      );
+      expect(wide).toEqual([]);
+      mkdirSync(artifacts, { recursive: true });
+      await phone.screenshot({ path: join(artifacts, 'playground-phone.png'), fullPage: true });
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('plots dense dropout as core’s dropoutReference, forward and backward', async () => {
+    await choose('op', 'dropoutWithReplacement');
+    await setField('param-ratio', 0.25);
+    await setField('param-replacement', -2);
+    const d = await setField('param-seed', 77);
+    expect(d.error).toBeNull();
+    const r = resolveDropout('dropoutWithReplacement', d.opParams, DROPOUT_PARAM_KEYS);
+    expect(r.scale).toBe(f32(1 / 0.75)); // scale defaults to true
+    const ref = dropoutReference(Float32Array.from(d.xs), r);
+    expect(d.ys).toEqual(Array.from(ref.y));
+    expect(d.refYs).toEqual(Array.from(ref.y));
+    const ones = new Float32Array(d.xs.length).fill(1);
+    expect(d.dys).toEqual(Array.from(dropoutBackwardReference(ones, ref.mask, r).dx));
+    expect(ref.y.some((v) => v === -2)).toBe(true);
+    expect(d.maxUlp).toBe(0);
+    // Back to the defaults used below.
+    await setField('param-ratio', 0.5);
+    await setField('param-replacement', 0);
+    await setField('param-seed', 0);
+    await choose('op', 'relu');
   });
 
   it('gives the reference values on every available backend', async () => {
@@ -260,6 +574,7 @@ describe('playground in Chromium', () => {
   });
 
   it('draws the same dropout mask on every backend, equal to core’s dropoutKeepMask', async () => {
+    await choose('op', 'dropoutWithReplacement');
     await setField('param-ratio', 0.3);
     await setField('param-seed', 1234);
     const d = await setField('param-stream', 7);

@@ -3,11 +3,11 @@
 // A rough in-browser number (timer resolution, other tabs, GC): use apps/bench
 // for measurements worth quoting.
 
-import type { Pointwise } from '@pointwise/core';
+import type { Pointwise, Tensor } from '@pointwise/core';
 import type { BackendEntry } from '../backends.js';
-import { forwardOf } from '../ops.js';
+import { pageForwardOf } from '../ops.js';
 import { normalSamples } from '../samples.js';
-import type { ActivationName } from '../state.js';
+import type { PageOp } from '../state.js';
 
 export const BENCH_ELEMENTS = 1 << 20;
 const BYTES_PER_ELEMENT = 8;
@@ -15,7 +15,7 @@ const MIN_SAMPLES = 5;
 const MIN_MILLIS = 300;
 
 export interface BenchResult {
-  op: ActivationName;
+  op: PageOp;
   elements: number;
   samples: number;
   /** Median time of one forward call, in milliseconds. */
@@ -23,12 +23,13 @@ export interface BenchResult {
   gbps: number;
 }
 
-export async function runBench(
-  pw: Pointwise,
-  op: ActivationName,
-  params: object,
-): Promise<BenchResult> {
-  const forward = forwardOf(pw, op);
+export async function runBench(pw: Pointwise, op: PageOp, params: object): Promise<BenchResult> {
+  const run = pageForwardOf(pw, op);
+  // Dense dropout has no `out`: its fresh y is released at once.
+  const forward = (x: Tensor<'float32'>, params: object & { out: Tensor<'float32'> }) => {
+    const result = run(x, params);
+    if (result !== params.out) result.dispose();
+  };
   const x = pw.tensor(normalSamples(1, BENCH_ELEMENTS));
   const y = pw.zeros([BENCH_ELEMENTS]);
   try {

@@ -61,6 +61,7 @@ export function createDropoutMaskView(root: HTMLElement): DropoutMaskView {
   canvas.id = 'mask-canvas';
   canvas.width = MASK_SIDE;
   canvas.height = MASK_SIDE;
+  canvas.setAttribute('role', 'img');
   const summary = root.appendChild(document.createElement('p'));
   summary.id = 'mask-summary';
   const check = root.appendChild(document.createElement('p'));
@@ -75,6 +76,13 @@ export function createDropoutMaskView(root: HTMLElement): DropoutMaskView {
         image.data.set([r, g, b, 255], i * 4);
       }
       ctx.putImageData(image, 0, 0);
+      canvas.setAttribute(
+        'aria-label',
+        `Dropout keep mask of a ${MASK_SIDE}×${MASK_SIDE} tensor on ${backend}: ` +
+          `${(100 * data.keptFraction).toFixed(1)}% of the elements kept (dark pixels), ` +
+          `${(100 * (1 - data.keptFraction)).toFixed(1)}% dropped (pale), hash ${data.maskHash}` +
+          (data.sameOnAll ? ', the same on every backend.' : ', different between backends.'),
+      );
       summary.textContent =
         `Mask on ${backend}: ${(100 * data.keptFraction).toFixed(1)}% kept (dark), ` +
         `hash ${data.maskHash}.`;

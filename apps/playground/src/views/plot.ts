@@ -3,11 +3,20 @@
 // computed on the chosen backend and overlaid with core's float64 reference rounded
 // to float32, kinks marked. The max ulp difference from the reference is reported per curve.
 
-import { f32, type Pointwise, ulpDistance } from '@pointwise/core';
+import {
+  DROPOUT_PARAM_KEYS,
+  dropoutBackwardReference,
+  dropoutReference,
+  f32,
+  type Pointwise,
+  resolveDropout,
+  ulpDistance,
+} from '@pointwise/core';
 import uPlot from 'uplot';
+import { shortF32 } from '../format.js';
 import { backwardOf, forwardOf, specOf } from '../ops.js';
 import { plotXs } from '../samples.js';
-import type { ActivationName } from '../state.js';
+import type { ActivationName, PageOp } from '../state.js';
 
 export const PLOT_POINTS = 1001;
 
@@ -20,6 +29,8 @@ export interface PlotData {
   /** Per-element parameter gradient terms (dy = 1), where the op has a learnable parameter. */
   paramGrad: { name: string; values: Float32Array; ref: Float32Array } | null;
   kinks: number[];
+  /** Other ops on the same xs (core's default params), drawn on the forward chart. */
+  compare: { op: ActivationName; ys: Float32Array }[];
   maxUlpForward: number;
   maxUlpBackward: number;
   maxUlpParamGrad: number;
@@ -37,6 +48,7 @@ export async function computePlot(
   op: ActivationName,
   params: object,
   range: { min: number; max: number },
+  compareOps: readonly ActivationName[] = [],
 ): Promise<PlotData> {
   const spec = specOf(op);
   const resolved = spec.resolve(op, params, [PLOT_POINTS]);
@@ -60,6 +72,15 @@ export async function computePlot(
   }
 
   const paramGrad = spec.paramGrad ? await paramGradTerms(pw, op, params, xs) : null;
+  const compare: PlotData['compare'] = [];
+  for (const other of compareOps) {
+    if (other === op) continue;
+    const xt = pw.tensor(xs);
+    const yt = forwardOf(pw, other)(xt);
+    compare.push({ op: other, ys: (await yt.read()) as Float32Array });
+    xt.dispose();
+    yt.dispose();
+  }
   return {
     xs,
     ys,
@@ -68,9 +89,46 @@ export async function computePlot(
     refDys,
     paramGrad,
     kinks: kinks.filter((k) => k >= range.min && k <= range.max),
+    compare,
     maxUlpForward: maxUlp(ys, refYs),
     maxUlpBackward: maxUlp(dys, refDys),
     maxUlpParamGrad: paramGrad ? maxUlp(paramGrad.values, paramGrad.ref) : 0,
+  };
+}
+
+/**
+ * Dense dropout over the range: y and dx (dy = 1, backward given forward's mask and
+ * draw) on the backend, against dropoutReference for the same explicit seed and stream.
+ */
+export async function computeDropoutPlot(
+  pw: Pointwise,
+  params: object,
+  range: { min: number; max: number },
+): Promise<PlotData> {
+  const xs = plotXs(range.min, range.max, PLOT_POINTS, []);
+  const n = xs.length;
+  const x = pw.tensor(xs);
+  const dy = pw.tensor(new Float32Array(n).fill(1));
+  const forward = pw.dropoutWithReplacement(x, params);
+  const back = pw.dropoutWithReplacementBackward(dy, { mask: forward.mask, draw: forward.draw });
+  const ys = (await forward.y.read()) as Float32Array;
+  const dys = (await back.dx.read()) as Float32Array;
+  for (const t of [x, dy, forward.y, forward.mask, back.dx, back.dreplacement]) t?.dispose();
+  const r = resolveDropout('dropoutWithReplacement', params, DROPOUT_PARAM_KEYS);
+  const ref = dropoutReference(xs, r);
+  const refDys = dropoutBackwardReference(new Float32Array(n).fill(1), ref.mask, r).dx;
+  return {
+    xs,
+    ys,
+    dys,
+    refYs: ref.y,
+    refDys,
+    paramGrad: null,
+    kinks: [],
+    compare: [],
+    maxUlpForward: maxUlp(ys, ref.y),
+    maxUlpBackward: maxUlp(dys, refDys),
+    maxUlpParamGrad: 0,
   };
 }
 
@@ -97,16 +155,77 @@ async function paramGradTerms(pw: Pointwise, op: ActivationName, params: object,
 }
 
 const COLORS = { backend: '#1f6fb4', reference: '#e8731a', grad: '#2a9d3a', gradRef: '#b03a8c' };
+const COMPARE_COLORS = ['#7b3fb0', '#2a9d3a', '#b03a8c', '#8a6d00', '#00838f', '#555'];
 
-/** Vertical dashed lines at the kinks, with a dot on each series' value there. */
-function kinkMarker(kinks: () => number[]): uPlot.Plugin {
+/** A kink label as drawn, in CSS pixels relative to the chart canvas. */
+export interface KinkLabel {
+  text: string;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Label boxes for kinks at canvas x positions `xs` (CSS px): each label goes on the
+ * first row where it does not overlap a label already placed.
+ */
+export function placeKinkLabels(
+  items: { text: string; x: number; width: number }[],
+  top: number,
+  rowHeight: number,
+): KinkLabel[] {
+  const placed: KinkLabel[] = [];
+  for (const item of [...items].sort((a, b) => a.x - b.x)) {
+    let row = 0;
+    const left = item.x + 4;
+    while (
+      placed.some(
+        (p) =>
+          p.top === top + row * rowHeight &&
+          left < p.left + p.width + 2 &&
+          p.left < left + item.width + 2,
+      )
+    )
+      row++;
+    placed.push({
+      text: item.text,
+      left,
+      top: top + row * rowHeight,
+      width: item.width,
+      height: rowHeight,
+    });
+  }
+  return placed;
+}
+
+/** Vertical dashed lines at the kinks, a non-overlapping label each, a dot on each series' value there. */
+function kinkMarker(kinks: () => number[], labelsOut: (labels: KinkLabel[]) => void): uPlot.Plugin {
   return {
     hooks: {
       draw: [
         (u) => {
           const { ctx, bbox } = u;
           const xs = u.data[0] as number[];
+          const ratio = devicePixelRatio;
           ctx.save();
+          ctx.font = `${12 * ratio}px sans-serif`;
+          const labels = placeKinkLabels(
+            kinks().map((k) => {
+              const text = `kink x=${shortF32(k)}`;
+              return {
+                text,
+                x: u.valToPos(k, 'x', true) / ratio,
+                width: ctx.measureText(text).width / ratio,
+              };
+            }),
+            bbox.top / ratio + 2,
+            15,
+          );
+          ctx.fillStyle = '#444';
+          ctx.textBaseline = 'top';
+          for (const l of labels) ctx.fillText(l.text, l.left * ratio, l.top * ratio);
+          labelsOut(labels);
           for (const k of kinks()) {
             const cx = u.valToPos(k, 'x', true);
             ctx.strokeStyle = '#888';
@@ -117,9 +236,6 @@ function kinkMarker(kinks: () => number[]): uPlot.Plugin {
             ctx.lineTo(cx, bbox.top + bbox.height);
             ctx.stroke();
             ctx.setLineDash([]);
-            ctx.fillStyle = '#444';
-            ctx.font = `${12 * devicePixelRatio}px sans-serif`;
-            ctx.fillText(`kink x=${k}`, cx + 4, bbox.top + 14 * devicePixelRatio);
             const at = xs.indexOf(k);
             if (at < 0) continue;
             for (let s = 1; s < u.series.length; s++) {
@@ -143,22 +259,50 @@ function line(label: string, stroke: string, dashed: boolean): uPlot.Series {
 }
 
 export interface PlotView {
-  update(data: PlotData, backend: string, op: ActivationName): void;
+  update(data: PlotData, backend: string, op: PageOp): void;
+  /** The kink labels last drawn on the forward chart (CSS px from its canvas). */
+  kinkLabels(): KinkLabel[];
+}
+
+/** A figure with a chart box and a caption that says what the chart shows. */
+function figure(root: HTMLElement, id: string) {
+  const fig = root.appendChild(document.createElement('figure'));
+  fig.id = id;
+  const box = fig.appendChild(document.createElement('div'));
+  box.setAttribute('role', 'img');
+  const caption = fig.appendChild(document.createElement('figcaption'));
+  caption.id = `${id}-caption`;
+  box.setAttribute('aria-labelledby', caption.id);
+  return { box, caption };
+}
+
+function range(values: Float32Array): string {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return `from ${shortF32(lo)} to ${shortF32(hi)}`;
 }
 
 export function createPlotView(root: HTMLElement): PlotView {
-  const forwardBox = root.appendChild(document.createElement('div'));
-  const gradBox = root.appendChild(document.createElement('div'));
+  const forwardFig = figure(root, 'plot-forward');
+  const gradFig = figure(root, 'plot-grad');
+  const forwardBox = forwardFig.box;
+  const gradBox = gradFig.box;
   const summary = root.appendChild(document.createElement('p'));
   summary.id = 'plot-summary';
   let charts: uPlot[] = [];
   let kinks: number[] = [];
+  let forwardLabels: KinkLabel[] = [];
 
   return {
+    kinkLabels: () => forwardLabels,
     update(data, backend, op) {
       for (const chart of charts) chart.destroy();
       kinks = data.kinks;
-      const width = Math.max(360, root.clientWidth - 8);
+      const width = Math.max(200, root.clientWidth - 8);
       const xs = Array.from(data.xs);
       const base = (title: string, series: uPlot.Series[]): uPlot.Options => ({
         title,
@@ -167,14 +311,40 @@ export function createPlotView(root: HTMLElement): PlotView {
         scales: { x: { time: false } },
         series: [{ label: 'x' }, ...series],
         cursor: { sync: { key: 'pointwise-x' } },
-        plugins: [kinkMarker(() => kinks)],
+        plugins: [
+          kinkMarker(
+            () => kinks,
+            (labels) => (forwardLabels = labels),
+          ),
+        ],
+      });
+      const base2 = (title: string, series: uPlot.Series[]): uPlot.Options => ({
+        ...base(title, series),
+        plugins: [
+          kinkMarker(
+            () => kinks,
+            () => {},
+          ),
+        ],
       });
       const forward = new uPlot(
         base(`${op}(x) on ${backend}`, [
           line(`${op}(x) [${backend}]`, COLORS.backend, false),
           line('float64 reference', COLORS.reference, true),
+          ...data.compare.map((c, i) =>
+            line(
+              `${c.op}(x) defaults [${backend}]`,
+              COMPARE_COLORS[i % COMPARE_COLORS.length]!,
+              false,
+            ),
+          ),
         ]),
-        [xs, Array.from(data.ys), Array.from(data.refYs)],
+        [
+          xs,
+          Array.from(data.ys),
+          Array.from(data.refYs),
+          ...data.compare.map((c) => Array.from(c.ys)),
+        ],
         forwardBox,
       );
       const gradSeries = [
@@ -188,7 +358,7 @@ export function createPlotView(root: HTMLElement): PlotView {
         gradData.push(Array.from(data.paramGrad.values), Array.from(data.paramGrad.ref));
       }
       const grad = new uPlot(
-        base(`gradients of ${op} on ${backend}`, gradSeries),
+        base2(`gradients of ${op} on ${backend}`, gradSeries),
         gradData as uPlot.AlignedData,
         gradBox,
       );
@@ -198,6 +368,22 @@ export function createPlotView(root: HTMLElement): PlotView {
         `dx ${data.maxUlpBackward}`,
         ...(data.paramGrad ? [`${data.paramGrad.name} ${data.maxUlpParamGrad}`] : []),
       ];
+      const lo = shortF32(data.xs[0]!);
+      const hi = shortF32(data.xs.at(-1)!);
+      const kinkText = data.kinks.length
+        ? `kinks at x = ${data.kinks.map(shortF32).join(', ')}`
+        : 'no kink in range';
+      forwardFig.caption.textContent =
+        `${op}(x) on ${backend} for x from ${lo} to ${hi} (${data.xs.length} points): y goes ${range(data.ys)}; ${kinkText}; ` +
+        `max ${data.maxUlpForward} ulp from the float64 reference (dashed)` +
+        (data.compare.length
+          ? `; also drawn: ${data.compare.map((c) => `${c.op} (${range(c.ys)})`).join(', ')}.`
+          : '.');
+      gradFig.caption.textContent =
+        `Gradient dx of ${op} with dy = 1 on ${backend}: ${range(data.dys)}` +
+        (data.paramGrad
+          ? `; per-element ${data.paramGrad.name} term ${range(data.paramGrad.values)}.`
+          : '.');
       summary.textContent = `Max ulp from the float64 reference (${data.xs.length} points): ${parts.join(', ')}.`;
     },
   };

@@ -2,11 +2,16 @@
 // backend; a histogram of the outputs and the fraction of exact zeros (what a
 // sparse kernel downstream could skip), beside the fraction the reference gives.
 
-import type { Pointwise } from '@pointwise/core';
+import {
+  DROPOUT_PARAM_KEYS,
+  dropoutReference,
+  type Pointwise,
+  resolveDropout,
+} from '@pointwise/core';
 import uPlot from 'uplot';
-import { forwardOf, specOf } from '../ops.js';
+import { pageForwardOf, specOf } from '../ops.js';
 import { normalSamples } from '../samples.js';
-import type { ActivationName } from '../state.js';
+import { isActivation, type PageOp } from '../state.js';
 
 export const SPARSITY_SAMPLES = 1 << 16;
 const BINS = 60;
@@ -21,19 +26,18 @@ export interface SparsityData {
 
 export async function computeSparsity(
   pw: Pointwise,
-  op: ActivationName,
+  op: PageOp,
   params: object,
   seed: number,
 ): Promise<SparsityData> {
   const xs = normalSamples(seed, SPARSITY_SAMPLES);
   const x = pw.tensor(xs);
-  const y = forwardOf(pw, op)(x, params);
+  const y = pageForwardOf(pw, op)(x, params);
   const ys = (await y.read()) as Float32Array;
   x.dispose();
   y.dispose();
 
-  const spec = specOf(op);
-  const resolved = spec.resolve(op, params, [xs.length]);
+  const reference = referenceOf(op, params, xs);
   let zeros = 0;
   let refZeros = 0;
   let lo = Number.POSITIVE_INFINITY;
@@ -41,7 +45,7 @@ export async function computeSparsity(
   for (let i = 0; i < ys.length; i++) {
     const v = ys[i]!;
     if (v === 0) zeros++;
-    if (Math.fround(spec.reference.forward(xs[i]!, resolved, i)) === 0) refZeros++;
+    if (reference[i] === 0) refZeros++;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
@@ -59,12 +63,25 @@ export async function computeSparsity(
   };
 }
 
+/** The float64 reference outputs (rounded to float32) of any page op on xs. */
+function referenceOf(op: PageOp, params: object, xs: Float32Array): Float32Array {
+  if (!isActivation(op)) {
+    const r = resolveDropout(op, params, DROPOUT_PARAM_KEYS);
+    return dropoutReference(xs, r).y;
+  }
+  const spec = specOf(op);
+  const resolved = spec.resolve(op, params, [xs.length]);
+  return xs.map((x, i) => spec.reference.forward(x, resolved, i));
+}
+
 export interface SparsityView {
-  update(data: SparsityData, backend: string, op: ActivationName): void;
+  update(data: SparsityData, backend: string, op: PageOp): void;
 }
 
 export function createSparsityView(root: HTMLElement): SparsityView {
   const chartBox = root.appendChild(document.createElement('div'));
+  chartBox.setAttribute('role', 'img');
+  chartBox.id = 'sparsity-chart';
   const summary = root.appendChild(document.createElement('p'));
   summary.id = 'sparsity-summary';
   let chart: uPlot | null = null;
@@ -74,7 +91,7 @@ export function createSparsityView(root: HTMLElement): SparsityView {
       chart = new uPlot(
         {
           title: `${op}(x), x ~ N(0,1): histogram of ${data.samples} outputs on ${backend}`,
-          width: Math.max(320, root.clientWidth - 8),
+          width: Math.max(200, root.clientWidth - 8),
           height: 220,
           // Log counts: the exact-zero bin of a relu-like op would flatten everything else.
           scales: { x: { time: false }, y: { distr: 3 } },
@@ -94,6 +111,11 @@ export function createSparsityView(root: HTMLElement): SparsityView {
         chartBox,
       );
       const pct = (f: number) => `${(100 * f).toFixed(2)}%`;
+      chartBox.setAttribute(
+        'aria-label',
+        `Histogram (log counts) of ${op}(x) for ${data.samples} N(0,1) samples on ${backend}: ` +
+          `${pct(data.zeroFraction)} of the outputs are exactly zero.`,
+      );
       summary.textContent =
         `Exact zeros: ${pct(data.zeroFraction)} of outputs ` +
         `(float64 reference: ${pct(data.refZeroFraction)}).`;
