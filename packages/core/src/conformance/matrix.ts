@@ -6,7 +6,7 @@ import { OP_NAMES } from '../ops/index.js';
 import type { BackendReport } from './runner.js';
 
 /** One row per op, then the backend-wide cases. */
-export const MATRIX_ROWS = [...OP_NAMES, 'tensors', 'memory'] as const;
+export const MATRIX_ROWS = [...OP_NAMES, 'tensors', 'memory', 'lifetime'] as const;
 
 export interface MatrixOptions {
   /** How many failure messages to list per backend (default 10). */
