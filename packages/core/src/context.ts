@@ -4,7 +4,7 @@
 // and the per-instance source of dropout seeds. Op methods run with it as `this`.
 
 import type { Backend, DeviceBuffer, MemoryInfo } from './backend.js';
-import { allocHostArray, DTYPES, type DType, dtypeOfHostArray, isDType } from './dtypes.js';
+import { allocHostArray, DTYPES, type DType, isDType } from './dtypes.js';
 import { PointwiseError } from './errors.js';
 import { hostArrayFrom } from './hostData.js';
 import type { KernelSet, OpName } from './kernels.js';
@@ -64,10 +64,9 @@ export class PointwiseContext implements OpContext, TensorOwner {
   tensor(data: unknown, shape?: Shape, dtype?: DType): Tensor {
     this.checkAlive('tensor');
     if (dtype !== undefined) checkDType('tensor', dtype);
-    const { host, shape: natural } = hostArrayFrom(data, dtype);
+    const { host, shape: natural, dtype: hostDtype } = hostArrayFrom(data, dtype);
     const finalShape = shape === undefined ? natural : shape;
     checkShape('tensor', finalShape, host.length);
-    const hostDtype = dtype ?? inferDtype(host);
     const buffer = guardAllocation('tensor', 'data', host.length, () =>
       this.backend.upload(hostDtype, host as never),
     );
@@ -156,12 +155,12 @@ export class PointwiseContext implements OpContext, TensorOwner {
       result = body(scope);
     } catch (error) {
       scope.rollback();
-      throw asOutOfMemory(error, op, 'size', Number.NaN);
+      throw relabelOutOfMemory(error, op);
     }
     if (result instanceof Promise) {
       return result.catch((error: unknown) => {
         scope.rollback();
-        throw asOutOfMemory(error, op, 'size', Number.NaN);
+        throw relabelOutOfMemory(error, op);
       }) as T;
     }
     return result;
@@ -289,6 +288,14 @@ export class CallScope implements OpCallScope {
   }
 }
 
+/** An OUT_OF_MEMORY from deeper down (a kernel's scratch) re-labelled with the user's op, keeping its size. */
+function relabelOutOfMemory(error: unknown, op: string): unknown {
+  const size =
+    error instanceof PointwiseError && typeof error.value === 'number' ? error.value : undefined;
+  const arg = error instanceof PointwiseError && error.arg !== undefined ? error.arg : 'size';
+  return asOutOfMemory(error, op, arg, size);
+}
+
 /** Tensors inside a scope's result: the value itself, arrays and plain objects (depth-limited). */
 function collectTensors(value: unknown, into: Set<Tensor>, depth: number): void {
   if (depth > 8 || value === null || typeof value !== 'object') return;
@@ -303,10 +310,6 @@ function collectTensors(value: unknown, into: Set<Tensor>, depth: number): void 
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null)
     for (const v of Object.values(value)) collectTensors(v, into, depth + 1);
-}
-
-function inferDtype(host: unknown): DType {
-  return dtypeOfHostArray(host) ?? 'float32';
 }
 
 function guardAllocation(

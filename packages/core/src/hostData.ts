@@ -107,7 +107,7 @@ function element(value: unknown, dtype: DType, path: string): number | bigint {
 export function hostArrayFrom(
   data: unknown,
   dtype: DType | undefined,
-): { host: HostArray; shape: number[] } {
+): { host: HostArray; shape: number[]; dtype: DType } {
   const typed = dtypeOfHostArray(data);
   if (typed !== null) {
     if (dtype !== undefined && dtype !== typed) {
@@ -118,7 +118,7 @@ export function hostArrayFrom(
         `data is a ${(data as object).constructor.name} (${typed}); convert it or omit dtype`,
       );
     }
-    return { host: data as HostArray, shape: [(data as HostArray).length] };
+    return { host: data as HostArray, shape: [(data as HostArray).length], dtype: typed };
   }
   if (!Array.isArray(data)) {
     return fail(
@@ -129,5 +129,6 @@ export function hostArrayFrom(
     );
   }
   const shape = inferShape(data);
-  return { host: flatten(data, shape, dtype ?? 'float32'), shape };
+  const resolved = dtype ?? 'float32';
+  return { host: flatten(data, shape, resolved), shape, dtype: resolved };
 }

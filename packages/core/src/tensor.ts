@@ -202,7 +202,12 @@ function guardHostCopy<T>(op: string, size: number, copy: () => T): T {
  * Turn an engine's allocation failure (RangeError) or a backend's OUT_OF_MEMORY
  * into an OUT_OF_MEMORY that names the op the user called; other errors pass.
  */
-export function asOutOfMemory(error: unknown, op: string, arg: string, size: number): unknown {
+export function asOutOfMemory(
+  error: unknown,
+  op: string,
+  arg: string,
+  size: number | undefined,
+): unknown {
   const isEngine = error instanceof RangeError;
   const isBackend = error instanceof PointwiseError && error.code === 'OUT_OF_MEMORY';
   if (!isEngine && !isBackend) return error;
@@ -211,6 +216,8 @@ export function asOutOfMemory(error: unknown, op: string, arg: string, size: num
   return new PointwiseError(
     'OUT_OF_MEMORY',
     { op, arg, value: size },
-    `cannot allocate ${size} elements: ${reason}`,
+    size === undefined
+      ? `cannot allocate: ${reason}`
+      : `cannot allocate ${size} elements: ${reason}`,
   );
 }
