@@ -75,6 +75,8 @@ export class WebGpuDevice {
   readonly limits: { binding: number; align: number; maxBuffer: number; maxGroups: number };
   #gpu: unknown;
   #lost: string | null = null;
+  /** Set by destroy(): work still pending then rejects with INSTANCE_DESTROYED. */
+  #destroyed = false;
   #error: string | null = null;
   #bytes = 0;
   #buffers = 0;
@@ -116,6 +118,13 @@ export class WebGpuDevice {
 
   /** Throws DEVICE_LOST once the device is gone (lost, or destroyed through us). */
   check(op: string): void {
+    if (this.#destroyed) {
+      throw new PointwiseError(
+        'INSTANCE_DESTROYED',
+        { op, value: 'webgpu' },
+        'this Pointwise instance was destroyed while the call was pending; create a new one with pointwise()',
+      );
+    }
     if (this.#lost !== null) {
       throw new PointwiseError(
         'DEVICE_LOST',
@@ -378,6 +387,7 @@ export class WebGpuDevice {
 
   destroy(): void {
     if (this.#lost === null) this.#lost = 'device destroyed by pw.destroy()';
+    this.#destroyed = true;
     this.#encoder = null;
     this.#pool.clear();
     this.#staging.clear();

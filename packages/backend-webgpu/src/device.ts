@@ -34,6 +34,15 @@ function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
+/**
+ * One Dawn instance per set of flags, kept for the life of the process. dawn.node
+ * crashes (SIGSEGV, or `std::system_error` / "The futex facility returned an
+ * unexpected error code") when the object `create()` returned is garbage-collected
+ * after its device was destroyed; keeping it reachable avoids that, and one
+ * instance serves any number of devices (docs/DECISIONS.md #115).
+ */
+const dawnInstances = new Map<string, GPU>();
+
 async function nodeGpu(flags: string[]): Promise<GPU | Failure> {
   let mod: { create: (flags: string[]) => GPU };
   try {
@@ -51,7 +60,13 @@ async function nodeGpu(flags: string[]): Promise<GPU | Failure> {
       // no fs: leave Vulkan's own discovery alone
     }
   }
-  return mod.create(flags);
+  const key = JSON.stringify(flags);
+  let gpu = dawnInstances.get(key);
+  if (!gpu) {
+    gpu = mod.create(flags);
+    dawnInstances.set(key, gpu);
+  }
+  return gpu;
 }
 
 async function vulkanHint(): Promise<string> {

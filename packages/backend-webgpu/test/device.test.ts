@@ -69,6 +69,19 @@ describe('device lifetime', () => {
     expect(out.trim()).toBe('0,0,3,ok');
     expect(Date.now() - start).toBeLessThan(15_000);
   });
+  it('instances destroyed with work in flight: no crash, pending reads settle, the process exits', async () => {
+    const script = fileURLToPath(new URL('./fixtures/churn.mjs', import.meta.url));
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--expose-gc', script], { timeout: 120_000 }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      );
+    });
+    const lines = out.trim().split('\n');
+    expect(lines.at(-1)).toBe('ok');
+    // a read issued before destroy() either finished or was refused with the lifetime code
+    for (const line of lines.slice(0, -1))
+      expect(line).toMatch(/^(resolved|rejected INSTANCE_DESTROYED): \d+$/);
+  });
 });
 
 describe('interop', () => {
