@@ -1,7 +1,10 @@
 // Chunk planning shared by the chunked kernels: fixed windows over one index space
 // (the binding-sized chunks of a tensor), and pieces of an index space cut at the
 // union of several sorted split sequences, each piece tagged with the window of
-// every sequence it falls in (so one dispatch binds one window of each buffer).
+// every sequence it falls in (so one dispatch binds one window of each buffer),
+// and the bindings of one window across several buffers.
+
+import { type Bound, range, type WebGpuBuffer } from '../backend.js';
 
 /** The windows [start, start + length) of at most `chunk` elements covering [0, size). */
 export function* windows(
@@ -38,4 +41,13 @@ export function* pieces(end: number, splits: ArrayLike<number>[]): Generator<Pie
     yield { lo, hi, window: [...at] };
     lo = hi;
   }
+}
+
+/** Bindings of elements [start, start + length) of each [buffer, bytes per element]. */
+export function windowOf(
+  start: number,
+  length: number,
+  buffers: readonly (readonly [WebGpuBuffer, number])[],
+): Bound[] {
+  return buffers.map(([buffer, bytes]) => range(buffer, start, length, bytes));
 }

@@ -16,7 +16,7 @@
 import type { SparseDropoutCall, SparseDropoutKernel, SparseDropoutResult } from '@pointwise/core';
 import { PointwiseError } from '@pointwise/core';
 import { range, type WebGpuBuffer, type WebGpuDevice } from '../backend.js';
-import { pieces, windows } from './chunks.js';
+import { pieces, windowOf, windows } from './chunks.js';
 import { MAIN_ARGS, PHILOX, UNIFORM } from './wgsl.js';
 
 // A, C uniform: w0 = len, segBase, threshold, blocks | w1 = seedLo, seedHi, streamLo,
@@ -26,8 +26,25 @@ fn decisions(base: u32) -> vec4<u32> {
   return philox(vec4<u32>(base / 4u, 0u, u.w1.z, u.w1.w), vec2<u32>(u.w1.x, u.w1.y));
 }
 fn keeps(w: u32) -> bool { return (w >> 8u) >= u.w0.z; }
+`;
+
+/** The workgroup's (in, out) pairs, and their exclusive scan in place by thread 0. */
+const SHARED = /* wgsl */ `
 var<workgroup> sa: array<u32, 256>;
 var<workgroup> sb: array<u32, 256>;
+fn scan_shared(in0: u32, out0: u32) -> vec2<u32> {
+  var rIn = in0;
+  var rOut = out0;
+  for (var t = 0u; t < 256u; t = t + 1u) {
+    let a = sa[t];
+    let c = sb[t];
+    sa[t] = rIn;
+    sb[t] = rOut;
+    rIn = rIn + a;
+    rOut = rOut + c;
+  }
+  return vec2<u32>(rIn, rOut);
+}
 `;
 
 /** Per-thread sums over its 4 segments into sa / sb (local index `local`). */
@@ -50,7 +67,7 @@ const THREAD_SUMS = /* wgsl */ `
 const PASS_A = `${UNIFORM}
 @group(0) @binding(1) var<storage, read> lengths: array<u32>;
 @group(0) @binding(2) var<storage, read_write> blocks: array<u32>;
-${PHILOX}${SEGMENTS}
+${PHILOX}${SEGMENTS}${SHARED}
 @compute @workgroup_size(256)
 fn main(${MAIN_ARGS}) {
   let b = wid.y * nwg.x + wid.x;
@@ -71,8 +88,7 @@ ${THREAD_SUMS}
 const PASS_B = `${UNIFORM}
 @group(0) @binding(1) var<storage, read_write> blocks: array<u32>;
 @group(0) @binding(2) var<storage, read_write> table: array<u32>;
-var<workgroup> sa: array<u32, 256>;
-var<workgroup> sb: array<u32, 256>;
+${SHARED}
 @compute @workgroup_size(256)
 fn main(${MAIN_ARGS}) {
   let B = u.w0.w;
@@ -86,18 +102,9 @@ fn main(${MAIN_ARGS}) {
   sb[lid] = sOut;
   workgroupBarrier();
   if (lid == 0u) {
-    var rIn = 0u;
-    var rOut = 0u;
-    for (var t = 0u; t < 256u; t = t + 1u) {
-      let a = sa[t];
-      let c = sb[t];
-      sa[t] = rIn;
-      sb[t] = rOut;
-      rIn = rIn + a;
-      rOut = rOut + c;
-    }
-    table[0] = rOut;
-    table[1] = rIn;
+    let totals = scan_shared(0u, 0u);
+    table[0] = totals.y;
+    table[1] = totals.x;
   }
   workgroupBarrier();
   var rIn = sa[lid];
@@ -126,7 +133,7 @@ const PASS_C = `${UNIFORM}
 @group(0) @binding(5) var<storage, read_write> keepw: array<u32>;
 @group(0) @binding(6) var<storage, read_write> outLengths: array<u32>;
 @group(0) @binding(7) var<storage, read_write> table: array<u32>;
-${PHILOX}${SEGMENTS}
+${PHILOX}${SEGMENTS}${SHARED}
 @compute @workgroup_size(256)
 fn main(${MAIN_ARGS}) {
   let b = wid.y * nwg.x + wid.x;
@@ -136,16 +143,7 @@ ${THREAD_SUMS}
   workgroupBarrier();
   if (lid == 0u) {
     let g = u.w0.y / 1024u + b;
-    var rIn = blocks[2u * g];
-    var rOut = blocks[2u * g + 1u];
-    for (var t = 0u; t < 256u; t = t + 1u) {
-      let a = sa[t];
-      let c = sb[t];
-      sa[t] = rIn;
-      sb[t] = rOut;
-      rIn = rIn + a;
-      rOut = rOut + c;
-    }
+    scan_shared(blocks[2u * g], blocks[2u * g + 1u]);
   }
   workgroupBarrier();
   let CS = u.w2.x;
@@ -279,119 +277,126 @@ export function sparseDropoutKernel(dev: WebGpuDevice): SparseDropoutKernel {
       const replLo = Number(r & 0xffffffffn);
       const replHi = Number(r >> 32n);
       const outLengths = call.alloc('int32', S) as WebGpuBuffer;
+      if (S === 0) {
+        const none = call.alloc(call.valuesDtype, 0) as WebGpuBuffer;
+        return { values: none, valuesSize: 0, lengths: outLengths };
+      }
       const lengths = call.lengths as WebGpuBuffer;
-      const blocks = dev.alloc('int32', Math.max(2, 2 * B));
+      const blocks = dev.alloc('int32', 2 * B);
       const table = dev.alloc('int32', tableWords);
-      const inOff = dev.alloc('int32', Math.max(1, S));
-      const outOff = dev.alloc('int32', Math.max(1, S));
+      const inOff = dev.alloc('int32', S);
+      const outOff = dev.alloc('int32', S);
       const keep = dev.alloc('uint8', Math.max(4, S));
-      /** The bindings of segment chunk `s` ([start, start + length) segments). */
-      const segmentBindings = (start: number, length: number, arrays: WebGpuBuffer[]) =>
-        arrays.map((a) => range(a, start, length, a === keep ? 1 : 4));
       try {
-        let outSize = 0;
-        if (S > 0) {
-          const a = dev.kernel('sparse/a', ['uniform', 'read', 'write'], () => PASS_A);
-          const b = dev.kernel('sparse/b', ['uniform', 'write', 'write'], () => PASS_B);
-          const c = dev.kernel(
-            'sparse/c',
-            ['uniform', 'read', 'read', 'write', 'write', 'write', 'write', 'write'],
-            () => PASS_C,
+        const a = dev.kernel('sparse/a', ['uniform', 'read', 'write'], () => PASS_A);
+        const b = dev.kernel('sparse/b', ['uniform', 'write', 'write'], () => PASS_B);
+        const c = dev.kernel(
+          'sparse/c',
+          ['uniform', 'read', 'read', 'write', 'write', 'write', 'write', 'write'],
+          () => PASS_C,
+        );
+        const head = (start: number, length: number) => [
+          length,
+          start,
+          p.threshold,
+          Math.ceil(length / 1024),
+          p.seedLo,
+          p.seedHi,
+          p.streamLo,
+          p.streamHi,
+          CS,
+          Cv,
+          qBase,
+        ];
+        for (const w of windows(S, CS)) {
+          dev.dispatch(a, Math.ceil(w.length / 1024), head(w.start, w.length), [
+            range(lengths, w.start, w.length, 4),
+            { buffer: blocks },
+          ]);
+        }
+        dev.dispatch(b, 1, [0, 0, 0, B], [{ buffer: blocks }, { buffer: table }]);
+        for (const w of windows(S, CS)) {
+          dev.dispatch(c, Math.ceil(w.length / 1024), head(w.start, w.length), [
+            range(lengths, w.start, w.length, 4),
+            { buffer: blocks },
+            ...windowOf(w.start, w.length, [
+              [inOff, 4],
+              [outOff, 4],
+              [keep, 1],
+              [outLengths, 4],
+            ]),
+            { buffer: table },
+          ]);
+        }
+        // The one read-back: totals, segment-chunk starts, output-window starts.
+        const t = (await dev.read(table, 'int32', tableWords)) as Int32Array;
+        const words = new Uint32Array(t.buffer, t.byteOffset, t.length);
+        const outSize = words[0]!;
+        const windowsOut = Math.ceil(outSize / Cv);
+        const chunkIn = Uint32Array.from({ length: Ks - 1 }, (_, s) => words[2 * (s + 1)]!);
+        const windowIn = Uint32Array.from(
+          { length: Math.max(0, windowsOut - 1) },
+          (_, m) => words[qBase + 2 * m]!,
+        );
+        const windowSegment = Uint32Array.from(
+          { length: Math.max(0, windowsOut - 1) },
+          (_, m) => words[qBase + 2 * m + 1]!,
+        );
+        const valueStarts = Uint32Array.from(
+          { length: Math.max(0, Math.ceil(n / Cv) - 1) },
+          (_, k) => (k + 1) * Cv,
+        );
+        const chunkStarts = Uint32Array.from({ length: Ks - 1 }, (_, s) => (s + 1) * CS);
+        const values = call.alloc(call.valuesDtype, outSize) as WebGpuBuffer;
+        const input = call.values as WebGpuBuffer;
+        const bindOut = (m: number) => range(values, m * Cv, Math.min(Cv, outSize - m * Cv), 4 * W);
+        const d = dev.kernel(
+          'sparse/d',
+          ['uniform', 'read', 'read', 'read', 'read', 'write'],
+          () => PASS_D,
+        );
+        const e = dev.kernel('sparse/e', ['uniform', 'read', 'read', 'write'], () => PASS_E);
+        // copies: cut the input at value windows, segment chunks and output windows
+        for (const piece of pieces(n, [valueStarts, chunkIn, windowIn])) {
+          const [k, s, m] = piece.window as [number, number, number];
+          const segStart = s * CS;
+          const segLen = Math.min(CS, S - segStart);
+          const count = piece.hi - piece.lo;
+          dev.dispatch(
+            d,
+            Math.ceil(count / 256),
+            [count, piece.lo, segLen, W, k * Cv, m * Cv],
+            [
+              ...windowOf(segStart, segLen, [
+                [inOff, 4],
+                [outOff, 4],
+                [keep, 1],
+              ]),
+              range(input, k * Cv, Math.min(Cv, n - k * Cv), 4 * W),
+              bindOut(m),
+            ],
           );
-          const head = (start: number, length: number) => [
-            length,
-            start,
-            p.threshold,
-            Math.ceil(length / 1024),
-            p.seedLo,
-            p.seedHi,
-            p.streamLo,
-            p.streamHi,
-            CS,
-            Cv,
-            qBase,
-          ];
-          for (const w of windows(S, CS)) {
-            dev.dispatch(a, Math.ceil(w.length / 1024), head(w.start, w.length), [
-              range(lengths, w.start, w.length, 4),
-              { buffer: blocks },
-            ]);
-          }
-          dev.dispatch(b, 1, [0, 0, 0, B], [{ buffer: blocks }, { buffer: table }]);
-          for (const w of windows(S, CS)) {
-            dev.dispatch(c, Math.ceil(w.length / 1024), head(w.start, w.length), [
-              range(lengths, w.start, w.length, 4),
-              { buffer: blocks },
-              ...segmentBindings(w.start, w.length, [inOff, outOff, keep, outLengths]),
-              { buffer: table },
-            ]);
-          }
-          // The one read-back: totals, segment-chunk starts, output-window starts.
-          const t = (await dev.read(table, 'int32', tableWords)) as Int32Array;
-          const words = new Uint32Array(t.buffer, t.byteOffset, t.length);
-          outSize = words[0]!;
-          const windowsOut = Math.ceil(outSize / Cv);
-          const chunkIn = Uint32Array.from({ length: Ks - 1 }, (_, s) => words[2 * (s + 1)]!);
-          const windowIn = Uint32Array.from(
-            { length: Math.max(0, windowsOut - 1) },
-            (_, m) => words[qBase + 2 * m]!,
-          );
-          const windowSegment = Uint32Array.from(
-            { length: Math.max(0, windowsOut - 1) },
-            (_, m) => words[qBase + 2 * m + 1]!,
-          );
-          const valueStarts = Uint32Array.from(
-            { length: Math.max(0, Math.ceil(n / Cv) - 1) },
-            (_, k) => (k + 1) * Cv,
-          );
-          const chunkStarts = Uint32Array.from({ length: Ks - 1 }, (_, s) => (s + 1) * CS);
-          const values = call.alloc(call.valuesDtype, outSize) as WebGpuBuffer;
-          const input = call.values as WebGpuBuffer;
-          const bindOut = (m: number) =>
-            range(values, m * Cv, Math.min(Cv, outSize - m * Cv), 4 * W);
-          const d = dev.kernel(
-            'sparse/d',
-            ['uniform', 'read', 'read', 'read', 'read', 'write'],
-            () => PASS_D,
-          );
-          const e = dev.kernel('sparse/e', ['uniform', 'read', 'read', 'write'], () => PASS_E);
-          // copies: cut the input at value windows, segment chunks and output windows
-          for (const piece of pieces(n, [valueStarts, chunkIn, windowIn])) {
-            const [k, s, m] = piece.window as [number, number, number];
+        }
+        // replacements: cut the segments at segment chunks and output windows
+        if (outSize > 0) {
+          for (const piece of pieces(S, [chunkStarts, windowSegment])) {
+            const [s, m] = piece.window as [number, number];
             const segStart = s * CS;
-            const segLen = Math.min(CS, S - segStart);
             const count = piece.hi - piece.lo;
             dev.dispatch(
-              d,
+              e,
               Math.ceil(count / 256),
-              [count, piece.lo, segLen, W, k * Cv, m * Cv],
+              [count, piece.lo - segStart, m * Cv, W, replLo, replHi],
               [
-                ...segmentBindings(segStart, segLen, [inOff, outOff, keep]),
-                range(input, k * Cv, Math.min(Cv, n - k * Cv), 4 * W),
+                ...windowOf(segStart, Math.min(CS, S - segStart), [
+                  [outOff, 4],
+                  [keep, 1],
+                ]),
                 bindOut(m),
               ],
             );
           }
-          // replacements: cut the segments at segment chunks and output windows
-          if (outSize > 0) {
-            for (const piece of pieces(S, [chunkStarts, windowSegment])) {
-              const [s, m] = piece.window as [number, number];
-              const segStart = s * CS;
-              const count = piece.hi - piece.lo;
-              dev.dispatch(
-                e,
-                Math.ceil(count / 256),
-                [count, piece.lo - segStart, m * Cv, W, replLo, replHi],
-                [
-                  ...segmentBindings(segStart, Math.min(CS, S - segStart), [outOff, keep]),
-                  bindOut(m),
-                ],
-              );
-            }
-          }
-          return { values, valuesSize: outSize, lengths: outLengths };
         }
-        const values = call.alloc(call.valuesDtype, 0) as WebGpuBuffer;
         return { values, valuesSize: outSize, lengths: outLengths };
       } finally {
         dev.free(blocks);
