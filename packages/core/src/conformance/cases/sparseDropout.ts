@@ -1,6 +1,7 @@
 // Conformance cases for Caffe2's SparseDropoutWithReplacement (SPEC section 3):
 // the Caffe2 golden example, empty segments, ratio 0 and 1, BigInt64 ids above
-// 2^53 kept intact, Int32 ids, all against the reference on the same draw.
+// 2^53 kept intact, Int32 ids, inputs and outputs large enough to span several
+// chunks of a lowered GPU binding limit, all against the reference on the same draw.
 
 import { sparseDropoutReference } from '../../ops/sparseDropout.js';
 import { dropoutKeepMask, makeDropoutDraw } from '../../philox.js';
@@ -64,11 +65,16 @@ async function check(
   });
 }
 
-/** Random segments (some empty) over ids of the given kind. */
-function segments(count: number, seed: number, big: boolean): { values: Ids; lengths: Int32Array } {
+/** Random segments (a share `empty` of them empty, others 0..5 long) over ids of the given kind. */
+function segments(
+  count: number,
+  seed: number,
+  big: boolean,
+  empty = 0.2,
+): { values: Ids; lengths: Int32Array } {
   const random = seededRandom(seed);
   const lengths = new Int32Array(count);
-  for (let j = 0; j < count; j++) lengths[j] = random() < 0.2 ? 0 : Math.floor(random() * 6);
+  for (let j = 0; j < count; j++) lengths[j] = random() < empty ? 0 : Math.floor(random() * 6);
   const total = lengths.reduce((a, b) => a + b, 0);
   const values = big ? new BigInt64Array(total) : new Int32Array(total);
   for (let i = 0; i < total; i++) {
@@ -131,6 +137,43 @@ export function sparseDropoutCases(): ConformanceCase[] {
         },
       })),
     ),
+    {
+      id: 'sparseDropout/chunks/int64',
+      op,
+      description:
+        '40001 BigInt64 segments (20% empty, the last one 20000 ids long): 100K ids (800 KB), so values, lengths and output each span several 64 KiB bindings and one segment spans three',
+      run: (pw) => {
+        const { values, lengths } = segments(40000, 5, true);
+        // and a last segment of 20000 ids, far longer than a 64 KiB binding (8192 int64 ids)
+        const ids = new BigInt64Array(values.length + 20000);
+        ids.set(values as BigInt64Array);
+        for (let i = values.length; i < ids.length; i++) ids[i] = (1n << 62n) + BigInt(i);
+        const withLong = new Int32Array(40001);
+        withLong.set(lengths);
+        withLong[40000] = 20000;
+        return check(pw, ids, withLong, {
+          ratio: 0.5,
+          replacement: -(1n << 62n),
+          seed: 2024n,
+          stream: 1n,
+        });
+      },
+    },
+    {
+      id: 'sparseDropout/chunks/int32-mostly-empty',
+      op,
+      description:
+        '60000 Int32 segments, 85% empty, ratio 0.6: 22.6K ids in, about 45K out (the replacements), both spanning several 64 KiB bindings',
+      run: (pw) => {
+        const { values, lengths } = segments(60000, 6, false, 0.85);
+        return check(pw, values, lengths, {
+          ratio: 0.6,
+          replacement: -2147483648n,
+          seed: 77n,
+          stream: 2n,
+        });
+      },
+    },
     {
       id: 'sparseDropout/ratio=0',
       op,
