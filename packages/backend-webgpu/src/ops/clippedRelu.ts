@@ -43,16 +43,7 @@ export function clippedReluKernel(dev: WebGpuDevice): ClippedReluKernel {
     },
     backward({ dy, source, dx, size, params, dceiling }) {
       const c = bitsOf(params.ceiling);
-      runElementwise(
-        dev,
-        'clippedReluBackward',
-        'clippedRelu/b',
-        BACKWARD,
-        size,
-        [dy as WebGpuBuffer, source as WebGpuBuffer],
-        dx as WebGpuBuffer,
-        [c],
-      );
+      // the sum first: dx may be dy itself (in place), and the reduction reads dy
       if (dceiling) {
         runReduction(
           dev,
@@ -65,6 +56,16 @@ export function clippedReluKernel(dev: WebGpuDevice): ClippedReluKernel {
           dceiling as WebGpuBuffer,
         );
       }
+      runElementwise(
+        dev,
+        'clippedReluBackward',
+        'clippedRelu/b',
+        BACKWARD,
+        size,
+        [dy as WebGpuBuffer, source as WebGpuBuffer],
+        dx as WebGpuBuffer,
+        [c],
+      );
     },
   };
 }

@@ -44,6 +44,8 @@ export function shiftedReluKernel(dev: WebGpuDevice): ShiftedReluKernel {
       // from y the kink is y <= 0 (y = +0 exactly where x <= t)
       const t = from === 'x' ? bitsOf(params.threshold) : 0;
       const inputs = [dy as WebGpuBuffer, source as WebGpuBuffer];
+      // the sum first: dx may be dy itself (in place), and the reduction reads dy
+      runReduction(dev, DTHRESHOLD, size, 1, 1, inputs, [t], dthreshold as WebGpuBuffer, true);
       runElementwise(
         dev,
         'shiftedReluBackward',
@@ -54,7 +56,6 @@ export function shiftedReluKernel(dev: WebGpuDevice): ShiftedReluKernel {
         dx as WebGpuBuffer,
         [t],
       );
-      runReduction(dev, DTHRESHOLD, size, 1, 1, inputs, [t], dthreshold as WebGpuBuffer, true);
     },
   };
 }

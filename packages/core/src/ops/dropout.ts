@@ -9,6 +9,7 @@ import { PointwiseError } from '../errors.js';
 import { f32 } from '../float32.js';
 import type { DropoutParams as DropoutKernelParams } from '../kernels.js';
 import { defineOp, type OpContext } from '../op.js';
+import { checkBackwardOut } from '../outputs.js';
 import {
   booleanParam,
   checkKnownKeys,
@@ -58,6 +59,12 @@ export interface DropoutBackwardOptions {
   mask?: Tensor<'uint8'>;
   /** The forward's draw record: seed, stream, ratio, scale and training come from it. */
   draw?: DropoutDrawRecord;
+  /**
+   * Preallocated outputs, written and returned (nothing allocated): `dx` of dy's shape
+   * (may be `dy` itself) and optionally `dreplacement` ([1]). Neither may be the mask
+   * or the other.
+   */
+  out?: { dx: Tensor<'float32'>; dreplacement?: Tensor<'float32'> };
 }
 
 export interface DropoutForwardResult<M extends boolean> {
@@ -71,7 +78,7 @@ export interface DropoutForwardResult<M extends boolean> {
 /** The dropout params both directions accept. */
 export const DROPOUT_PARAM_KEYS = ['ratio', 'replacement', 'scale', 'training', 'seed', 'stream'];
 const FORWARD_KEYS = [...DROPOUT_PARAM_KEYS, 'returnMask'];
-const BACKWARD_KEYS = [...DROPOUT_PARAM_KEYS, 'mask', 'draw'];
+const BACKWARD_KEYS = [...DROPOUT_PARAM_KEYS, 'mask', 'draw', 'out'];
 const FROM_DRAW = ['ratio', 'scale', 'training', 'seed', 'stream'] as const;
 
 /** Validated dropout params as the reference and the kernels use them. */
@@ -225,10 +232,21 @@ function dropoutWithReplacementBackward(
     }
   }
   const r = resolveDropout(op, backwardParams(op, params), DROPOUT_PARAM_KEYS);
+  const given = checkBackwardOut(
+    this,
+    op,
+    params?.out,
+    [
+      { name: 'dx', shape: dy.shape, computed: true },
+      { name: 'dreplacement', shape: [1], computed: true },
+    ],
+    dy,
+    params?.mask === undefined ? [] : [{ arg: 'mask', tensor: params.mask }],
+  );
   const kernel = this.kernel('dropout');
   return this.call(op, (scope) => {
-    const dx = scope.empty('float32', dy.shape, 'dx');
-    const dreplacement = scope.empty('float32', [1], 'dreplacement');
+    const dx = given.dx?.tensor ?? scope.empty('float32', dy.shape, 'dx');
+    const dreplacement = given.dreplacement?.tensor ?? scope.empty('float32', [1], 'dreplacement');
     kernel.backward({
       dy: dyBuffer,
       mask: maskBuffer,

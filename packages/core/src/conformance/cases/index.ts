@@ -1,5 +1,5 @@
 // Every conformance case, in a stable order: golden vectors, activations,
-// dropout, sparse dropout, errors, memory, lifetime, api.
+// dropout, sparse dropout, errors, memory, lifetime, api, preallocated outputs.
 
 import type { BackendFactory } from '../../backend.js';
 import type { ConformanceCase } from '../case.js';
@@ -10,6 +10,7 @@ import { errorCases } from './errors.js';
 import { goldenCases } from './golden.js';
 import { lifetimeCases } from './lifetime.js';
 import { memoryCases } from './memory.js';
+import { outputCases } from './outputs.js';
 import { sparseDropoutCases } from './sparseDropout.js';
 
 /** All cases; `factory` lets the foreign-tensor case open a second instance of the same backend. */
@@ -23,5 +24,6 @@ export function conformanceCases(factory: BackendFactory | null = null): Conform
     ...memoryCases(),
     ...lifetimeCases(() => factory),
     ...apiCases(() => factory),
+    ...outputCases(() => factory),
   ];
 }
