@@ -14,6 +14,7 @@ import {
   booleanParam,
   checkKnownKeys,
   checkParamsObject,
+  deviceScalarParam,
   floatParam,
   ratioParam,
   u64Param,
@@ -24,8 +25,13 @@ import type { Tensor } from '../tensor.js';
 export interface DropoutWithReplacementParams {
   /** Drop probability in [0, 1]; default 0.5. */
   ratio?: number;
-  /** Value written to dropped elements (rounded to float32); default 0. */
-  replacement?: number;
+  /**
+   * Value written to dropped elements (rounded to float32); default 0. Learnable
+   * (backward returns dreplacement): a float32 tensor of shape [] or [1] on the same
+   * backend keeps it on the device; its value is not checked (NaN or ±Inf is written
+   * to the dropped elements as it is).
+   */
+  replacement?: number | Tensor<'float32'>;
   /** Scale kept elements by 1/(1-ratio) (inverted dropout, as PyTorch, tfjs and ONNX); default true. */
   scale?: boolean;
   /** false: y = x and the mask is all ones; default true. */
@@ -87,6 +93,8 @@ export interface DropoutResolved extends DropoutKernelParams {
   training: boolean;
   /** The draw as a record (seed and stream as bigints). */
   record: DropoutDrawRecord;
+  /** A device replacement given by the user (its buffer is taken when used). */
+  replacementTensor: Tensor<'float32'> | null;
 }
 
 /**
@@ -103,7 +111,8 @@ export function resolveDropout(
 ): DropoutResolved {
   checkKnownKeys(op, params, known);
   const ratio = ratioParam(op, params?.ratio, 0.5);
-  const replacement = floatParam(op, 'replacement', params?.replacement, 0);
+  const replacementTensor = deviceScalarParam(op, 'replacement', params?.replacement);
+  const replacement = replacementTensor ? 0 : floatParam(op, 'replacement', params?.replacement, 0);
   const scale = booleanParam(op, 'scale', params?.scale, true);
   const training = booleanParam(op, 'training', params?.training, true);
   let seed = u64Param(op, 'seed', params?.seed);
@@ -124,6 +133,8 @@ export function resolveDropout(
     ratio,
     training,
     replacement,
+    replacementBuffer: null,
+    replacementTensor,
     scale: training && scale ? f32(1 / (1 - ratio)) : null,
     record: Object.freeze({ seed: BigInt(seed), stream: BigInt(stream), ratio, scale, training }),
   };
@@ -192,6 +203,8 @@ function dropoutWithReplacement<M extends boolean = true>(
   const xBuffer = this.bufferOf(op, 'x', x, ['float32']);
   const r = resolveDropout(op, params, FORWARD_KEYS, this.freshDraw);
   const returnMask = booleanParam(op, 'returnMask', params?.returnMask, true);
+  if (r.replacementTensor)
+    r.replacementBuffer = this.bufferOf(op, 'replacement', r.replacementTensor, ['float32']);
   const kernel = this.kernel('dropout');
   return this.call(op, (scope) => {
     const y = scope.empty('float32', x.shape, 'y');
@@ -232,6 +245,8 @@ function dropoutWithReplacementBackward(
     }
   }
   const r = resolveDropout(op, backwardParams(op, params), DROPOUT_PARAM_KEYS);
+  // backward does not use the value, but a device replacement is checked all the same
+  if (r.replacementTensor) this.bufferOf(op, 'replacement', r.replacementTensor, ['float32']);
   const given = checkBackwardOut(
     this,
     op,
@@ -241,7 +256,10 @@ function dropoutWithReplacementBackward(
       { name: 'dreplacement', shape: [1], computed: true },
     ],
     dy,
-    params?.mask === undefined ? [] : [{ arg: 'mask', tensor: params.mask }],
+    [
+      ...(params?.mask === undefined ? [] : [{ arg: 'mask', tensor: params.mask }]),
+      ...(r.replacementTensor ? [{ arg: 'replacement', tensor: r.replacementTensor }] : []),
+    ],
   );
   const kernel = this.kernel('dropout');
   return this.call(op, (scope) => {
