@@ -130,7 +130,12 @@ export function dropoutKernel(dev: WebGpuDevice): DropoutKernel {
           range(y as WebGpuBuffer, base, len, 4),
         ];
         if (withMask) bound.push(range(mask as WebGpuBuffer, base, len, 1));
-        dev.dispatch(kernel, Math.ceil(len / 1024), [len, base, ...p], bound);
+        // a device replacement goes into P5 (word 7) on the GPU, as the same bits
+        const patch =
+          params.replacementBuffer === null
+            ? []
+            : [{ word: 7, buffer: params.replacementBuffer as WebGpuBuffer }];
+        dev.dispatch(kernel, Math.ceil(len / 1024), [len, base, ...p], bound, patch);
       }
     },
     backward({ dy, mask, dx, dreplacement, size, params }) {

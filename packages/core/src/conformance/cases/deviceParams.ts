@@ -220,8 +220,11 @@ async function deviceScalar(
       }
     }
     // 2. values only a device tensor can hold: exactly what the formulas give
-    for (const value of s.deviceValues) {
-      const p = keep(pw.tensor(new Float32Array([value]), [1]));
+    // a NaN with the sign bit set, too: comparisons must see it as NaN, not by its bits
+    const negativeNaN = new Float32Array(new Uint32Array([0xffc00000]).buffer);
+    for (const data of [...s.deviceValues.map((v) => new Float32Array([v])), negativeNaN]) {
+      const value = data[0]!;
+      const p = keep(pw.tensor(data, [1]));
       const got = await s.run(pw, x, dy, p);
       if (s.op === 'dropoutWithReplacement') {
         const ref = await s.run(pw, x, dy, 0);
@@ -344,7 +347,7 @@ export function deviceParamCases(factory: () => BackendFactory | null): Conforma
   return OPS.map((s) => ({
     id: `api/${s.op === 'dropoutWithReplacement' ? 'dropout' : s.op}/device-${s.name}`,
     op: s.op === 'dropoutWithReplacement' ? 'dropout' : s.op,
-    description: `a float32 ${s.name} tensor ([] or [1]) gives the same bits as the host number (forward, dx, ${s.grad}), stays unchanged, serves as the next step's ${s.name} from ${s.grad} without a read, gives what the formulas give for ${s.deviceValues.map(String).join(', ')}, and is refused with a typed error (dtype, shape, disposed, another instance, aliased by out.${s.grad})`,
+    description: `a float32 ${s.name} tensor ([] or [1]) gives the same bits as the host number (forward, dx, ${s.grad}), stays unchanged, serves as the next step's ${s.name} from ${s.grad} without a read, gives what the formulas give for ${s.deviceValues.map(String).join(', ')} and a negative NaN, and is refused with a typed error (dtype, shape, disposed, another instance, aliased by out.${s.grad})`,
     run: (pw: Pointwise) => deviceScalar(pw, s, factory()),
   }));
 }
