@@ -166,6 +166,15 @@ export function defineActivation<
           'in-place forward would lose x, and backward needs x for these params (SPEC)',
         );
       }
+      for (const param of spec.deviceParams?.(r) ?? []) {
+        if (out === param.tensor) {
+          throw new PointwiseError(
+            'INVALID_ARGUMENT',
+            { op: name, arg: 'out', value: out },
+            `must not be the ${param.arg} tensor the call reads`,
+          );
+        }
+      }
     }
     return this.call(name, (scope) => {
       const y = out ?? scope.empty('float32', x.shape, 'y');

@@ -358,6 +358,12 @@ async function refused(pw: Pointwise, factory: BackendFactory | null): Promise<C
         'out.dslope',
       ],
       [
+        'forward out = the slope tensor',
+        () => pw.prelu(x1, { slope: s1, out: s1 }),
+        'INVALID_ARGUMENT',
+        'out',
+      ],
+      [
         'dx = the slope tensor',
         () => pw.preluBackward(dy1, { x: x1 }, { slope: s1, out: { dx: s1 } }),
         'INVALID_ARGUMENT',
