@@ -1,14 +1,16 @@
 // Kernels: dense dropout forward (y and optional mask) and backward (dx and the
-// dreplacement partial sums), from the mask or regenerated (see dropout.cuh).
+// dreplacement partial sums), from the mask or regenerated (see dropout.cuh). `rp` is
+// a device replacement (one float32) or null: use `replacement`.
 #include "dropout.cuh"
 
 PW_KERNEL(pw_dropout_forward,
           (pw_dropout_forward_block(
               blk, PwDropoutArgs{{threshold, seedLo, seedHi, streamLo, streamHi}, scaled, scale,
-                                 replacement},
+                                 rp ? *rp : replacement},
               x, y, mask, n)),
           const float* x, float* y, u8* mask, u64 n, u32 threshold, u32 seedLo, u32 seedHi,
-          u32 streamLo, u32 streamHi, u32 scaled, float scale, float replacement)
+          u32 streamLo, u32 streamHi, u32 scaled, float scale, float replacement,
+          const float* rp)
 PW_KERNEL(pw_dropout_backward,
           (pw_dropout_backward_block(
               blk, PwDropoutArgs{{threshold, seedLo, seedHi, streamLo, streamHi}, scaled, scale, 0.0f},

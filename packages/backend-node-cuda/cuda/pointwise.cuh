@@ -83,10 +83,10 @@ PW_HD bool pw_lt0(u32 u) { return u - 0x80000001u < 0x7f800000u; }
 PW_HD bool pw_le0(u32 u) { return (u & 0x7fffffffu) == 0 || pw_lt0(u); }
 // total order key of a non-NaN float, +0 and -0 equal
 PW_HD i32 pw_ord(u32 u) { return (u & 0x80000000u) ? -(i32)(u & 0x7fffffffu) : (i32)u; }
-// x <= a for a non-NaN a (false when x is NaN)
-PW_HD bool pw_le(u32 x, u32 a) { return !pw_isnan(x) && pw_ord(x) <= pw_ord(a); }
-// x >= a for a non-NaN a (false when x is NaN)
-PW_HD bool pw_ge(u32 x, u32 a) { return !pw_isnan(x) && pw_ord(x) >= pw_ord(a); }
+// x <= a (false when x or a is NaN: a device parameter may be a NaN of either sign)
+PW_HD bool pw_le(u32 x, u32 a) { return !pw_isnan(x) && !pw_isnan(a) && pw_ord(x) <= pw_ord(a); }
+// x >= a (false when x or a is NaN)
+PW_HD bool pw_ge(u32 x, u32 a) { return !pw_isnan(x) && !pw_isnan(a) && pw_ord(x) >= pw_ord(a); }
 
 // ---- the block abstraction
 

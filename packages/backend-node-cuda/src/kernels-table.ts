@@ -25,17 +25,24 @@ export const KERNELS = {
     module: 'thresholdedRelu',
     params: ['ptr', 'ptr', 'ptr', 'u64', 'f32'],
   },
-  pw_clipped_relu_forward: { module: 'clippedRelu', params: ['ptr', 'ptr', 'u64', 'f32'] },
-  pw_clipped_relu_backward: { module: 'clippedRelu', params: ['ptr', 'ptr', 'ptr', 'u64', 'f32'] },
-  pw_clipped_relu_backward_sum: {
+  // the learnable scalar as f32, then its device copy (ptr, 0 = use the f32)
+  pw_clipped_relu_forward: { module: 'clippedRelu', params: ['ptr', 'ptr', 'u64', 'f32', 'ptr'] },
+  pw_clipped_relu_backward: {
     module: 'clippedRelu',
     params: ['ptr', 'ptr', 'ptr', 'u64', 'f32', 'ptr'],
   },
-  pw_shifted_relu_forward: { module: 'shiftedRelu', params: ['ptr', 'ptr', 'u64', 'f32'] },
-  pw_shifted_relu_backward: { module: 'shiftedRelu', params: ['ptr', 'ptr', 'ptr', 'u64', 'f32'] },
-  pw_shifted_relu_backward_sum: {
+  pw_clipped_relu_backward_sum: {
+    module: 'clippedRelu',
+    params: ['ptr', 'ptr', 'ptr', 'u64', 'f32', 'ptr', 'ptr'],
+  },
+  pw_shifted_relu_forward: { module: 'shiftedRelu', params: ['ptr', 'ptr', 'u64', 'f32', 'ptr'] },
+  pw_shifted_relu_backward: {
     module: 'shiftedRelu',
     params: ['ptr', 'ptr', 'ptr', 'u64', 'f32', 'ptr'],
+  },
+  pw_shifted_relu_backward_sum: {
+    module: 'shiftedRelu',
+    params: ['ptr', 'ptr', 'ptr', 'u64', 'f32', 'ptr', 'ptr'],
   },
   pw_elu_forward: { module: 'elu', params: ['ptr', 'ptr', 'u64', 'f32'] },
   pw_elu_backward: { module: 'elu', params: ['ptr', 'ptr', 'ptr', 'u64', 'f32', 'u32'] },
@@ -49,7 +56,7 @@ export const KERNELS = {
   },
   pw_dropout_forward: {
     module: 'dropout',
-    params: ['ptr', 'ptr', 'ptr', 'u64', ...DRAW, 'u32', 'f32', 'f32'],
+    params: ['ptr', 'ptr', 'ptr', 'u64', ...DRAW, 'u32', 'f32', 'f32', 'ptr'],
   },
   pw_dropout_backward: {
     module: 'dropout',

@@ -31,7 +31,7 @@ describe.each([0, 0.75, -1.5, 1e-39])('shiftedRelu kernels, t = %s', (tGiven) =>
       const dx = backend.alloc('float32', size);
       const dxy = backend.alloc('float32', size);
       const dt = backend.alloc('float32', 1);
-      const params = { threshold: t };
+      const params = { threshold: t, thresholdBuffer: null };
       kernel.forward({ x, y, size, params });
       kernel.backward({ dy, source: x, from: 'x', dx, size, params, dthreshold: dt });
       kernel.backward({ dy, source: y, from: 'y', dx: dxy, size, params, dthreshold: null });

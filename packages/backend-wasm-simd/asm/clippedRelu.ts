@@ -1,6 +1,7 @@
 // clippedRelu (PACT) kernels: y = x <= 0 ? +0 : min(x, c); dx = 0 outside (0, c);
 // dceiling = sum of (x >= c ? dy : 0) in float64. Zeros are selected (andnot /
-// bitselect), never multiplied, so they are +0 for any dy.
+// bitselect), never multiplied, so they are +0 for any dy. A device ceiling comes as
+// a heap pointer `cp` (0: use the number).
 
 import { accumulate, horizontalSum, paddedBytes } from './common';
 
@@ -9,7 +10,9 @@ import { accumulate, horizontalSum, paddedBytes } from './common';
   return v128.andnot(v128.bitselect(cv, v, f32x4.ge(v, cv)), f32x4.le(v, z));
 }
 
-export function clippedReluForward(x: usize, y: usize, n: i32, ceiling: f32): void {
+export function clippedReluForward(x: usize, y: usize, n: i32, ceiling: f32, cp: usize): void {
+  // a device ceiling (one float32 on the heap) when cp != 0, else the number
+  if (cp != 0) ceiling = load<f32>(cp);
   const end = x + paddedBytes(n);
   const d = y - x;
   const z = f32x4.splat(0);
@@ -32,7 +35,9 @@ export function clippedReluForward(x: usize, y: usize, n: i32, ceiling: f32): vo
 }
 
 /** dx = (src <= 0 || src >= c) ? +0 : dy. */
-export function clippedReluBackward(dy: usize, src: usize, dx: usize, n: i32, ceiling: f32): void {
+export function clippedReluBackward(dy: usize, src: usize, dx: usize, n: i32, ceiling: f32, cp: usize): void {
+  // a device ceiling (one float32 on the heap) when cp != 0, else the number
+  if (cp != 0) ceiling = load<f32>(cp);
   const end = src + paddedBytes(n);
   const g = dy - src;
   const o = dx - src;
@@ -65,7 +70,9 @@ export function clippedReluBackward(dy: usize, src: usize, dx: usize, n: i32, ce
  * vectors up to n & ~15, then a scalar tail, so the padding past n never reaches
  * the sum.
  */
-export function clippedReluBackwardCeiling(dy: usize, x: usize, dx: usize, n: i32, ceiling: f32): f64 {
+export function clippedReluBackwardCeiling(dy: usize, x: usize, dx: usize, n: i32, ceiling: f32, cp: usize): f64 {
+  // a device ceiling (one float32 on the heap) when cp != 0, else the number
+  if (cp != 0) ceiling = load<f32>(cp);
   const g = dy - x;
   const o = dx - x;
   const z = f32x4.splat(0);

@@ -40,8 +40,12 @@ export function keepMask(mask: usize, n: i32, t: i32, k0: u32, k1: u32, s0: u32,
   if (m != 0) v128.store(m, keepBytes(a, b, c, e));
 }
 
-/** y = dropped ? r : x*scale (scale 1 when not scaling); mask (or 0 for none) gets keep bytes. */
-export function dropoutForward(x: usize, y: usize, mask: usize, n: i32, t: i32, k0: u32, k1: u32, s0: u32, s1: u32, r: f32, scale: f32): void {
+/**
+ * y = dropped ? r : x*scale (scale 1 when not scaling); mask (or 0 for none) gets keep
+ * bytes. A device replacement comes as a heap pointer `rp` (0: use r).
+ */
+export function dropoutForward(x: usize, y: usize, mask: usize, n: i32, t: i32, k0: u32, k1: u32, s0: u32, s1: u32, r: f32, scale: f32, rp: usize): void {
+  if (rp != 0) r = load<f32>(rp);
   setDrawKey(t, k0, k1, s0, s1);
   const rv = f32x4.splat(r);
   const sv = f32x4.splat(scale);

@@ -11,7 +11,9 @@ import { horizontalSum, paddedBytes, pairF64 } from './common';
   return v128.andnot(f32x4.sub(v, tv), f32x4.le(v, tv));
 }
 
-export function shiftedReluForward(x: usize, y: usize, n: i32, t: f32): void {
+export function shiftedReluForward(x: usize, y: usize, n: i32, t: f32, tp: usize): void {
+  // a device threshold (one float32 on the heap) when tp != 0, else the number
+  if (tp != 0) t = load<f32>(tp);
   const end = x + paddedBytes(n);
   const d = y - x;
   const tv = f32x4.splat(t);
@@ -44,7 +46,9 @@ export function shiftedReluForward(x: usize, y: usize, n: i32, t: f32): void {
  * fixed by n alone; whole vectors up to n & ~15, then a scalar tail, so the padding
  * past n never reaches the sum.
  */
-export function shiftedReluBackward(dy: usize, src: usize, dx: usize, n: i32, t: f32): f64 {
+export function shiftedReluBackward(dy: usize, src: usize, dx: usize, n: i32, t: f32, tp: usize): f64 {
+  // a device threshold (one float32 on the heap) when tp != 0, else the number
+  if (tp != 0) t = load<f32>(tp);
   const g = dy - src;
   const o = dx - src;
   const tv = f32x4.splat(t);

@@ -13,12 +13,34 @@ export interface WasmKernelExports {
   leakyReluForward(x: number, y: number, n: number, alpha: number): void;
   leakyReluBackward(dy: number, src: number, dx: number, n: number, alpha: number): void;
   thresholdedReluForward(x: number, y: number, n: number, alpha: number): void;
-  shiftedReluForward(x: number, y: number, n: number, t: number): void;
+  /** `tp`, `cp`, `rp`: a device parameter's heap pointer, or 0 to use the number. */
+  shiftedReluForward(x: number, y: number, n: number, t: number, tp: number): void;
   /** dx, and the float64 sum of the dy it kept (dthreshold is its negation). */
-  shiftedReluBackward(dy: number, src: number, dx: number, n: number, t: number): number;
-  clippedReluForward(x: number, y: number, n: number, ceiling: number): void;
-  clippedReluBackward(dy: number, src: number, dx: number, n: number, ceiling: number): void;
-  clippedReluBackwardCeiling(dy: number, x: number, dx: number, n: number, ceiling: number): number;
+  shiftedReluBackward(
+    dy: number,
+    src: number,
+    dx: number,
+    n: number,
+    t: number,
+    tp: number,
+  ): number;
+  clippedReluForward(x: number, y: number, n: number, ceiling: number, cp: number): void;
+  clippedReluBackward(
+    dy: number,
+    src: number,
+    dx: number,
+    n: number,
+    ceiling: number,
+    cp: number,
+  ): void;
+  clippedReluBackwardCeiling(
+    dy: number,
+    x: number,
+    dx: number,
+    n: number,
+    ceiling: number,
+    cp: number,
+  ): number;
   preluForward(
     x: number,
     y: number,
@@ -85,6 +107,7 @@ export interface WasmKernelExports {
     s1: number,
     replacement: number,
     scale: number,
+    rp: number,
   ): void;
   dropoutBackwardRegenerate(
     dy: number,

@@ -58,6 +58,16 @@ export interface Kernel {
 }
 
 /** One binding of a dispatch: a whole buffer, or a byte range of one. */
+/**
+ * A uniform word taken from a device buffer instead of the host: its first 4 bytes
+ * are copied into word `word` on the GPU timeline before the dispatch (a learnable
+ * parameter kept on the device, read as the same u32 bits a host number gives).
+ */
+export interface UniformPatch {
+  word: number;
+  buffer: WebGpuBuffer;
+}
+
 export interface Bound {
   buffer: WebGpuBuffer | GPUBuffer;
   offset?: number;
@@ -341,9 +351,15 @@ export class WebGpuDevice {
   /**
    * Enqueue one dispatch of `groups` workgroups (folded into 2-D past the
    * per-dimension limit; kernels linearise wid.y * nwg.x + wid.x). `uniform` is
-   * binding 0 (16 u32 words at most).
+   * binding 0 (16 u32 words at most); `patches` overwrite words from device buffers.
    */
-  dispatch(kernel: Kernel, groups: number, uniform: ArrayLike<number>, bindings: Bound[]): void {
+  dispatch(
+    kernel: Kernel,
+    groups: number,
+    uniform: ArrayLike<number>,
+    bindings: Bound[],
+    patches: readonly UniformPatch[] = [],
+  ): void {
     if (groups === 0) return;
     const words = new Uint32Array(16);
     for (let i = 0; i < uniform.length; i++) words[i] = uniform[i]!;
@@ -352,6 +368,10 @@ export class WebGpuDevice {
       this.device.createBuffer({ size: 64, usage: USAGE.UNIFORM | USAGE.COPY_DST });
     this.device.queue.writeBuffer(ub, 0, words);
     this.#pendingUniforms.push({ generation: this.#generation, buffer: ub });
+    for (const p of patches) {
+      p.buffer.lastUse = this.#generation;
+      this.encoder().copyBufferToBuffer(p.buffer.buffer, 0, ub, p.word * 4, 4);
+    }
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: ub } }];
     bindings.forEach((b, i) => {
       const raw = 'owned' in b.buffer ? b.buffer.buffer : b.buffer;

@@ -7,6 +7,7 @@ import type { DeviceBuffer } from './backend.js';
 import { PointwiseError } from './errors.js';
 import type { ActivationKernel, OpName } from './kernels.js';
 import type { Accuracy, CrossReference, OpContext, OpDefinition } from './op.js';
+import { checkBackwardOut, type ReadTensor } from './outputs.js';
 import { checkParamsObject } from './params.js';
 import type { Shape, Tensor } from './tensor.js';
 
@@ -47,11 +48,22 @@ export interface ActivationSpec<N extends OpName, P extends object, R, K> {
   sampleParams: readonly P[];
   /** Turn resolved params into kernel params; `release` runs after the kernel is enqueued. */
   kernelParams(ctx: OpContext, r: R): { params: K; release(): void };
+  /** Device tensors the params hold (a slope or ceiling tensor): no output may be one. */
+  deviceParams?(r: R): ReadTensor[];
 }
 
 export interface ForwardOptions {
   /** Write the result here instead of a new tensor; may be `x` itself (in-place) where SPEC allows backward from y. */
   out?: Tensor<'float32'>;
+}
+
+/**
+ * Preallocated backward outputs: `dx` (dy.shape; may be `dy` itself) and optionally
+ * the parameter gradients `G`. The call writes into them and returns them; nothing is
+ * allocated. An output may not be x, y, a device parameter or another output.
+ */
+export interface BackwardOptions<G extends string> {
+  out?: { dx: Tensor<'float32'> } & { [K in G]?: Tensor<'float32'> };
 }
 
 /** The forward tensor saved for backward: x, or y where the op allows it. */
@@ -75,8 +87,16 @@ export type ActivationApi<N extends string, P, G extends string, GY extends stri
   [K in N]: (x: Tensor<'float32'>, params?: P & ForwardOptions) => Tensor<'float32'>;
 } & {
   [K in `${N}Backward`]: {
-    (dy: Tensor<'float32'>, saved: { x: Tensor<'float32'> }, params?: P): ActivationGrads<G>;
-    (dy: Tensor<'float32'>, saved: { y: Tensor<'float32'> }, params?: P): ActivationGrads<GY>;
+    (
+      dy: Tensor<'float32'>,
+      saved: { x: Tensor<'float32'> },
+      params?: P & BackwardOptions<G>,
+    ): ActivationGrads<G>;
+    (
+      dy: Tensor<'float32'>,
+      saved: { y: Tensor<'float32'> },
+      params?: P & BackwardOptions<GY>,
+    ): ActivationGrads<GY>;
   };
 };
 
@@ -91,7 +111,7 @@ export type ActivationMethods<N extends string, P, G extends string> = {
     this: OpContext,
     dy: Tensor<'float32'>,
     saved: SavedForward,
-    params?: P,
+    params?: P & BackwardOptions<G>,
   ) => Grad<G>;
 };
 
@@ -146,6 +166,15 @@ export function defineActivation<
           'in-place forward would lose x, and backward needs x for these params (SPEC)',
         );
       }
+      for (const param of spec.deviceParams?.(r) ?? []) {
+        if (out === param.tensor) {
+          throw new PointwiseError(
+            'INVALID_ARGUMENT',
+            { op: name, arg: 'out', value: out },
+            `must not be the ${param.arg} tensor the call reads`,
+          );
+        }
+      }
     }
     return this.call(name, (scope) => {
       const y = out ?? scope.empty('float32', x.shape, 'y');
@@ -168,7 +197,7 @@ export function defineActivation<
     this: OpContext,
     dy: Tensor<'float32'>,
     saved: SavedForward,
-    params?: P,
+    params?: P & BackwardOptions<G>,
   ): Grad<G> {
     const dyBuffer = this.bufferOf(backwardName, 'dy', dy, FLOAT);
     if (
@@ -186,7 +215,9 @@ export function defineActivation<
     const source = (saved.x ?? saved.y) as Tensor<'float32'>;
     const sourceBuffer = this.bufferOf(backwardName, from, source, FLOAT);
     checkShape(backwardName, 'dy', dy, source.shape);
-    const r = spec.resolve(backwardName, params, source.shape);
+    checkParamsObject(backwardName, params);
+    const { out, ...opParams } = (params ?? {}) as P & BackwardOptions<G>;
+    const r = spec.resolve(backwardName, opParams as P, source.shape);
     if (from === 'y' && !spec.allowsBackwardFromY(r)) {
       throw new PointwiseError(
         'X_REQUIRED',
@@ -194,12 +225,28 @@ export function defineActivation<
         'backward from y is not allowed for this op and params (SPEC): pass { x }',
       );
     }
+    const gradSpec = spec.paramGrad;
+    const gradComputed = !!gradSpec && (from === 'x' || gradSpec.termFromY !== undefined);
+    const given = checkBackwardOut(
+      this,
+      backwardName,
+      out,
+      gradSpec
+        ? [
+            { name: 'dx', shape: source.shape, computed: true },
+            { name: gradSpec.name, shape: [gradSpec.length(r)], computed: gradComputed },
+          ]
+        : [{ name: 'dx', shape: source.shape, computed: true }],
+      dy,
+      [{ arg: from, tensor: source }, ...(spec.deviceParams?.(r) ?? [])],
+    );
     const kernel = this.kernel(name) as unknown as ActivationKernel<K>;
     return this.call(backwardName, (scope) => {
-      const dx = scope.empty('float32', source.shape, 'dx');
+      const dx = given.dx?.tensor ?? scope.empty('float32', source.shape, 'dx');
       const grad =
-        spec.paramGrad && (from === 'x' || spec.paramGrad.termFromY)
-          ? scope.empty('float32', [spec.paramGrad.length(r)], spec.paramGrad.name)
+        gradSpec && gradComputed
+          ? (given[gradSpec.name]?.tensor ??
+            scope.empty('float32', [gradSpec.length(r)], gradSpec.name))
           : null;
       const { params: kernelParams, release } = spec.kernelParams(this, r);
       try {

@@ -1,7 +1,12 @@
 // Public entry of @pointwise/core: the user API, the backend interface for
 // backend authors, op specs with their float64 references, Philox and errors.
 
-export type { ActivationSpec, ForwardOptions, SavedForward } from './activation.js';
+export type {
+  ActivationSpec,
+  BackwardOptions,
+  ForwardOptions,
+  SavedForward,
+} from './activation.js';
 export type { Availability, Backend, BackendFactory, DeviceBuffer, MemoryInfo } from './backend.js';
 export {
   BACKEND_NAMES,

@@ -1,6 +1,10 @@
 // The kernel signatures every backend implements, one entry per op. Core calls
 // them only with validated, allocated arguments; `size` is the element count.
 // Parameters arrive already rounded to float32 (SPEC: rounded once, before use).
+// A learnable scalar (ceiling, threshold, replacement) arrives either as that host
+// number or, when the user keeps it on the device, as a one-float32 buffer the
+// kernel reads itself (`…Buffer` set, the number then unused): no upload for a host
+// number, no read-back for a device one.
 
 import type { DeviceBuffer } from './backend.js';
 import type { DropoutDraw } from './philox.js';
@@ -35,11 +39,16 @@ export interface AlphaParams {
   alpha: number;
 }
 export interface CeilingParams {
+  /** float32-rounded ceiling; unused (0) when `ceilingBuffer` is set. */
   ceiling: number;
+  /** A device ceiling: one float32 the kernel reads, or null (use `ceiling`). */
+  ceilingBuffer: DeviceBuffer | null;
 }
 export interface ThresholdParams {
-  /** float32-rounded threshold (shiftedRelu's shift). */
+  /** float32-rounded threshold (shiftedRelu's shift); unused (0) when `thresholdBuffer` is set. */
   threshold: number;
+  /** A device threshold: one float32 the kernel reads, or null (use `threshold`). */
+  thresholdBuffer: DeviceBuffer | null;
 }
 
 /**
@@ -71,8 +80,10 @@ export interface ShiftedReluKernel extends ActivationKernel<ThresholdParams> {
 }
 
 export interface DropoutParams extends DropoutDraw {
-  /** f32(replacement). */
+  /** f32(replacement); unused (0) when `replacementBuffer` is set. */
   replacement: number;
+  /** A device replacement: one float32 the forward kernel reads, or null (use `replacement`). */
+  replacementBuffer: DeviceBuffer | null;
   /** f32(1 / (1 - ratio)) when scaling, else null (kept elements pass through). */
   scale: number | null;
 }

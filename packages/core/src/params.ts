@@ -8,6 +8,7 @@
 
 import { PointwiseError } from './errors.js';
 import { f32 } from './float32.js';
+import { Tensor } from './tensor.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -191,4 +192,34 @@ export function resolveAlpha(fallback: number) {
     checkKnownKeys(op, params, ['alpha']);
     return { alpha: floatParam(op, 'alpha', params?.alpha, fallback) };
   };
+}
+
+/**
+ * A learnable scalar given as a device tensor (clippedRelu's ceiling, shiftedRelu's
+ * threshold, dropout's replacement): float32 with one element, shape [] or [1] (the
+ * shape backward's gradient has). Its value is not read, so it is not range-checked:
+ * the formulas apply to whatever it holds (see the docs). Owner and disposal are
+ * checked where its buffer is taken. Returns null for anything that is not a Tensor.
+ */
+export function deviceScalarParam(
+  op: string,
+  name: string,
+  value: unknown,
+): Tensor<'float32'> | null {
+  if (!(value instanceof Tensor)) return null;
+  if (value.dtype !== 'float32') {
+    throw new PointwiseError(
+      'DTYPE_MISMATCH',
+      { op, arg: name, value },
+      'a device parameter must be a float32 tensor',
+    );
+  }
+  if (value.size !== 1 || value.shape.length > 1) {
+    throw new PointwiseError(
+      'SHAPE_MISMATCH',
+      { op, arg: name, value },
+      'a device parameter must hold one value: shape [] or [1]',
+    );
+  }
+  return value as Tensor<'float32'>;
 }

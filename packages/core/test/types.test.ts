@@ -19,12 +19,27 @@ function typeChecks(pw: Pointwise, x: Tensor<'float32'>, dy: Tensor<'float32'>) 
   // @ts-expect-error: backward from y gives no dceiling
   const fromY: Tensor<'float32'> = pw.clippedReluBackward(dy, { y: x }).dceiling;
 
+  // preallocated backward outputs: the same exact result types
+  const into = pw.preluBackward(dy, { x }, { slope: [0.1], out: { dx: dy, dslope } });
+  assertType<Equal<typeof into.dslope, Tensor<'float32'>>>(true);
+  const clipInto = pw.clippedReluBackward(dy, { x }, { out: { dx: dy, dceiling } });
+  assertType<Equal<typeof clipInto.dceiling, Tensor<'float32'>>>(true);
+  // @ts-expect-error: backward from y computes no dceiling, so out cannot take one
+  pw.clippedReluBackward(dy, { y: x }, { out: { dx: dy, dceiling } });
+  // @ts-expect-error: out needs dx
+  pw.reluBackward(dy, { x }, { out: {} });
+
   const forward = pw.dropoutWithReplacement(x, { ratio: 0.5 });
   const mask: Tensor<'uint8'> = forward.mask;
   const back = pw.dropoutWithReplacementBackward(dy, { mask: forward.mask, draw: forward.draw });
   const noMask = pw.dropoutWithReplacement(x, { returnMask: false });
   assertType<Equal<typeof noMask.mask, null>>(true);
   pw.dropoutWithReplacementBackward(dy, { draw: noMask.draw });
+  const dropInto = pw.dropoutWithReplacementBackward(dy, {
+    draw: noMask.draw,
+    out: { dx: dy, dreplacement: dceiling },
+  });
+  assertType<Equal<typeof dropInto.dreplacement, Tensor<'float32'>>>(true);
 
   const ids = pw.tensor(new BigInt64Array([1n, 2n]));
   const lengths = pw.tensor(new Int32Array([2]));

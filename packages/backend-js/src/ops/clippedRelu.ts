@@ -2,10 +2,11 @@
 // dy inside (0, c) and sums dceiling = sum of (x >= c ? dy : 0) in float64.
 
 import type { ClippedReluKernel } from '@pointwise/core';
+import { scalarParam } from './views.js';
 
 export const clippedRelu: ClippedReluKernel = {
   forward({ x, y, size, params }) {
-    const c = params.ceiling;
+    const c = scalarParam(params.ceiling, params.ceilingBuffer);
     const xs = x as Float32Array;
     const ys = y as Float32Array;
     for (let i = 0; i < size; i++) {
@@ -14,7 +15,7 @@ export const clippedRelu: ClippedReluKernel = {
     }
   },
   backward({ dy, source, dx, size, params, dceiling }) {
-    const c = params.ceiling;
+    const c = scalarParam(params.ceiling, params.ceilingBuffer);
     const s = source as Float32Array;
     const g = dy as Float32Array;
     const out = dx as Float32Array;

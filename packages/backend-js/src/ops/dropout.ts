@@ -4,6 +4,7 @@
 
 import type { DropoutKernel } from '@pointwise/core';
 import { fillKeepMask } from './philoxBlocks.js';
+import { scalarParam } from './views.js';
 
 export const dropout: DropoutKernel = {
   forward({ x, y, mask, size, params }) {
@@ -11,7 +12,7 @@ export const dropout: DropoutKernel = {
     fillKeepMask(params, keep, size);
     const xs = x as Float32Array;
     const ys = y as Float32Array;
-    const r = params.replacement;
+    const r = scalarParam(params.replacement, params.replacementBuffer);
     if (params.scale === null) {
       for (let i = 0; i < size; i++) ys[i] = keep[i] ? xs[i]! : r;
     } else {

@@ -3,10 +3,11 @@
 // dthreshold = -(sum of those dy) in float64, from x or from y alike.
 
 import type { ShiftedReluKernel } from '@pointwise/core';
+import { scalarParam } from './views.js';
 
 export const shiftedRelu: ShiftedReluKernel = {
   forward({ x, y, size, params }) {
-    const t = params.threshold;
+    const t = scalarParam(params.threshold, params.thresholdBuffer);
     const xs = x as Float32Array;
     const ys = y as Float32Array;
     // the float64 difference of two float32 values rounds to f32(x - t) on the store
@@ -17,7 +18,7 @@ export const shiftedRelu: ShiftedReluKernel = {
   },
   backward({ dy, source, from, dx, size, params, dthreshold }) {
     // from y the kink is y <= 0 (y = +0 exactly where x <= t)
-    const t = from === 'x' ? params.threshold : 0;
+    const t = from === 'x' ? scalarParam(params.threshold, params.thresholdBuffer) : 0;
     const s = source as Float32Array;
     const g = dy as Float32Array;
     const out = dx as Float32Array;

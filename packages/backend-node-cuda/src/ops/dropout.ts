@@ -19,6 +19,7 @@ export function dropout(ctx: CudaContext): DropoutKernel {
         params.scale === null ? 0 : 1,
         params.scale ?? 1,
         params.replacement,
+        params.replacementBuffer === null ? 0n : ptr(params.replacementBuffer),
       ]);
     },
     backward({ dy, mask, dx, dreplacement, size, params }) {

@@ -21,6 +21,7 @@ export function dropoutKernel(k: WasmKernelExports, heap: WasmHeap): DropoutKern
         p.streamHi,
         p.replacement,
         p.scale ?? 1,
+        p.replacementBuffer === null ? 0 : ptr(p.replacementBuffer),
       );
     },
     backward({ dy, mask, dx, dreplacement, size, params: p }) {

@@ -1,9 +1,10 @@
 // clippedRelu: y = x <= 0 ? +0 : (x >= c ? c : x), dx = (x <= 0 or x >= c) ? +0 : dy,
 // and from x the PACT gradient dceiling = sum of (x >= c ? dy : 0) through the
-// deterministic two-pass reduction. Bit-pattern selects only.
+// deterministic two-pass reduction. Bit-pattern selects only. A device ceiling is
+// copied into the same uniform word on the GPU (P0 = word 2, T0 = word 9): no read-back.
 
-import type { ClippedReluKernel } from '@pointwise/core';
-import type { WebGpuBuffer, WebGpuDevice } from '../backend.js';
+import type { CeilingParams, ClippedReluKernel } from '@pointwise/core';
+import type { UniformPatch, WebGpuBuffer, WebGpuDevice } from '../backend.js';
 import { runElementwise } from './elementwise.js';
 import { runReduction, type TermSpec } from './reduce.js';
 import { bitsOf } from './wgsl.js';
@@ -27,6 +28,11 @@ fn term(li: u32, gi: u32, pw: vec4<u32>, q: u32) -> u32 {
 }`,
 };
 
+/** The device ceiling as a patch of uniform word `word`, or none. */
+function ceilingPatch(p: CeilingParams, word: number): UniformPatch[] {
+  return p.ceilingBuffer === null ? [] : [{ word, buffer: p.ceilingBuffer as WebGpuBuffer }];
+}
+
 export function clippedReluKernel(dev: WebGpuDevice): ClippedReluKernel {
   return {
     forward({ x, y, size, params }) {
@@ -39,20 +45,13 @@ export function clippedReluKernel(dev: WebGpuDevice): ClippedReluKernel {
         [x as WebGpuBuffer],
         y as WebGpuBuffer,
         [bitsOf(params.ceiling)],
+        [],
+        ceilingPatch(params, 2),
       );
     },
     backward({ dy, source, dx, size, params, dceiling }) {
       const c = bitsOf(params.ceiling);
-      runElementwise(
-        dev,
-        'clippedReluBackward',
-        'clippedRelu/b',
-        BACKWARD,
-        size,
-        [dy as WebGpuBuffer, source as WebGpuBuffer],
-        dx as WebGpuBuffer,
-        [c],
-      );
+      // the sum first: dx may be dy itself (in place), and the reduction reads dy
       if (dceiling) {
         runReduction(
           dev,
@@ -63,8 +62,22 @@ export function clippedReluKernel(dev: WebGpuDevice): ClippedReluKernel {
           [dy as WebGpuBuffer, source as WebGpuBuffer],
           [c],
           dceiling as WebGpuBuffer,
+          false,
+          ceilingPatch(params, 9),
         );
       }
+      runElementwise(
+        dev,
+        'clippedReluBackward',
+        'clippedRelu/b',
+        BACKWARD,
+        size,
+        [dy as WebGpuBuffer, source as WebGpuBuffer],
+        dx as WebGpuBuffer,
+        [c],
+        [],
+        ceilingPatch(params, 2),
+      );
     },
   };
 }

@@ -51,11 +51,13 @@ fn main(${MAIN_ARGS}) {
 `;
 }
 
-function backwardSource(withMask: boolean): string {
+/** `inPlace`: dx is dy's buffer, bound once as read_write (WebGPU refuses it twice). */
+function backwardSource(withMask: boolean, inPlace: boolean): string {
+  const m = inPlace ? 2 : 3;
   return `${UNIFORM}
-@group(0) @binding(1) var<storage, read> dy: array<u32>;
-@group(0) @binding(2) var<storage, read_write> dx: array<u32>;
-${withMask ? '@group(0) @binding(3) var<storage, read> mask: array<u32>;' : ''}
+${inPlace ? '' : '@group(0) @binding(1) var<storage, read> dy: array<u32>;'}
+@group(0) @binding(${inPlace ? 1 : 2}) var<storage, read_write> dx: array<u32>;
+${withMask ? `@group(0) @binding(${m}) var<storage, read> mask: array<u32>;` : ''}
 ${COMMON}${PARAMS}${DRAW}
 @compute @workgroup_size(256)
 fn main(${MAIN_ARGS}) {
@@ -68,7 +70,7 @@ fn main(${MAIN_ARGS}) {
     let e = e0 + j;
     if (e < n) {
       ${withMask ? 'let keep = ((m >> (8u * j)) & 0xffu) != 0u;' : 'let keep = kept(w[j]);'}
-      if (keep) { dx[e] = scaled(dy[e]); } else { dx[e] = 0u; }
+      if (keep) { dx[e] = scaled(${inPlace ? 'dx' : 'dy'}[e]); } else { dx[e] = 0u; }
     }
   }
 }
@@ -128,27 +130,19 @@ export function dropoutKernel(dev: WebGpuDevice): DropoutKernel {
           range(y as WebGpuBuffer, base, len, 4),
         ];
         if (withMask) bound.push(range(mask as WebGpuBuffer, base, len, 1));
-        dev.dispatch(kernel, Math.ceil(len / 1024), [len, base, ...p], bound);
+        // a device replacement goes into P5 (word 7) on the GPU, as the same bits
+        const patch =
+          params.replacementBuffer === null
+            ? []
+            : [{ word: 7, buffer: params.replacementBuffer as WebGpuBuffer }];
+        dev.dispatch(kernel, Math.ceil(len / 1024), [len, base, ...p], bound, patch);
       }
     },
     backward({ dy, mask, dx, dreplacement, size, params }) {
       dev.check('dropoutWithReplacementBackward');
       const withMask = mask !== null;
-      const kinds = withMask
-        ? (['uniform', 'read', 'write', 'read'] as const)
-        : (['uniform', 'read', 'write'] as const);
-      const kernel = dev.kernel(`dropout/b/${withMask}`, kinds, () => backwardSource(withMask));
       const p = words(params);
-      const chunk = dev.chunkElements(4);
-      for (let base = 0; base < size; base += chunk) {
-        const len = Math.min(chunk, size - base);
-        const bound: Bound[] = [
-          range(dy as WebGpuBuffer, base, len, 4),
-          range(dx as WebGpuBuffer, base, len, 4),
-        ];
-        if (withMask) bound.push(range(mask as WebGpuBuffer, base, len, 1));
-        dev.dispatch(kernel, Math.ceil(len / 1024), [len, base, ...p], bound);
-      }
+      // the sum first: dx may be dy itself (in place), and the reduction reads dy
       if (withMask) {
         runReduction(
           dev,
@@ -171,6 +165,23 @@ export function dropoutKernel(dev: WebGpuDevice): DropoutKernel {
           p.slice(0, 5),
           dreplacement as WebGpuBuffer,
         );
+      }
+      const inPlace = (dy as WebGpuBuffer).buffer === (dx as WebGpuBuffer).buffer;
+      const kinds: ('uniform' | 'read' | 'write')[] = ['uniform'];
+      if (!inPlace) kinds.push('read');
+      kinds.push('write');
+      if (withMask) kinds.push('read');
+      const kernel = dev.kernel(`dropout/b/${withMask}/${inPlace}`, kinds, () =>
+        backwardSource(withMask, inPlace),
+      );
+      const chunk = dev.chunkElements(4);
+      for (let base = 0; base < size; base += chunk) {
+        const len = Math.min(chunk, size - base);
+        const bound: Bound[] = [];
+        if (!inPlace) bound.push(range(dy as WebGpuBuffer, base, len, 4));
+        bound.push(range(dx as WebGpuBuffer, base, len, 4));
+        if (withMask) bound.push(range(mask as WebGpuBuffer, base, len, 1));
+        dev.dispatch(kernel, Math.ceil(len / 1024), [len, base, ...p], bound);
       }
     },
   };

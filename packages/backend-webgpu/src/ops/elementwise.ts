@@ -3,7 +3,13 @@
 // limit, a forward in place (y = x) bound once as read_write. An op supplies only
 // `fn f(...) -> u32` over bit patterns; params arrive as uniform words P0..P13.
 
-import { type Bound, range, type WebGpuBuffer, type WebGpuDevice } from '../backend.js';
+import {
+  type Bound,
+  range,
+  type UniformPatch,
+  type WebGpuBuffer,
+  type WebGpuDevice,
+} from '../backend.js';
 import { COMMON, MAIN_ARGS, UNIFORM } from './wgsl.js';
 
 /** WGSL names of the uniform words after (n, base). */
@@ -44,7 +50,8 @@ fn main(${MAIN_ARGS}) {
 
 /**
  * Enqueue `o[i] = f(inputs[0][i], …, globalIndex)` over `size` elements. `extras`
- * are whole read-only buffers (`e0`, …), e.g. prelu's slopes.
+ * are whole read-only buffers (`e0`, …), e.g. prelu's slopes. `devicePatches` take
+ * param words from device buffers (`P0` is word 2).
  */
 export function runElementwise(
   dev: WebGpuDevice,
@@ -56,6 +63,7 @@ export function runElementwise(
   output: WebGpuBuffer,
   params: number[],
   extras: WebGpuBuffer[] = [],
+  devicePatches: readonly UniformPatch[] = [],
 ): void {
   dev.check(op);
   if (size === 0) return;
@@ -80,6 +88,6 @@ export function runElementwise(
     });
     bound.push(range(output, base, len, 4));
     for (const e of extras) bound.push({ buffer: e });
-    dev.dispatch(kernel, Math.ceil(len / 256), [len, base, ...params], bound);
+    dev.dispatch(kernel, Math.ceil(len / 256), [len, base, ...params], bound, devicePatches);
   }
 }

@@ -40,17 +40,7 @@ export function preluKernel(dev: WebGpuDevice): PreluKernel {
       );
     },
     backward({ dy, source, dx, size, params, dslope }) {
-      runElementwise(
-        dev,
-        'preluBackward',
-        'prelu/b',
-        BACKWARD,
-        size,
-        [dy as WebGpuBuffer, source as WebGpuBuffer],
-        dx as WebGpuBuffer,
-        [params.inner, params.channels],
-        [params.slope as WebGpuBuffer],
-      );
+      // the sum first: dx may be dy itself (in place), and the reduction reads dy
       const C = params.channels;
       runReduction(
         dev,
@@ -61,6 +51,17 @@ export function preluKernel(dev: WebGpuDevice): PreluKernel {
         [dy as WebGpuBuffer, source as WebGpuBuffer],
         [],
         dslope as WebGpuBuffer,
+      );
+      runElementwise(
+        dev,
+        'preluBackward',
+        'prelu/b',
+        BACKWARD,
+        size,
+        [dy as WebGpuBuffer, source as WebGpuBuffer],
+        dx as WebGpuBuffer,
+        [params.inner, params.channels],
+        [params.slope as WebGpuBuffer],
       );
     },
   };

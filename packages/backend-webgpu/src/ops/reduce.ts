@@ -7,7 +7,7 @@
 // the same way. No atomics, no subgroups. Terms go through the flush-proof Acc.
 
 import { PointwiseError } from '@pointwise/core';
-import type { Bound, WebGpuBuffer, WebGpuDevice } from '../backend.js';
+import type { Bound, UniformPatch, WebGpuBuffer, WebGpuDevice } from '../backend.js';
 import { range } from '../backend.js';
 import { COMMON, MAIN_ARGS, UNIFORM } from './wgsl.js';
 
@@ -168,7 +168,8 @@ function groupsFor(C: number, inner: number, m: number, J: number, limit: number
 /**
  * Enqueue out[c] (float32 bits, c < C) = sum over channel c of term(element), for a
  * tensor of `size` elements laid out [size / (C*inner), C, inner]; `negate` flips the
- * sign bit of each result (shiftedRelu's dthreshold = -(sum)).
+ * sign bit of each result (shiftedRelu's dthreshold = -(sum)); `devicePatches` take
+ * term-param words from device buffers (`T0` is word 9).
  */
 export function runReduction(
   dev: WebGpuDevice,
@@ -180,6 +181,7 @@ export function runReduction(
   termParams: number[],
   out: WebGpuBuffer,
   negate = false,
+  devicePatches: readonly UniformPatch[] = [],
 ): void {
   const m = size / C;
   const J = Math.ceil(m / SPAN);
@@ -204,6 +206,7 @@ export function runReduction(
           total,
           [m, inner, C * inner, J, g.lo, g.c0, g.j0, g.nj, total, ...termParams],
           bound,
+          devicePatches,
         );
       }
     }

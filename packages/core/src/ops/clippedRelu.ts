@@ -2,18 +2,25 @@
 // default 6. Exact. Derivative 0 at both kinks; the learnable ceiling gets
 // dceiling = sum of (x >= c ? dy : 0), which needs x (PACT).
 
-import {
-  type ActivationApi,
-  type DocumentedActivation,
-  defineActivation,
-  hostKernelParams,
-} from '../activation.js';
+import { type ActivationApi, type DocumentedActivation, defineActivation } from '../activation.js';
 import type { CeilingParams } from '../kernels.js';
-import { checkKnownKeys, floatParam } from '../params.js';
+import { checkKnownKeys, deviceScalarParam, floatParam } from '../params.js';
+import type { Tensor } from '../tensor.js';
 
 export interface ClippedReluParams {
-  /** Upper clip, > 0; default 6 (relu6). Learnable: backward from x returns dceiling. */
-  ceiling?: number;
+  /**
+   * Upper clip, > 0; default 6 (relu6). Learnable: backward from x returns dceiling. A
+   * float32 tensor of shape [] or [1] on the same backend keeps a learned ceiling on the
+   * device (dceiling can be passed back in without a read); its value is not checked
+   * (c <= 0 gives y = c for x > 0 and dx = 0; NaN gives relu and dceiling 0).
+   */
+  ceiling?: number | Tensor<'float32'>;
+}
+
+export interface ClippedReluResolved {
+  /** f32(ceiling), or 0 when `ceilingTensor` holds it on the device. */
+  ceiling: number;
+  ceilingTensor: Tensor<'float32'> | null;
 }
 
 /** The clippedRelu methods of a Pointwise instance (documented for editor hovers). */
@@ -32,7 +39,7 @@ export interface ClippedReluApi {
 const clippedReluDefinition = defineActivation<
   'clippedRelu',
   ClippedReluParams,
-  CeilingParams,
+  ClippedReluResolved,
   CeilingParams,
   'dceiling'
 >({
@@ -52,7 +59,12 @@ const clippedReluDefinition = defineActivation<
   paramKeys: ['ceiling'],
   resolve(op, params) {
     checkKnownKeys(op, params, ['ceiling']);
-    return { ceiling: floatParam(op, 'ceiling', params?.ceiling, 6.0, { above: 0 }) };
+    const ceilingTensor = deviceScalarParam(op, 'ceiling', params?.ceiling);
+    if (ceilingTensor) return { ceiling: 0, ceilingTensor };
+    return {
+      ceiling: floatParam(op, 'ceiling', params?.ceiling, 6.0, { above: 0 }),
+      ceilingTensor: null,
+    };
   },
   allowsBackwardFromY: () => true,
   reference: {
@@ -68,7 +80,13 @@ const clippedReluDefinition = defineActivation<
   },
   kinks: (r) => [0, r.ceiling],
   sampleParams: [{}, { ceiling: 1 }, { ceiling: 0.3 }, { ceiling: 3e38 }],
-  kernelParams: hostKernelParams,
+  deviceParams: (r) => (r.ceilingTensor ? [{ arg: 'ceiling', tensor: r.ceilingTensor }] : []),
+  kernelParams(ctx, r) {
+    const ceilingBuffer = r.ceilingTensor
+      ? ctx.bufferOf('clippedRelu', 'ceiling', r.ceilingTensor, ['float32'])
+      : null;
+    return { params: { ceiling: r.ceiling, ceilingBuffer }, release() {} };
+  },
 });
 
 export const clippedRelu: DocumentedActivation<typeof clippedReluDefinition, ClippedReluApi> =

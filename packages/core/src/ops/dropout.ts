@@ -9,10 +9,12 @@ import { PointwiseError } from '../errors.js';
 import { f32 } from '../float32.js';
 import type { DropoutParams as DropoutKernelParams } from '../kernels.js';
 import { defineOp, type OpContext } from '../op.js';
+import { checkBackwardOut } from '../outputs.js';
 import {
   booleanParam,
   checkKnownKeys,
   checkParamsObject,
+  deviceScalarParam,
   floatParam,
   ratioParam,
   u64Param,
@@ -23,8 +25,13 @@ import type { Tensor } from '../tensor.js';
 export interface DropoutWithReplacementParams {
   /** Drop probability in [0, 1]; default 0.5. */
   ratio?: number;
-  /** Value written to dropped elements (rounded to float32); default 0. */
-  replacement?: number;
+  /**
+   * Value written to dropped elements (rounded to float32); default 0. Learnable
+   * (backward returns dreplacement): a float32 tensor of shape [] or [1] on the same
+   * backend keeps it on the device; its value is not checked (NaN or ±Inf is written
+   * to the dropped elements as it is).
+   */
+  replacement?: number | Tensor<'float32'>;
   /** Scale kept elements by 1/(1-ratio) (inverted dropout, as PyTorch, tfjs and ONNX); default true. */
   scale?: boolean;
   /** false: y = x and the mask is all ones; default true. */
@@ -58,6 +65,12 @@ export interface DropoutBackwardOptions {
   mask?: Tensor<'uint8'>;
   /** The forward's draw record: seed, stream, ratio, scale and training come from it. */
   draw?: DropoutDrawRecord;
+  /**
+   * Preallocated outputs, written and returned (nothing allocated): `dx` of dy's shape
+   * (may be `dy` itself) and optionally `dreplacement` ([1]). Neither may be the mask
+   * or the other.
+   */
+  out?: { dx: Tensor<'float32'>; dreplacement?: Tensor<'float32'> };
 }
 
 export interface DropoutForwardResult<M extends boolean> {
@@ -71,7 +84,7 @@ export interface DropoutForwardResult<M extends boolean> {
 /** The dropout params both directions accept. */
 export const DROPOUT_PARAM_KEYS = ['ratio', 'replacement', 'scale', 'training', 'seed', 'stream'];
 const FORWARD_KEYS = [...DROPOUT_PARAM_KEYS, 'returnMask'];
-const BACKWARD_KEYS = [...DROPOUT_PARAM_KEYS, 'mask', 'draw'];
+const BACKWARD_KEYS = [...DROPOUT_PARAM_KEYS, 'mask', 'draw', 'out'];
 const FROM_DRAW = ['ratio', 'scale', 'training', 'seed', 'stream'] as const;
 
 /** Validated dropout params as the reference and the kernels use them. */
@@ -80,6 +93,8 @@ export interface DropoutResolved extends DropoutKernelParams {
   training: boolean;
   /** The draw as a record (seed and stream as bigints). */
   record: DropoutDrawRecord;
+  /** A device replacement given by the user (its buffer is taken when used). */
+  replacementTensor: Tensor<'float32'> | null;
 }
 
 /**
@@ -96,7 +111,8 @@ export function resolveDropout(
 ): DropoutResolved {
   checkKnownKeys(op, params, known);
   const ratio = ratioParam(op, params?.ratio, 0.5);
-  const replacement = floatParam(op, 'replacement', params?.replacement, 0);
+  const replacementTensor = deviceScalarParam(op, 'replacement', params?.replacement);
+  const replacement = replacementTensor ? 0 : floatParam(op, 'replacement', params?.replacement, 0);
   const scale = booleanParam(op, 'scale', params?.scale, true);
   const training = booleanParam(op, 'training', params?.training, true);
   let seed = u64Param(op, 'seed', params?.seed);
@@ -117,6 +133,8 @@ export function resolveDropout(
     ratio,
     training,
     replacement,
+    replacementBuffer: null,
+    replacementTensor,
     scale: training && scale ? f32(1 / (1 - ratio)) : null,
     record: Object.freeze({ seed: BigInt(seed), stream: BigInt(stream), ratio, scale, training }),
   };
@@ -185,6 +203,8 @@ function dropoutWithReplacement<M extends boolean = true>(
   const xBuffer = this.bufferOf(op, 'x', x, ['float32']);
   const r = resolveDropout(op, params, FORWARD_KEYS, this.freshDraw);
   const returnMask = booleanParam(op, 'returnMask', params?.returnMask, true);
+  if (r.replacementTensor)
+    r.replacementBuffer = this.bufferOf(op, 'replacement', r.replacementTensor, ['float32']);
   const kernel = this.kernel('dropout');
   return this.call(op, (scope) => {
     const y = scope.empty('float32', x.shape, 'y');
@@ -225,10 +245,26 @@ function dropoutWithReplacementBackward(
     }
   }
   const r = resolveDropout(op, backwardParams(op, params), DROPOUT_PARAM_KEYS);
+  // backward does not use the value, but a device replacement is checked all the same
+  if (r.replacementTensor) this.bufferOf(op, 'replacement', r.replacementTensor, ['float32']);
+  const given = checkBackwardOut(
+    this,
+    op,
+    params?.out,
+    [
+      { name: 'dx', shape: dy.shape, computed: true },
+      { name: 'dreplacement', shape: [1], computed: true },
+    ],
+    dy,
+    [
+      ...(params?.mask === undefined ? [] : [{ arg: 'mask', tensor: params.mask }]),
+      ...(r.replacementTensor ? [{ arg: 'replacement', tensor: r.replacementTensor }] : []),
+    ],
+  );
   const kernel = this.kernel('dropout');
   return this.call(op, (scope) => {
-    const dx = scope.empty('float32', dy.shape, 'dx');
-    const dreplacement = scope.empty('float32', [1], 'dreplacement');
+    const dx = given.dx?.tensor ?? scope.empty('float32', dy.shape, 'dx');
+    const dreplacement = given.dreplacement?.tensor ?? scope.empty('float32', [1], 'dreplacement');
     kernel.backward({
       dy: dyBuffer,
       mask: maskBuffer,

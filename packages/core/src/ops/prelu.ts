@@ -163,6 +163,7 @@ const preluDefinition = defineActivation<
     { slope: [0.5, 0.25, -1], channelAxis: -1 },
     { slope: 0 },
   ],
+  deviceParams: (r) => (r.slopeTensor ? [{ arg: 'slope', tensor: r.slopeTensor }] : []),
   kernelParams(ctx, r) {
     if (r.slopeTensor) {
       // the user's device slope is used in place: no upload, nothing to release

@@ -5,18 +5,24 @@
 // x > t implies f32(x - t) > 0 (gradual underflow keeps tiny differences exact), so
 // y <= 0 holds exactly where x <= t.
 
-import {
-  type ActivationApi,
-  type DocumentedActivation,
-  defineActivation,
-  hostKernelParams,
-} from '../activation.js';
+import { type ActivationApi, type DocumentedActivation, defineActivation } from '../activation.js';
 import type { ThresholdParams } from '../kernels.js';
-import { checkKnownKeys, floatParam } from '../params.js';
+import { checkKnownKeys, deviceScalarParam, floatParam } from '../params.js';
+import type { Tensor } from '../tensor.js';
 
 export interface ShiftedReluParams {
-  /** Shift and kink; default 0 (plain relu). Learnable: backward returns dthreshold. */
-  threshold?: number;
+  /**
+   * Shift and kink; default 0 (plain relu). Learnable: backward returns dthreshold. A
+   * float32 tensor of shape [] or [1] on the same backend keeps it on the device; its
+   * value is not checked (NaN gives y = NaN, dx = dy, dthreshold = -sum(dy)).
+   */
+  threshold?: number | Tensor<'float32'>;
+}
+
+export interface ShiftedReluResolved {
+  /** f32(threshold), or 0 when `thresholdTensor` holds it on the device. */
+  threshold: number;
+  thresholdTensor: Tensor<'float32'> | null;
 }
 
 /** The shiftedRelu methods of a Pointwise instance (documented for editor hovers). */
@@ -40,7 +46,7 @@ export interface ShiftedReluApi {
 const shiftedReluDefinition = defineActivation<
   'shiftedRelu',
   ShiftedReluParams,
-  ThresholdParams,
+  ShiftedReluResolved,
   ThresholdParams,
   'dthreshold',
   'dthreshold'
@@ -61,7 +67,12 @@ const shiftedReluDefinition = defineActivation<
   paramKeys: ['threshold'],
   resolve(op, params) {
     checkKnownKeys(op, params, ['threshold']);
-    return { threshold: floatParam(op, 'threshold', params?.threshold, 0.0) };
+    const thresholdTensor = deviceScalarParam(op, 'threshold', params?.threshold);
+    if (thresholdTensor) return { threshold: 0, thresholdTensor };
+    return {
+      threshold: floatParam(op, 'threshold', params?.threshold, 0.0),
+      thresholdTensor: null,
+    };
   },
   allowsBackwardFromY: () => true,
   reference: {
@@ -88,7 +99,13 @@ const shiftedReluDefinition = defineActivation<
     { threshold: 0.1 },
     { threshold: 1e-39 },
   ],
-  kernelParams: hostKernelParams,
+  deviceParams: (r) => (r.thresholdTensor ? [{ arg: 'threshold', tensor: r.thresholdTensor }] : []),
+  kernelParams(ctx, r) {
+    const thresholdBuffer = r.thresholdTensor
+      ? ctx.bufferOf('shiftedRelu', 'threshold', r.thresholdTensor, ['float32'])
+      : null;
+    return { params: { threshold: r.threshold, thresholdBuffer }, release() {} };
+  },
 });
 
 export const shiftedRelu: DocumentedActivation<typeof shiftedReluDefinition, ShiftedReluApi> =

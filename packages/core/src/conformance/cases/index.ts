@@ -1,15 +1,17 @@
 // Every conformance case, in a stable order: golden vectors, activations,
-// dropout, sparse dropout, errors, memory, lifetime, api.
+// dropout, sparse dropout, errors, memory, lifetime, api, device parameters, preallocated outputs.
 
 import type { BackendFactory } from '../../backend.js';
 import type { ConformanceCase } from '../case.js';
 import { activationCases } from './activations.js';
 import { apiCases } from './api.js';
+import { deviceParamCases } from './deviceParams.js';
 import { dropoutCases } from './dropout.js';
 import { errorCases } from './errors.js';
 import { goldenCases } from './golden.js';
 import { lifetimeCases } from './lifetime.js';
 import { memoryCases } from './memory.js';
+import { outputCases } from './outputs.js';
 import { sparseDropoutCases } from './sparseDropout.js';
 
 /** All cases; `factory` lets the foreign-tensor case open a second instance of the same backend. */
@@ -23,5 +25,7 @@ export function conformanceCases(factory: BackendFactory | null = null): Conform
     ...memoryCases(),
     ...lifetimeCases(() => factory),
     ...apiCases(() => factory),
+    ...deviceParamCases(() => factory),
+    ...outputCases(() => factory),
   ];
 }
