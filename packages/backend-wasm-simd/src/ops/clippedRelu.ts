@@ -1,25 +1,37 @@
 // clippedRelu (PACT) on the wasm backend: dx alone, or dx plus dceiling (a float64
-// sum the kernel returns, written into the one-element dceiling tensor).
+// sum the kernel returns, per fixed chunk above CHUNK elements, written into the
+// one-element dceiling tensor).
 
 import type { ClippedReluKernel } from '@pointwise/core';
 import { ptr, type WasmHeap } from '../heap.js';
+import { CHUNK, type Dispatch, N, STREAM_MIN } from '../pool.js';
 import type { WasmKernelExports } from '../wasm.js';
 
-export function clippedReluKernel(k: WasmKernelExports, heap: WasmHeap): ClippedReluKernel {
+const XY = [4, 4, N, 0];
+const BACK = [4, 4, 4, N, 0];
+
+export function clippedReluKernel(
+  k: WasmKernelExports,
+  heap: WasmHeap,
+  d: Dispatch,
+): ClippedReluKernel {
   return {
-    forward: (c) => k.clippedReluForward(ptr(c.x), ptr(c.y), c.size, c.params.ceiling),
+    forward: (c) =>
+      d.parallel(c.size, STREAM_MIN)
+        ? d.each('clippedReluForward', c.size, [ptr(c.x), ptr(c.y), c.size, c.params.ceiling], XY)
+        : k.clippedReluForward(ptr(c.x), ptr(c.y), c.size, c.params.ceiling),
     backward(c) {
+      const args = [ptr(c.dy), ptr(c.source), ptr(c.dx), c.size, c.params.ceiling] as const;
+      const parallel = d.parallel(c.size, STREAM_MIN);
       if (c.dceiling === null) {
-        k.clippedReluBackward(ptr(c.dy), ptr(c.source), ptr(c.dx), c.size, c.params.ceiling);
+        if (parallel) d.each('clippedReluBackward', c.size, args, BACK);
+        else k.clippedReluBackward(...args);
         return;
       }
-      const sum = k.clippedReluBackwardCeiling(
-        ptr(c.dy),
-        ptr(c.source),
-        ptr(c.dx),
-        c.size,
-        c.params.ceiling,
-      );
+      const sum =
+        c.size <= CHUNK
+          ? k.clippedReluBackwardCeiling(...args)
+          : d.sum('clippedReluBackwardCeiling', c.size, args, BACK, parallel);
       heap.f32[ptr(c.dceiling) >>> 2] = sum;
     },
   };
