@@ -32,8 +32,8 @@ const DEADLINE_MS = 60_000;
  * thread, because waking the workers costs more than it saves. STREAM for the
  * memory-bound ops (relu family, clippedRelu, prelu), COMPUTE for elu and dropout.
  */
-export const STREAM_MIN = 65536;
-export const COMPUTE_MIN = 16384;
+export const STREAM_MIN = 262144;
+export const COMPUTE_MIN = 32768;
 
 /** Marks the element-count argument in a stride list. */
 export const N = -1;

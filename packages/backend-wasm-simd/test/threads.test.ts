@@ -22,6 +22,7 @@ const SIZES = [
   STREAM_MIN - 5,
   STREAM_MIN + 31,
   3 * CHUNK + 12_345,
+  STREAM_MIN + 4097,
   400_003,
 ];
 
