@@ -158,11 +158,21 @@ describe('bench run and outputs', () => {
     expect(lines).toContain('unavailable: node-cuda: test reason');
   });
 
+  it('--wasm-threads 1 plans no threaded target, and a bad value is a typed error', () => {
+    const tasks = tasksFor(parseArgs(['--backends', 'wasm-simd', '--wasm-threads', '1']));
+    expect(tasks.map((t) => t.name)).toEqual(['wasm-simd']);
+    expect(() => parseArgs(['--wasm-threads', '0'])).toThrow(/--wasm-threads/);
+    expect(() => parseArgs(['--wasm-threads', '300'])).toThrow(/--wasm-threads/);
+  });
+
   it('plans one child per backend and per peer target', () => {
-    const tasks = tasksFor(parseArgs(['--backends', 'js,wasm-simd', '--peers', 'tfjs,ort']));
+    const tasks = tasksFor(
+      parseArgs(['--backends', 'js,wasm-simd', '--peers', 'tfjs,ort', '--wasm-threads', '2']),
+    );
     expect(tasks.map((t) => `${t.kind}:${t.name}`)).toEqual([
       'backend:js',
       'backend:wasm-simd',
+      'backend:wasm-simd x2',
       'peer:tfjs-cpu',
       'peer:tfjs-wasm',
       'peer:ort',
