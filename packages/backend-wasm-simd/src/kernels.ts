@@ -25,6 +25,6 @@ export function createWasmKernels(k: WasmKernelExports, heap: WasmHeap, d: Dispa
     clippedRelu: clippedReluKernel(k, heap, d),
     elu: eluKernel(k, d),
     dropout: dropoutKernel(k, heap, d),
-    sparseDropout: sparseDropoutKernel(k, heap),
+    sparseDropout: sparseDropoutKernel(k, heap, d),
   };
 }

@@ -318,6 +318,11 @@ export class Dispatch {
     return this.#pooled;
   }
 
+  /** Throws DEVICE_LOST once a worker has stopped (every op checks, on one thread too). */
+  check(): void {
+    if (this.#lost !== null) throw lostError(this.#lost);
+  }
+
   /** Whether a call of n elements is split over the pool (min: the op's crossover). */
   parallel(n: number, min: number): boolean {
     if (this.#lost !== null) throw lostError(this.#lost);

@@ -68,7 +68,10 @@ if (exits.length !== 2) throw new Error('expected 2 worker exits');
     expect((caught as PointwiseError).code).toBe('DEVICE_LOST');
     expect((caught as PointwiseError).message).toMatch(/worker 1 exited/);
     // and it stays so, small calls included, until destroy()
-    expect(() => pw.relu(pw.tensor([1, -1]))).toThrow(/DEVICE_LOST/);
+    const small = pw.tensor([1, -1]);
+    expect(() => pw.relu(small)).toThrow(/DEVICE_LOST/);
+    expect(() => pw.shiftedReluBackward(small, { x: small })).toThrow(/DEVICE_LOST/);
+    expect(() => pw.prelu(small)).toThrow(/DEVICE_LOST/);
     pw.destroy();
   });
 });

@@ -38,6 +38,7 @@ function gcd(a: number, b: number): number {
 export function preluKernel(k: WasmKernelExports, heap: WasmHeap, d: Dispatch): PreluKernel {
   return {
     forward(c) {
+      d.check();
       const { channels, inner } = c.params;
       const q = slopePeriod(c.params, c.size);
       if (channels === 1 && d.parallel(c.size, STREAM_MIN)) {
@@ -70,6 +71,7 @@ export function preluKernel(k: WasmKernelExports, heap: WasmHeap, d: Dispatch): 
       }
     },
     backward(c) {
+      d.check();
       const { channels, inner } = c.params;
       const q = slopePeriod(c.params, c.size);
       if (channels === 1) {

@@ -23,6 +23,7 @@ export function shiftedReluKernel(
         : k.shiftedReluForward(ptr(c.x), ptr(c.y), c.size, c.params.threshold),
     backward(c) {
       const t = c.from === 'x' ? c.params.threshold : 0;
+      const parallel = d.parallel(c.size, STREAM_MIN);
       const sum =
         c.size <= CHUNK
           ? k.shiftedReluBackward(ptr(c.dy), ptr(c.source), ptr(c.dx), c.size, t)
@@ -31,7 +32,7 @@ export function shiftedReluKernel(
               c.size,
               [ptr(c.dy), ptr(c.source), ptr(c.dx), c.size, t],
               BACK,
-              d.parallel(c.size, STREAM_MIN),
+              parallel,
             );
       heap.f32[ptr(c.dthreshold) >>> 2] = -sum;
     },
