@@ -14,6 +14,7 @@ import { type BenchReport, machineInfo, REPORT_SCHEMA, summarize } from '../src/
 import { chartData } from '../src/report/svg.js';
 import { renderTable } from '../src/report/table.js';
 import { runTask } from '../src/run-task.js';
+import { backendOf } from '../src/targets/pointwise.js';
 
 async function collect(
   name: string,
@@ -156,6 +157,12 @@ describe('bench run and outputs', () => {
       'not installed (skipped): webgpu, wasm-simd',
     ]);
     expect(lines).toContain('unavailable: node-cuda: test reason');
+  });
+
+  it('wasm-simd is one thread and wasm-simd xN N threads', () => {
+    expect(backendOf('wasm-simd')).toEqual({ backend: 'wasm-simd', options: { threads: 1 } });
+    expect(backendOf('wasm-simd x3')).toEqual({ backend: 'wasm-simd', options: { threads: 3 } });
+    expect(backendOf('js')).toEqual({ backend: 'js' });
   });
 
   it('--wasm-threads 1 plans no threaded target, and a bad value is a typed error', () => {

@@ -31,8 +31,12 @@ function opParams(c: BenchCase): Record<string, unknown> {
   return { ...((PARAMS as Record<string, object>)[c.op] ?? {}) };
 }
 
-/** `wasm-simd x2` -> wasm-simd with { threads: 2 }; other names as they are. */
-function backendOf(name: string): { backend: string; options?: { threads: number } } {
+/**
+ * `wasm-simd x2` -> wasm-simd with { threads: 2 }; plain `wasm-simd` is one thread (its
+ * default, 'auto', would use every core); other names as they are.
+ */
+export function backendOf(name: string): { backend: string; options?: { threads: number } } {
+  if (name === 'wasm-simd') return { backend: name, options: { threads: 1 } };
   const threaded = /^(wasm-simd) x(\d+)$/.exec(name);
   return threaded
     ? { backend: threaded[1]!, options: { threads: Number(threaded[2]) } }
