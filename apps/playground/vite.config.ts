@@ -38,10 +38,19 @@ function missingBackendsAsStubs(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation (COOP + COEP) on the dev and preview servers: it gives the page
+ * SharedArrayBuffer, so wasm-simd's 'auto' runs one thread per core.
+ */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   base: './',
   plugins: [missingBackendsAsStubs()],
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true },
-  server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  server: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
+  preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
 });

@@ -1,6 +1,7 @@
 // Command-line parsing for `pnpm bench`: flags, comma lists, 2^N sizes and the
 // quick/full presets. Bad input is a PointwiseError naming the flag and value.
 
+import { availableParallelism } from 'node:os';
 import { BACKEND_NAMES, PointwiseError } from '@pointwise/core';
 import { OP_NAMES, type OpName, PRELU_CHANNELS } from './cases.js';
 
@@ -23,6 +24,13 @@ export interface BenchArgs {
   minSampleMs: number;
   /** Seconds between plain progress lines when stderr is not a terminal. */
   progressEvery: number;
+  /** Threads of the threaded wasm-simd target (`wasm-simd xN`); 1: no threaded target. */
+  wasmThreads: number;
+}
+
+/** Default --wasm-threads: every core (os.availableParallelism()). */
+export function defaultWasmThreads(): number {
+  return Math.max(1, Math.min(256, availableParallelism()));
 }
 
 export const QUICK_DEFAULTS = {
@@ -48,6 +56,8 @@ Usage: pnpm bench [flags]
   --backends js,wasm-simd   backends to probe (${BACKEND_NAMES.join(', ')}); default: all
                             (--backend is the same flag)
   --sizes 2^16,2^20,4096    element counts, 2^N or integers (>= 64, multiples of 16)
+  --wasm-threads N          with wasm-simd, also run a threaded target \`wasm-simd xN\` (default:
+                            every core, here ${defaultWasmThreads()}; 1: single-thread wasm-simd only)
   --peers tfjs,ort          peers run side by side (${PEER_NAMES.join(', ')}); default: none
   --samples N               timed samples per measurement (median reported)
   --min-sample-ms N         each sample repeats calls for at least N ms
@@ -166,6 +176,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--peers':
         given.peers = oneOf('--peers', list('--peers', value()), PEER_NAMES);
         break;
+      case '--wasm-threads': {
+        const n = positiveInt('--wasm-threads', value());
+        if (n > 256) fail('--wasm-threads', n, 'must be at most 256');
+        given.wasmThreads = n;
+        break;
+      }
       case '--samples':
         given.samples = positiveInt('--samples', value());
         break;
@@ -201,6 +217,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     samples: given.samples ?? preset.samples,
     minSampleMs: given.minSampleMs ?? preset.minSampleMs,
     progressEvery: given.progressEvery ?? 5,
+    wasmThreads: given.wasmThreads ?? defaultWasmThreads(),
     json: given.json,
     md: given.md,
     svg: given.svg,

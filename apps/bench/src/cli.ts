@@ -23,8 +23,12 @@ const PEER_TARGETS: Record<string, string[]> = { tfjs: ['tfjs-cpu', 'tfjs-wasm']
 export function tasksFor(args: BenchArgs): Task[] {
   const cases = expandCases(args.ops);
   const common = { cases, sizes: args.sizes, samples: args.samples, minSampleMs: args.minSampleMs };
+  // the threaded wasm-simd target runs right after the single-thread one: its own rows
+  const backends = args.backends.flatMap((name) =>
+    name === 'wasm-simd' && args.wasmThreads > 1 ? [name, `${name} x${args.wasmThreads}`] : [name],
+  );
   return [
-    ...args.backends.map((name) => ({ kind: 'backend' as const, name, ...common })),
+    ...backends.map((name) => ({ kind: 'backend' as const, name, ...common })),
     ...args.peers
       .flatMap((p) => PEER_TARGETS[p])
       .map((name) => ({ kind: 'peer' as const, name, ...common })),

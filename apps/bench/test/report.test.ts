@@ -14,6 +14,7 @@ import { type BenchReport, machineInfo, REPORT_SCHEMA, summarize } from '../src/
 import { chartData } from '../src/report/svg.js';
 import { renderTable } from '../src/report/table.js';
 import { runTask } from '../src/run-task.js';
+import { backendOf } from '../src/targets/pointwise.js';
 
 async function collect(
   name: string,
@@ -158,11 +159,27 @@ describe('bench run and outputs', () => {
     expect(lines).toContain('unavailable: node-cuda: test reason');
   });
 
+  it('wasm-simd is one thread and wasm-simd xN N threads', () => {
+    expect(backendOf('wasm-simd')).toEqual({ backend: 'wasm-simd', options: { threads: 1 } });
+    expect(backendOf('wasm-simd x3')).toEqual({ backend: 'wasm-simd', options: { threads: 3 } });
+    expect(backendOf('js')).toEqual({ backend: 'js' });
+  });
+
+  it('--wasm-threads 1 plans no threaded target, and a bad value is a typed error', () => {
+    const tasks = tasksFor(parseArgs(['--backends', 'wasm-simd', '--wasm-threads', '1']));
+    expect(tasks.map((t) => t.name)).toEqual(['wasm-simd']);
+    expect(() => parseArgs(['--wasm-threads', '0'])).toThrow(/--wasm-threads/);
+    expect(() => parseArgs(['--wasm-threads', '300'])).toThrow(/--wasm-threads/);
+  });
+
   it('plans one child per backend and per peer target', () => {
-    const tasks = tasksFor(parseArgs(['--backends', 'js,wasm-simd', '--peers', 'tfjs,ort']));
+    const tasks = tasksFor(
+      parseArgs(['--backends', 'js,wasm-simd', '--peers', 'tfjs,ort', '--wasm-threads', '2']),
+    );
     expect(tasks.map((t) => `${t.kind}:${t.name}`)).toEqual([
       'backend:js',
       'backend:wasm-simd',
+      'backend:wasm-simd x2',
       'peer:tfjs-cpu',
       'peer:tfjs-wasm',
       'peer:ort',

@@ -29,6 +29,10 @@ export interface BackendEntry {
   /** Why it is disabled (unavailable backends only). */
   reason?: string;
   pw?: Pointwise;
+  /** Threads the backend runs (wasm-simd; 1 elsewhere). */
+  threads?: number;
+  /** Why wasm-simd runs fewer threads than cores (e.g. the page is not crossOriginIsolated). */
+  threadsNote?: string | null;
 }
 
 /** What navigator.gpu offers, in words, for the webgpu row. */
@@ -60,7 +64,15 @@ export async function loadBackends(): Promise<BackendEntry[]> {
       continue;
     }
     try {
-      entries.push({ name: probe.name, available: true, pw: await pointwise(probe.factory) });
+      const pw = await pointwise(probe.factory);
+      const b = pw.backend as { threads?: number; threadsNote?: string | null };
+      entries.push({
+        name: probe.name,
+        available: true,
+        pw,
+        threads: b.threads ?? 1,
+        threadsNote: b.threadsNote ?? null,
+      });
     } catch (error) {
       entries.push({
         name: probe.name,

@@ -41,7 +41,15 @@ export interface PlaygroundDebug {
   params: PlaygroundState['params'];
   opParams: Record<string, number>;
   range: PlaygroundState['range'];
-  backends: { name: string; available: boolean; reason?: string }[];
+  backends: {
+    name: string;
+    available: boolean;
+    reason?: string;
+    threads?: number;
+    threadsNote?: string | null;
+  }[];
+  /** Whether the page is cross-origin isolated (wasm-simd threads need it). */
+  crossOriginIsolated: boolean;
   xs: number[];
   ys: number[];
   dys: number[];
@@ -94,6 +102,7 @@ const debug: PlaygroundDebug = {
   opParams: {},
   range: { ...state.range },
   backends: [],
+  crossOriginIsolated: false,
   xs: [],
   ys: [],
   dys: [],
@@ -261,8 +270,12 @@ function buildBackendControls(): void {
     const item = list.appendChild(document.createElement('li'));
     item.dataset.backend = entry.name;
     item.className = entry.available ? 'available' : 'unavailable';
+    const threads =
+      entry.threads === undefined || entry.name !== 'wasm-simd'
+        ? ''
+        : `, ${entry.threads} thread${entry.threads === 1 ? '' : 's'}${entry.threadsNote ? ` (${entry.threadsNote})` : ''}`;
     item.textContent = entry.available
-      ? `✔ ${entry.name}: available`
+      ? `✔ ${entry.name}: available${threads}`
       : `✘ ${entry.name}: ${entry.reason}`;
   }
   if (!backends.some((b) => b.name === state.backend && b.available)) state.backend = 'js';
@@ -272,7 +285,14 @@ function buildBackendControls(): void {
     schedule();
   });
   views.bench.setBackends(backends);
-  debug.backends = backends.map(({ name, available, reason }) => ({ name, available, reason }));
+  debug.backends = backends.map(({ name, available, reason, threads, threadsNote }) => ({
+    name,
+    available,
+    reason,
+    threads,
+    threadsNote,
+  }));
+  debug.crossOriginIsolated = globalThis.crossOriginIsolated === true;
 }
 
 // ---- recompute ------------------------------------------------------------

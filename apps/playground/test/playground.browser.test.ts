@@ -573,6 +573,50 @@ describe('playground in Chromium', () => {
     await choose('backend', 'js');
   });
 
+  it('runs wasm-simd threaded on the cross-origin isolated page, with the same bits as js', async () => {
+    const d = await settled();
+    expect(d.crossOriginIsolated).toBe(true);
+    const wasm = d.backends.find((b) => b.name === 'wasm-simd')!;
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(wasm.threads).toBe(Math.min(256, cores));
+    expect(wasm.threadsNote).toBeNull();
+    await expect(page.textContent('#backend-list li[data-backend="wasm-simd"]')).resolves.toContain(
+      `${wasm.threads} thread`,
+    );
+    // a call above the crossover goes to the Web Workers (the page thread spins, never
+    // Atomics.wait), and relu, elu and a dropout mask match js bit for bit
+    const r = await page.evaluate(() => {
+      const w = window.__pointwiseInstances['wasm-simd']!;
+      const js = window.__pointwiseInstances.js!;
+      const dispatch = (w.backend as unknown as { wasm: { dispatch: { pooledCalls: number } } })
+        .wasm.dispatch;
+      const n = 1 << 20;
+      const xs = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 6);
+      const before = dispatch.pooledCalls;
+      const run = (pw: typeof w) => {
+        const x = pw.tensor(xs);
+        const y = pw.relu(x);
+        const e = pw.elu(x);
+        const f = pw.dropoutWithReplacement(x, { ratio: 0.3, seed: 5n, stream: 1n });
+        const out = [
+          new Uint32Array((y.readSync() as Float32Array).buffer),
+          new Uint32Array((e.readSync() as Float32Array).buffer),
+          f.mask!.readSync() as Uint8Array,
+        ];
+        for (const t of [x, y, e, f.y, f.mask!]) t.dispose();
+        return out;
+      };
+      const a = run(w);
+      const pooled = dispatch.pooledCalls - before;
+      const b = run(js);
+      const same = a.map((v, k) => v.length === b[k]!.length && v.every((e, i) => e === b[k]![i]));
+      return { pooled, same };
+    });
+    expect(r.pooled).toBe(wasm.threads! > 1 ? 3 : 0);
+    // relu and the mask are exact on every backend; elu is within 2 ulp, so not compared
+    expect([r.same[0], r.same[2]]).toEqual([true, true]);
+  });
+
   it('draws the same dropout mask on every backend, equal to core’s dropoutKeepMask', async () => {
     await choose('op', 'dropoutWithReplacement');
     await setField('param-ratio', 0.3);

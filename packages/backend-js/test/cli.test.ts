@@ -73,10 +73,13 @@ describe('pointwise-conformance', () => {
       backends: { name: string; available: boolean; reason?: string }[];
     };
     // installed: available, or unavailable for a reason of its own (no GPU), never "not installed"
+    // wasm-simd runs twice (columns `wasm-simd` and `wasm-simd xN`): one package
     const found = report.backends
       .filter((b) => b.available || !/is not installed/.test(b.reason ?? ''))
-      .map((b) => `backend-${b.name}`);
-    expect(found.sort()).toEqual(backendDirs.sort());
+      .map((b) => `backend-${b.name.split(' ')[0]}`);
+    expect([...new Set(found)].sort()).toEqual(backendDirs.sort());
+    expect(report.backends.map((b) => b.name)).toContain('wasm-simd');
+    expect(report.backends.some((b) => /^wasm-simd x\d+$/.test(b.name))).toBe(true);
   });
 
   it.skipIf(uninstalled === undefined)(
@@ -95,6 +98,25 @@ describe('pointwise-conformance', () => {
     const { code, stderr } = run(['--backend', uninstalled!]);
     expect(code).toBe(1);
     expect(stderr).toContain('no requested backend is installed');
+  });
+
+  it('--wasm-threads N runs the wasm-simd column with N threads, and rejects a bad N', () => {
+    const { code, stdout } = run([
+      '--backend',
+      'wasm-simd',
+      '--wasm-threads',
+      '3',
+      '--filter',
+      'relu/golden',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { backends: { name: string; passed: number }[] };
+    expect(report.backends.map((b) => b.name)).toEqual(['wasm-simd x3']);
+    expect(report.backends[0]!.passed).toBeGreaterThan(0);
+    const bad = run(['--backend', 'wasm-simd', '--wasm-threads', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--wasm-threads');
   });
 
   it('exits 2 on a bad flag, naming it, and prints help for -h and --help with exit 0', () => {

@@ -41,17 +41,19 @@ export function keepMask(mask: usize, n: i32, t: i32, k0: u32, k1: u32, s0: u32,
 }
 
 /**
- * y = dropped ? r : x*scale (scale 1 when not scaling); mask (or 0 for none) gets keep
- * bytes. A device replacement comes as a heap pointer `rp` (0: use r).
+ * y = dropped ? r : x*scale (scale 1 when not scaling); mask (or 0 for none) gets keep bytes.
+ * The pointers address element `first` of the tensor (a multiple of 32: a range of the
+ * threaded build), whose draws use counter block (first + i) / 4. A device replacement
+ * comes as a heap pointer `rp` (0: use r).
  */
-export function dropoutForward(x: usize, y: usize, mask: usize, n: i32, t: i32, k0: u32, k1: u32, s0: u32, s1: u32, r: f32, scale: f32, rp: usize): void {
+export function dropoutForward(x: usize, y: usize, mask: usize, n: i32, t: i32, k0: u32, k1: u32, s0: u32, s1: u32, r: f32, scale: f32, first: i32, rp: usize): void {
   if (rp != 0) r = load<f32>(rp);
   setDrawKey(t, k0, k1, s0, s1);
   const rv = f32x4.splat(r);
   const sv = f32x4.splat(scale);
   const pn = padded16(n);
   for (let i = 0; i < pn; i += 32) {
-    draw32(i >>> 2);
+    draw32((first + i) >>> 2);
     const p = x + (<usize>i << 2);
     const q = y + (<usize>i << 2);
     const m: usize = mask == 0 ? 0 : mask + <usize>i;
@@ -74,8 +76,8 @@ export function dropoutForward(x: usize, y: usize, mask: usize, n: i32, t: i32, 
   return v128.and(drop, i32x4.lt_s(i32x4.add(i32x4.splat(first), i32x4(0, 1, 2, 3)), i32x4.splat(n)));
 }
 
-/** Backward regenerating the mask from the seed; returns dreplacement (float64 sum). */
-export function dropoutBackwardRegenerate(dy: usize, dx: usize, n: i32, t: i32, k0: u32, k1: u32, s0: u32, s1: u32, scale: f32): f64 {
+/** Backward regenerating the mask from the seed; returns dreplacement (float64 sum). `first` as in dropoutForward. */
+export function dropoutBackwardRegenerate(dy: usize, dx: usize, n: i32, t: i32, k0: u32, k1: u32, s0: u32, s1: u32, scale: f32, first: i32): f64 {
   setDrawKey(t, k0, k1, s0, s1);
   const sv = f32x4.splat(scale);
   let acc0 = f64x2.splat(0);
@@ -83,7 +85,7 @@ export function dropoutBackwardRegenerate(dy: usize, dx: usize, n: i32, t: i32, 
   let i = 0;
   // whole steps inside n: no lane needs the bound
   for (; i + 32 <= n; i += 32) {
-    draw32(i >>> 2);
+    draw32((first + i) >>> 2);
     const p = dy + (<usize>i << 2);
     const q = dx + (<usize>i << 2);
     acc0 = accumulate(acc0, backVec(p, q, d0, sv));
@@ -98,7 +100,7 @@ export function dropoutBackwardRegenerate(dy: usize, dx: usize, n: i32, t: i32, 
   // the last partial step, in the padded block
   const pn = padded16(n);
   if (i < pn) {
-    draw32(i >>> 2);
+    draw32((first + i) >>> 2);
     const p = dy + (<usize>i << 2);
     const q = dx + (<usize>i << 2);
     acc0 = accumulate(acc0, backVec(p, q, below(d0, i, n), sv));

@@ -45,7 +45,9 @@ import { highF64, lowF64, packF32, paddedBytes } from './common';
 
 /** Bytes per block (64 vectors); the three scratch arrays (3 KiB) stay in L1. */
 const BLOCK: usize = 1024;
-const SCRATCH = memory.data(3 * <i32>BLOCK, 64);
+// Per instance (a wasm global): the main thread keeps this static area, each worker of
+// the threaded build points it at its own heap block (useScratch in index.ts).
+let SCRATCH: usize = memory.data(3 * <i32>BLOCK, 64);
 // Offsets into SCRATCH. They are load/store immediates, so one index per iteration
 // addresses all three arrays (V8 folds the immediate into the x64 address).
 const R: usize = 0; // r
@@ -78,7 +80,13 @@ const KT = memory.data<u32>([
 
 // Per-call constants (alpha, and backward's am and magic) go through memory too, for the
 // same reason: a splat of a runtime scalar gets rebuilt inside the loop by V8.
-const PC = memory.data(16, 16);
+let PC: usize = memory.data(16, 16);
+
+/** Points this instance's scratch (3 KiB) and per-call constants (16 bytes) at `p`. */
+export function setEluScratch(p: usize): void {
+  SCRATCH = p;
+  PC = p + 3 * BLOCK;
+}
 
 // @ts-expect-error: decorator
 @inline function kc(offset: usize): v128 {
@@ -119,10 +127,11 @@ const PC = memory.data(16, 16);
 
 /** Pass A: R = r and S = 2^k for the clamped x of the block at xb. */
 function forwardA(xb: usize, len: usize): void {
+  const scratch = SCRATCH;
   const lim = kc(16), negZero = kc(20), l2e = kc(0), magic = kc(12), hi = kc(4), lo = kc(8);
   for (let i: usize = 0; i < len; i += 64) {
     const xp = xb + i;
-    const sp = SCRATCH + i;
+    const sp = scratch + i;
     const x0 = clampForward(v128.load(xp), lim, negZero);
     const t0 = f32x4.add(f32x4.mul(x0, l2e), magic);
     v128.store(sp, reduced(x0, t0, magic, hi, lo), R);
@@ -144,9 +153,10 @@ function forwardA(xb: usize, len: usize): void {
 
 /** Pass B: P = e^R - 1. */
 function forwardB(len: usize): void {
+  const scratch = SCRATCH;
   const c2 = kc(28), c3 = kc(32), c4 = kc(36), c5 = kc(40), c6 = kc(44);
   for (let i: usize = 0; i < len; i += 64) {
-    const sp = SCRATCH + i;
+    const sp = scratch + i;
     v128.store(sp, expm1Poly(v128.load(sp, R), c2, c3, c4, c5, c6), P);
     v128.store(sp, expm1Poly(v128.load(sp, R + 16), c2, c3, c4, c5, c6), P + 16);
     v128.store(sp, expm1Poly(v128.load(sp, R + 32), c2, c3, c4, c5, c6), P + 32);
@@ -184,11 +194,12 @@ function forwardB(len: usize): void {
 // into one loop that tests the flag per vector.
 
 function forwardCScaled(xb: usize, yb: usize, len: usize): void {
+  const scratch = SCRATCH;
   const one = kc(24);
   const av = v128.load32_splat(PC);
   const sg = v128.load32_splat(PC, 8);
   for (let i: usize = 0; i < len; i += 64) {
-    const sp = SCRATCH + i;
+    const sp = scratch + i;
     const xp = xb + i;
     const yp = yb + i;
     v128.store(yp, forwardC(sp, v128.load(xp), one, av, sg, true));
@@ -199,11 +210,12 @@ function forwardCScaled(xb: usize, yb: usize, len: usize): void {
 }
 
 function forwardCUnit(xb: usize, yb: usize, len: usize): void {
+  const scratch = SCRATCH;
   const one = kc(24);
   const av = one;
   const sg = v128.load32_splat(PC, 8);
   for (let i: usize = 0; i < len; i += 64) {
-    const sp = SCRATCH + i;
+    const sp = scratch + i;
     const xp = xb + i;
     const yp = yb + i;
     v128.store(yp, forwardC(sp, v128.load(xp), one, av, sg, false));
@@ -244,10 +256,11 @@ export function eluForward(x: usize, y: usize, n: i32, alpha: f32): void {
 }
 
 function backwardB(len: usize): void {
+  const scratch = SCRATCH;
   const am = v128.load32_splat(PC, 4);
   const c2 = kc(48), c3 = kc(52), c4 = kc(56), c5 = kc(60), c6 = kc(64);
   for (let i: usize = 0; i < len; i += 64) {
-    const sp = SCRATCH + i;
+    const sp = scratch + i;
     v128.store(sp, scaledExp(v128.load(sp, R), am, c2, c3, c4, c5, c6), P);
     v128.store(sp, scaledExp(v128.load(sp, R + 16), am, c2, c3, c4, c5, c6), P + 16);
     v128.store(sp, scaledExp(v128.load(sp, R + 32), am, c2, c3, c4, c5, c6), P + 32);
@@ -264,6 +277,7 @@ function backwardB(len: usize): void {
 
 /** dx = x > 0 ? dy : dy*(alpha*exp(x)); dx may alias dy or x. */
 export function eluBackwardFromX(dy: usize, x: usize, dx: usize, n: i32, alpha: f32): void {
+  const scratch = SCRATCH;
   const a = abs(<f64>alpha);
   if (!(a < 1.7014118346046923e38) || (a < 4.701977403289208e-38 && a != 0)) {
     // |alpha| >= 2^127: ea below would be 128. 0 < |alpha| < 2^-124: ea < -123, and
@@ -299,7 +313,7 @@ export function eluBackwardFromX(dy: usize, x: usize, dx: usize, n: i32, alpha: 
       const l2e = kc(0), hi = kc(4), lo = kc(8), shift = kc(68), magic = v128.load32_splat(PC);
       for (let i: usize = 0; i < len; i += 64) {
         const xp = xb + i;
-        const sp = SCRATCH + i;
+        const sp = scratch + i;
         const x0 = v128.load(xp);
         w0 = i32x4.max_u(w0, x0);
         const t0 = f32x4.add(f32x4.add(f32x4.mul(x0, l2e), shift), magic);
@@ -334,7 +348,7 @@ export function eluBackwardFromX(dy: usize, x: usize, dx: usize, n: i32, alpha: 
     const ob = dx + off;
     const zero = kc(72);
     for (let i: usize = 0; i < len; i += 64) {
-      const sp = SCRATCH + i;
+      const sp = scratch + i;
       const gp = gb + i;
       const xp = xb + i;
       const op = ob + i;

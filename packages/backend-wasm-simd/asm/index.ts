@@ -12,6 +12,22 @@ export * from './relu';
 export * from './shiftedRelu';
 export * from './thresholdedRelu';
 
+import { setEluScratch } from './elu';
+import { setPhiloxScratch } from './philox';
+
+/** Bytes of per-instance scratch a worker of the threaded build passes to useScratch. */
+export const SCRATCH_BYTES: usize = 4096;
+
+/**
+ * Points this instance's scratch (elu's passes and per-call constants, Philox's round
+ * keys) at a 64-byte aligned block of SCRATCH_BYTES. The main thread keeps the static
+ * areas; every worker sharing the memory calls this once with its own heap block.
+ */
+export function useScratch(p: usize): void {
+  setEluScratch(p);
+  setPhiloxScratch(p + 3136);
+}
+
 export function heapBase(): usize {
   return __heap_base;
 }

@@ -31,7 +31,12 @@ let round0Xor2: v128 = i32x4.splat(0);
 let thresholdV: v128 = i32x4.splat(0);
 // Key splats of rounds 1..9 (k0 then k1, 32 bytes a round), so the round loop loads
 // them as memory operands instead of splatting two scalars per round.
-const roundKeys: usize = memory.data(9 * 32, 16);
+let roundKeys: usize = memory.data(9 * 32, 16);
+
+/** Points this instance's round-key splats (288 bytes) at `p` (threaded build workers). */
+export function setPhiloxScratch(p: usize): void {
+  roundKeys = p;
+}
 
 /** Fixes seed (k0, k1), stream (s0, s1) and threshold t for the following draws. */
 // @ts-expect-error: decorator

@@ -117,6 +117,11 @@ export function preluBackward(
   }
 }
 
+/** One channel (slope at `slope`): dx, returning dslope's float64 sum over these n elements. */
+export function preluBackwardSum(dy: usize, x: usize, dx: usize, n: i32, slope: usize): f64 {
+  return preluRunBackward(dy, x, dx, n, load<f32>(slope));
+}
+
 /** table[p] = slope of period position p, for p in [0, q). */
 // @ts-expect-error: decorator
 @inline function fillSlopeTable(table: usize, slope: usize, channels: i32, inner: i32, q: i32): void {

@@ -1,6 +1,9 @@
 // Compiles the AssemblyScript kernels in asm/ to wasm (SIMD on) and writes
 // src/kernels.generated.ts, which embeds the binary as base64 so the package needs
-// no file fetch or bundler config. Run by `pnpm build`; alone: `node scripts/build-wasm.mjs`.
+// no file fetch or bundler config. Two builds of the same sources: the single-thread one
+// (own memory, exported) and the threaded one (imported shared memory: every worker
+// instantiates it on the backend's one WebAssembly.Memory).
+// Run by `pnpm build`; alone: `node scripts/build-wasm.mjs`.
 // Without the compiler installed it keeps the committed generated file.
 
 import { execFileSync } from 'node:child_process';
@@ -27,6 +30,17 @@ export const ASC_FLAGS = [
   '65536',
 ];
 
+/** Extra flags of the threaded build: memory imported from env.memory and shared. */
+export const ASC_SHARED_FLAGS = [
+  '--enable',
+  'threads',
+  '--importMemory',
+  '--sharedMemory',
+  // a fresh WebAssembly.Memory is zeroed: no zero data segments, so a worker's
+  // instantiation rewrites only the constant tables (same bytes), never scratch
+  '--zeroFilledMemory',
+];
+
 function findAsc() {
   try {
     const require = createRequire(join(root, 'package.json'));
@@ -45,22 +59,31 @@ if (asc === null) {
   );
   process.exit(0);
 }
-const out = join(mkdtempSync(join(tmpdir(), 'pw-wasm-')), 'kernels.wasm');
-execFileSync(process.execPath, [asc, join(root, 'asm', 'index.ts'), ...ASC_FLAGS, '-o', out], {
-  stdio: 'inherit',
-});
-const bytes = readFileSync(out);
-const base64 = bytes.toString('base64');
-const lines = base64.match(/.{1,100}/g) ?? [];
+const dir = mkdtempSync(join(tmpdir(), 'pw-wasm-'));
+function compile(name, flags) {
+  const out = join(dir, name);
+  execFileSync(process.execPath, [asc, join(root, 'asm', 'index.ts'), ...flags, '-o', out], {
+    stdio: 'inherit',
+  });
+  return readFileSync(out);
+}
+const base64Lines = (bytes) =>
+  (bytes.toString('base64').match(/.{1,100}/g) ?? []).map((l) => `  '${l}'`).join(' +\n');
+const single = compile('kernels.wasm', ASC_FLAGS);
+const shared = compile('kernels-shared.wasm', [...ASC_FLAGS, ...ASC_SHARED_FLAGS]);
 writeFileSync(
   generated,
   `// GENERATED FILE, do not edit. The SIMD kernels from asm/*.ts compiled by AssemblyScript
 // with: asc asm/index.ts ${ASC_FLAGS.join(' ')}
+// and, for the threaded build, the same plus ${ASC_SHARED_FLAGS.join(' ')}
 // Regenerate: pnpm --filter @pointwise/backend-wasm-simd build:wasm (also part of build).
-// ${bytes.length} bytes of wasm, base64.
+// ${single.length} + ${shared.length} bytes of wasm, base64.
 
 export const KERNELS_WASM_BASE64 =
-${lines.map((l) => `  '${l}'`).join(' +\n')};
+${base64Lines(single)};
+
+export const KERNELS_SHARED_WASM_BASE64 =
+${base64Lines(shared)};
 `,
 );
-console.log(`build-wasm: ${bytes.length} bytes -> src/kernels.generated.ts`);
+console.log(`build-wasm: ${single.length} + ${shared.length} bytes -> src/kernels.generated.ts`);

@@ -1,10 +1,13 @@
-// The wasm-simd Backend: one module instance, its heap, and host reads that copy
-// out of linear memory (sync and async; the memory is host-visible).
+// The wasm-simd Backend: one module instance, its heap, the dispatch that runs kernel
+// calls (calling thread or worker pool), and host reads that copy out of linear memory
+// (sync and async; the memory is host-visible, and no op is pending when a call returns).
 
 import type { Backend, DType, HostArrayOf, KernelSet } from '@pointwise/core';
 import { type WasmBuffer, WasmHeap } from './heap.js';
 import { createWasmKernels } from './kernels.js';
-import { instantiateKernels, type WasmKernelExports } from './wasm.js';
+import { Dispatch, SCRATCH_BYTES } from './pool.js';
+import { isNode, type ResolvedThreads } from './threads.js';
+import { instantiateKernels, instantiateSharedKernels, type WasmKernelExports } from './wasm.js';
 
 type ArrayCtor = new (
   buffer: ArrayBuffer,
@@ -30,21 +33,48 @@ export function viewOf<D extends DType>(
 }
 
 export interface WasmSimdBackend extends Backend {
-  /** The raw kernel exports and heap, for benchmarks and tests of this package. */
-  readonly wasm: { exports: WasmKernelExports; heap: WasmHeap };
+  /** The raw kernel exports, heap and dispatch, for benchmarks and tests of this package. */
+  readonly wasm: { exports: WasmKernelExports; heap: WasmHeap; dispatch: Dispatch };
+  /** Threads the kernels run on (the calling thread included); 1 means no workers. */
+  readonly threads: number;
+  /** Why fewer threads run than asked (e.g. 'auto' on a page that is not crossOriginIsolated), else null. */
+  readonly threadsNote: string | null;
 }
 
-export async function createWasmSimdBackend(): Promise<WasmSimdBackend> {
-  let exports: WasmKernelExports | null = await instantiateKernels();
-  const heap = new WasmHeap(exports.memory, exports.heapBase());
+/** The instance, its heap and dispatch: the single-thread build, or the threaded one with a pool. */
+async function start(
+  threads: number,
+): Promise<{ exports: WasmKernelExports; heap: WasmHeap; dispatch: Dispatch }> {
+  if (threads === 1) {
+    const exports = await instantiateKernels();
+    const heap = new WasmHeap(exports.memory, exports.heapBase());
+    return { exports, heap, dispatch: Dispatch.single(exports) };
+  }
+  const { module, memory, exports } = await instantiateSharedKernels();
+  // each worker's scratch sits between the static data and the heap, outside its accounting
+  const base = Math.ceil(exports.heapBase() / 64) * 64;
+  const scratch = Array.from({ length: threads - 1 }, (_, i) => base + i * SCRATCH_BYTES);
+  const heap = new WasmHeap(memory, base + (threads - 1) * SCRATCH_BYTES);
+  const dispatch = await Dispatch.pool(exports, module, memory, threads, scratch, isNode());
+  return { exports, heap, dispatch };
+}
+
+export async function createWasmSimdBackend(
+  resolved: ResolvedThreads = { threads: 1, note: null },
+): Promise<WasmSimdBackend> {
+  const started = await start(resolved.threads);
+  let exports: WasmKernelExports | null = started.exports;
+  const { heap, dispatch } = started;
   const readSync = <D extends DType>(buffer: unknown, dtype: D, size: number): HostArrayOf[D] =>
     viewOf(heap, buffer, dtype, size).slice() as HostArrayOf[D];
   const backend = {
     name: 'wasm-simd',
-    kernels: createWasmKernels(exports, heap) as Partial<KernelSet>,
+    kernels: createWasmKernels(exports, heap, dispatch) as Partial<KernelSet>,
+    threads: dispatch.threads,
+    threadsNote: resolved.note,
     get wasm() {
       if (exports === null) throw new Error('wasm-simd: the backend was destroyed');
-      return { exports, heap };
+      return { exports, heap, dispatch };
     },
     alloc: (dtype: DType, size: number) => heap.alloc(dtype, size),
     upload<D extends DType>(dtype: D, data: HostArrayOf[D]) {
@@ -57,8 +87,9 @@ export async function createWasmSimdBackend(): Promise<WasmSimdBackend> {
     readSync,
     free: (buffer: unknown) => heap.free(buffer as WasmBuffer),
     memory: () => heap.memory(),
-    /** Drops the module instance and its linear memory (the kernels close over them). */
+    /** Terminates the workers and drops the module instance and its linear memory (the kernels close over them). */
     destroy() {
+      dispatch.destroy();
       heap.destroy();
       backend.kernels = {};
       exports = null;

@@ -1,5 +1,5 @@
 // The wasm backend's kernel registry: one entry per op, each from ops/<op>.ts (the same files as backend-js),
-// bound to one instance's exports and heap.
+// bound to one instance's exports, heap and dispatch (calling thread or worker pool).
 
 import type { KernelSet } from '@pointwise/core';
 import type { WasmHeap } from './heap.js';
@@ -12,18 +12,19 @@ import { reluKernel } from './ops/relu.js';
 import { shiftedReluKernel } from './ops/shiftedRelu.js';
 import { sparseDropoutKernel } from './ops/sparseDropout.js';
 import { thresholdedReluKernel } from './ops/thresholdedRelu.js';
+import type { Dispatch } from './pool.js';
 import type { WasmKernelExports } from './wasm.js';
 
-export function createWasmKernels(k: WasmKernelExports, heap: WasmHeap): KernelSet {
+export function createWasmKernels(k: WasmKernelExports, heap: WasmHeap, d: Dispatch): KernelSet {
   return {
-    relu: reluKernel(k),
-    leakyRelu: leakyReluKernel(k),
-    prelu: preluKernel(k, heap),
-    thresholdedRelu: thresholdedReluKernel(k),
-    shiftedRelu: shiftedReluKernel(k, heap),
-    clippedRelu: clippedReluKernel(k, heap),
-    elu: eluKernel(k),
-    dropout: dropoutKernel(k, heap),
-    sparseDropout: sparseDropoutKernel(k, heap),
+    relu: reluKernel(k, d),
+    leakyRelu: leakyReluKernel(k, d),
+    prelu: preluKernel(k, heap, d),
+    thresholdedRelu: thresholdedReluKernel(k, d),
+    shiftedRelu: shiftedReluKernel(k, heap, d),
+    clippedRelu: clippedReluKernel(k, heap, d),
+    elu: eluKernel(k, d),
+    dropout: dropoutKernel(k, heap, d),
+    sparseDropout: sparseDropoutKernel(k, heap, d),
   };
 }

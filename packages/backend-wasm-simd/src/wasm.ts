@@ -1,13 +1,17 @@
 // Loads the embedded SIMD kernels: SIMD feature detection, one async compile per
-// process (WebAssembly.compile works on Chrome's main thread at any size), and one
-// instance per backend so each backend owns its linear memory.
+// process and build (WebAssembly.compile works on Chrome's main thread at any size),
+// and one instance per backend so each backend owns its linear memory. The threaded
+// build imports a shared memory: the backend and each of its workers instantiate it
+// on the same WebAssembly.Memory.
 
-import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.generated.js';
 
 /** The exports of asm/index.ts. Pointers are byte offsets (numbers), sizes element counts. */
 export interface WasmKernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
+  /** Threaded build: points this instance's static scratch at its own 4 KiB block. */
+  useScratch(p: number): void;
   reluForward(x: number, y: number, n: number): void;
   thresholdBackward(dy: number, src: number, dx: number, n: number, t: number): void;
   leakyReluForward(x: number, y: number, n: number, alpha: number): void;
@@ -60,6 +64,8 @@ export interface WasmKernelExports {
     dslope: number,
     scratch: number,
   ): void;
+  /** One channel: dx, and the float64 dslope sum of these n elements. */
+  preluBackwardSum(dy: number, x: number, dx: number, n: number, slope: number): number;
   preluForwardPeriodic(
     x: number,
     y: number,
@@ -107,6 +113,7 @@ export interface WasmKernelExports {
     s1: number,
     replacement: number,
     scale: number,
+    first: number,
     rp: number,
   ): void;
   dropoutBackwardRegenerate(
@@ -119,6 +126,7 @@ export interface WasmKernelExports {
     s0: number,
     s1: number,
     scale: number,
+    first: number,
   ): number;
   dropoutBackwardMask(dy: number, mask: number, dx: number, n: number, scale: number): number;
 }
@@ -152,10 +160,32 @@ function decodeBase64(text: string): Uint8Array {
 }
 
 let compiled: Promise<WebAssembly.Module> | null = null;
+let compiledShared: Promise<WebAssembly.Module> | null = null;
 
 /** A fresh instance (own memory) of the embedded kernels. */
 export async function instantiateKernels(): Promise<WasmKernelExports> {
   compiled ??= WebAssembly.compile(decodeBase64(KERNELS_WASM_BASE64) as BufferSource);
   const instance = await WebAssembly.instantiate(await compiled, {});
   return instance.exports as unknown as WasmKernelExports;
+}
+
+/** Pages of the threaded build's memory: the same reservation as the single-thread build. */
+export const SHARED_MEMORY_PAGES = { initial: 1024, maximum: 65536 } as const;
+
+/** The compiled threaded build (posted to every worker). */
+export function sharedKernelsModule(): Promise<WebAssembly.Module> {
+  compiledShared ??= WebAssembly.compile(decodeBase64(KERNELS_SHARED_WASM_BASE64) as BufferSource);
+  return compiledShared;
+}
+
+/** A new shared memory and the threaded build instantiated on it (the main thread's instance). */
+export async function instantiateSharedKernels(): Promise<{
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  exports: WasmKernelExports;
+}> {
+  const module = await sharedKernelsModule();
+  const memory = new WebAssembly.Memory({ ...SHARED_MEMORY_PAGES, shared: true });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  return { module, memory, exports: instance.exports as unknown as WasmKernelExports };
 }

@@ -25,9 +25,10 @@ export function backendPackageName(name: string): string {
 export async function probeBackend(
   name: string,
   importer: BackendImporter = nodeImporter,
+  options?: unknown,
 ): Promise<BackendProbe> {
   const pkg = backendPackageName(name);
-  let mod: { pointwiseBackend?: () => BackendFactory };
+  let mod: { pointwiseBackend?: (options?: unknown) => BackendFactory };
   try {
     mod = (await importer(pkg)) as typeof mod;
   } catch (error) {
@@ -44,7 +45,16 @@ export async function probeBackend(
   if (typeof mod.pointwiseBackend !== 'function') {
     return { name, available: false, reason: `${pkg} does not export pointwiseBackend()` };
   }
-  const factory = mod.pointwiseBackend();
+  let factory: BackendFactory;
+  try {
+    factory = options === undefined ? mod.pointwiseBackend() : mod.pointwiseBackend(options);
+  } catch (error) {
+    return {
+      name,
+      available: false,
+      reason: `${pkg} rejected its options: ${(error as Error).message}`,
+    };
+  }
   try {
     const availability = await factory.isAvailable();
     return availability.available

@@ -12,10 +12,10 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     `${report.startedAt} · Node ${m.node} · ${m.platform}/${m.arch} · ${m.cpus} × ${m.cpuModel} · load ${m.loadavg.join(' ')}`,
     '',
-    `Sizes ${report.args.sizes.join(', ')} · ${report.args.samples} samples (median) · GB/s counts the bytes each op must move; "x copy" is the ratio to a copy of the same bytes on the same target, same run.`,
+    `Sizes ${report.args.sizes.join(', ')} · ${report.args.samples} samples (median) · GB/s counts the bytes each op must move; "x copy" is the ratio to a copy of the same bytes on the same target, same run, and "copy GB/s" that copy's own speed.`,
     '',
     `| ${HEADERS.join(' | ')} |`,
-    `| ${HEADERS.map((_, i) => (i >= 3 && i <= 5 ? '---:' : '---')).join(' | ')} |`,
+    `| ${HEADERS.map((_, i) => (i >= 3 && i <= 6 ? '---:' : '---')).join(' | ')} |`,
     ...summarize(report).map((s) => `| ${tableCells(s).map(escapePipes).join(' | ')} |`),
   ];
   const { notInstalled, unavailable } = splitUnavailable(report);

@@ -3,7 +3,7 @@
 // every op call goes through the public API, with `await pw.flush()` as the
 // completion point so asynchronous backends are timed honestly.
 
-import { type Pointwise, probeBackends, type Tensor } from '@pointwise/core';
+import { type Pointwise, probeBackend, type Tensor } from '@pointwise/core';
 import { type BenchCase, PARAMS } from '../cases.js';
 import { COPY_HOOKS, kindOf } from '../copy.js';
 import { benchShape, preluSlopes, uniformInputs } from '../inputs.js';
@@ -31,14 +31,27 @@ function opParams(c: BenchCase): Record<string, unknown> {
   return { ...((PARAMS as Record<string, object>)[c.op] ?? {}) };
 }
 
+/**
+ * `wasm-simd x2` -> wasm-simd with { threads: 2 }; plain `wasm-simd` is one thread (its
+ * default, 'auto', would use every core); other names as they are.
+ */
+export function backendOf(name: string): { backend: string; options?: { threads: number } } {
+  if (name === 'wasm-simd') return { backend: name, options: { threads: 1 } };
+  const threaded = /^(wasm-simd) x(\d+)$/.exec(name);
+  return threaded
+    ? { backend: threaded[1]!, options: { threads: Number(threaded[2]) } }
+    : { backend: name };
+}
+
 /** Probe one backend; returns the target or the reason it is unavailable. */
 export async function pointwiseTarget(name: string): Promise<Target | { unavailable: string }> {
-  const [probe] = await probeBackends([name], importer);
+  const { backend, options } = backendOf(name);
+  const probe = await probeBackend(backend, importer, options);
   if (!probe.available) return { unavailable: probe.reason };
   const { pointwise } = await import('@pointwise/core');
   const pw: Pointwise = await pointwise(probe.factory);
   const api = pw as unknown as Api;
-  const copyHook = COPY_HOOKS[kindOf(name)];
+  const copyHook = COPY_HOOKS[kindOf(backend)];
 
   async function prepare(c: BenchCase, size: number): Promise<Preparation> {
     const shape = benchShape(size);

@@ -4,14 +4,23 @@
 
 import type { ActivationKernel, AlphaParams } from '@pointwise/core';
 import { ptr } from '../heap.js';
+import { COMPUTE_MIN, type Dispatch, N } from '../pool.js';
 import type { WasmKernelExports } from '../wasm.js';
 
-export function eluKernel(k: WasmKernelExports): ActivationKernel<AlphaParams> {
+const XY = [4, 4, N, 0];
+const BACK = [4, 4, 4, N, 0];
+
+export function eluKernel(k: WasmKernelExports, d: Dispatch): ActivationKernel<AlphaParams> {
   return {
-    forward: (c) => k.eluForward(ptr(c.x), ptr(c.y), c.size, c.params.alpha),
-    backward: (c) =>
-      c.from === 'x'
-        ? k.eluBackwardFromX(ptr(c.dy), ptr(c.source), ptr(c.dx), c.size, c.params.alpha)
-        : k.eluBackwardFromY(ptr(c.dy), ptr(c.source), ptr(c.dx), c.size, c.params.alpha),
+    forward: (c) =>
+      d.parallel(c.size, COMPUTE_MIN)
+        ? d.each('eluForward', c.size, [ptr(c.x), ptr(c.y), c.size, c.params.alpha], XY)
+        : k.eluForward(ptr(c.x), ptr(c.y), c.size, c.params.alpha),
+    backward(c) {
+      const args = [ptr(c.dy), ptr(c.source), ptr(c.dx), c.size, c.params.alpha] as const;
+      const name = c.from === 'x' ? 'eluBackwardFromX' : 'eluBackwardFromY';
+      if (d.parallel(c.size, COMPUTE_MIN)) d.each(name, c.size, args, BACK);
+      else k[name](...args);
+    },
   };
 }

@@ -2,11 +2,16 @@
 // runs (inner < 16, e.g. channels last) the periodic kernels, which load four slopes
 // per vector from a one-period table; otherwise the run kernels, which splat one
 // slope per run. Scratch (the table, float64 dslope sums) is borrowed from the heap
-// for the call.
+// for the call. One channel (a single slope) splits over the worker pool like the
+// other ops, dslope summed per fixed chunk; several channels run on the calling thread.
 
 import type { PreluKernel } from '@pointwise/core';
 import { ptr, type WasmBuffer, type WasmHeap } from '../heap.js';
+import { CHUNK, type Dispatch, N, STREAM_MIN } from '../pool.js';
 import type { WasmKernelExports } from '../wasm.js';
+
+const XY = [4, 4, N, 0, 0, 0];
+const BACK = [4, 4, 4, N, 0];
 
 /** Runs shorter than this many elements use the periodic kernels. */
 const SHORT_RUN = 16;
@@ -30,11 +35,21 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
-export function preluKernel(k: WasmKernelExports, heap: WasmHeap): PreluKernel {
+export function preluKernel(k: WasmKernelExports, heap: WasmHeap, d: Dispatch): PreluKernel {
   return {
     forward(c) {
+      d.check();
       const { channels, inner } = c.params;
       const q = slopePeriod(c.params, c.size);
+      if (channels === 1 && d.parallel(c.size, STREAM_MIN)) {
+        d.each(
+          'preluForward',
+          c.size,
+          [ptr(c.x), ptr(c.y), c.size, ptr(c.params.slope), 1, inner],
+          XY,
+        );
+        return;
+      }
       if (q === 0) {
         k.preluForward(ptr(c.x), ptr(c.y), c.size, ptr(c.params.slope), channels, inner);
         return;
@@ -56,8 +71,17 @@ export function preluKernel(k: WasmKernelExports, heap: WasmHeap): PreluKernel {
       }
     },
     backward(c) {
+      d.check();
       const { channels, inner } = c.params;
       const q = slopePeriod(c.params, c.size);
+      if (channels === 1) {
+        const args = [ptr(c.dy), ptr(c.source), ptr(c.dx), c.size, ptr(c.params.slope)] as const;
+        heap.f32[ptr(c.dslope) >>> 2] =
+          c.size <= CHUNK
+            ? k.preluBackwardSum(...args)
+            : d.sum('preluBackwardSum', c.size, args, BACK, d.parallel(c.size, STREAM_MIN));
+        return;
+      }
       if (q > 0) {
         const table = heap.alloc('float32', q, 'preluBackward');
         let acc: WasmBuffer | null = null;
@@ -82,7 +106,7 @@ export function preluKernel(k: WasmKernelExports, heap: WasmHeap): PreluKernel {
         }
         return;
       }
-      const scratch = channels > 1 ? heap.alloc('float32', channels * 2, 'preluBackward') : null;
+      const scratch = heap.alloc('float32', channels * 2, 'preluBackward');
       try {
         k.preluBackward(
           ptr(c.dy),
@@ -93,10 +117,10 @@ export function preluKernel(k: WasmKernelExports, heap: WasmHeap): PreluKernel {
           channels,
           inner,
           ptr(c.dslope),
-          scratch === null ? 0 : scratch.ptr,
+          scratch.ptr,
         );
       } finally {
-        if (scratch !== null) heap.free(scratch);
+        heap.free(scratch);
       }
     },
   };

@@ -1,26 +1,44 @@
 // shiftedRelu on the wasm backend: one export call per op call. Backward from x
 // compares with the threshold, from y with 0 (y = +0 exactly where x <= t); either
-// way the kernel returns the float64 sum of the kept dy and dthreshold is its negation.
+// way the kernel returns the float64 sum of the kept dy and dthreshold is its negation
+// (summed per fixed chunk above CHUNK elements: pool.ts).
 
 import type { ShiftedReluKernel, ThresholdParams } from '@pointwise/core';
 import { ptr, type WasmHeap } from '../heap.js';
+import { CHUNK, type Dispatch, N, STREAM_MIN } from '../pool.js';
 import type { WasmKernelExports } from '../wasm.js';
+
+// dy, source, dx, n, threshold, threshold pointer (one float32, the same for every range)
+const XY = [4, 4, N, 0, 0];
+const BACK = [4, 4, 4, N, 0, 0];
 
 /** A device threshold's heap pointer, or 0 (use the number). */
 function tp(p: ThresholdParams): number {
   return p.thresholdBuffer === null ? 0 : ptr(p.thresholdBuffer);
 }
 
-export function shiftedReluKernel(k: WasmKernelExports, heap: WasmHeap): ShiftedReluKernel {
+export function shiftedReluKernel(
+  k: WasmKernelExports,
+  heap: WasmHeap,
+  d: Dispatch,
+): ShiftedReluKernel {
   return {
-    forward: (c) =>
-      k.shiftedReluForward(ptr(c.x), ptr(c.y), c.size, c.params.threshold, tp(c.params)),
+    forward: (c) => {
+      const args = [ptr(c.x), ptr(c.y), c.size, c.params.threshold, tp(c.params)] as const;
+      if (d.parallel(c.size, STREAM_MIN)) d.each('shiftedReluForward', c.size, args, XY);
+      else k.shiftedReluForward(...args);
+    },
     backward(c) {
       // from y the kink is 0 whatever the threshold (no device read either)
       const fromX = c.from === 'x';
       const t = fromX ? c.params.threshold : 0;
       const p = fromX ? tp(c.params) : 0;
-      const sum = k.shiftedReluBackward(ptr(c.dy), ptr(c.source), ptr(c.dx), c.size, t, p);
+      const args = [ptr(c.dy), ptr(c.source), ptr(c.dx), c.size, t, p] as const;
+      const parallel = d.parallel(c.size, STREAM_MIN);
+      const sum =
+        c.size <= CHUNK
+          ? k.shiftedReluBackward(...args)
+          : d.sum('shiftedReluBackward', c.size, args, BACK, parallel);
       heap.f32[ptr(c.dthreshold) >>> 2] = -sum;
     },
   };

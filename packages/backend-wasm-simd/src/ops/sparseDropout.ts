@@ -5,11 +5,17 @@
 
 import type { SparseDropoutKernel } from '@pointwise/core';
 import { ptr, type WasmBuffer, type WasmHeap } from '../heap.js';
+import type { Dispatch } from '../pool.js';
 import type { WasmKernelExports } from '../wasm.js';
 
-export function sparseDropoutKernel(k: WasmKernelExports, heap: WasmHeap): SparseDropoutKernel {
+export function sparseDropoutKernel(
+  k: WasmKernelExports,
+  heap: WasmHeap,
+  d: Dispatch,
+): SparseDropoutKernel {
   return {
     forward({ values, valuesDtype, segments, hostLengths, params, alloc }) {
+      d.check();
       const keepBuffer = heap.alloc('uint8', segments, 'sparseDropoutWithReplacement');
       try {
         k.keepMask(

@@ -4,18 +4,21 @@
 // op × backend matrix, or one JSON object with --json (stdout holds only that JSON).
 // Exit codes: 0 all passed, 1 a case failed or nothing could run, 2 usage error.
 
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { BACKEND_NAMES, probeBackends } from '../backends.js';
+import { BACKEND_NAMES, probeBackend } from '../backends.js';
 import { formatMatrix, isNotInstalled, notInstalledFootnote } from './matrix.js';
 import { type BackendReport, runConformance } from './runner.js';
 
-const HELP = `Usage: pointwise-conformance [--backend js,wasm-simd,...] [--filter <text>] [--json]
+const HELP = `Usage: pointwise-conformance [--backend js,wasm-simd,...] [--wasm-threads N] [--filter <text>] [--json]
 
 Runs the Pointwise conformance suite on each backend and prints an op x backend
 matrix (pass / FAIL / unavailable with the reason). Backends whose package is not
 installed are named once, under the matrix.
 
   --backend, --backends  comma-separated backend names, from: ${BACKEND_NAMES.join(', ')} (default: all)
+  --wasm-threads <N>     run the wasm-simd column with N threads (a number or auto); default:
+                         two columns, wasm-simd (1 thread) and wasm-simd xN ('auto': N cores)
   --filter               only cases whose id contains this text (e.g. elu/ or errors/)
   --json                 print only {backends: [{name, available, reason?, passed, failed, cases: [{id, op, pass, maxUlp?}]}]} on stdout
   --progress-every <s>   when stderr is not a terminal, a progress line every <s> seconds (default 5)
@@ -55,6 +58,7 @@ async function main(): Promise<number> {
     json?: boolean;
     help?: boolean;
     'progress-every'?: string;
+    'wasm-threads'?: string;
   };
   try {
     ({ values } = parseArgs({
@@ -65,6 +69,7 @@ async function main(): Promise<number> {
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         'progress-every': { type: 'string' },
+        'wasm-threads': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -87,13 +92,38 @@ async function main(): Promise<number> {
     );
   if (names.length === 0)
     return usage(`--backend needs at least one of ${BACKEND_NAMES.join(', ')}`);
-  const probes = await probeBackends(names);
+  const wasmThreads = values['wasm-threads'];
+  let threadRuns: (number | 'auto')[] = [1, 'auto'];
+  if (wasmThreads !== undefined) {
+    const n = Number(wasmThreads);
+    if (wasmThreads !== 'auto' && !(Number.isInteger(n) && n >= 1))
+      return usage(`--wasm-threads must be an integer >= 1 or auto (got '${wasmThreads}')`);
+    threadRuns = [wasmThreads === 'auto' ? 'auto' : n];
+  }
+  const probes: (Awaited<ReturnType<typeof probeBackend>> & { label: string })[] = [];
+  for (const name of names) {
+    if (name !== 'wasm-simd') {
+      probes.push({ ...(await probeBackend(name)), label: name });
+      continue;
+    }
+    // one column per thread count: `wasm-simd` is one thread, `wasm-simd xN` N threads
+    for (const threads of threadRuns) {
+      const count = threads === 'auto' ? availableParallelism() : threads;
+      const label = threads === 1 ? name : `${name} x${count}`;
+      const probe = await probeBackend(name, undefined, { threads });
+      if (!probe.available && / is not installed$/.test(probe.reason)) {
+        probes.push({ ...probe, label: name });
+        break;
+      }
+      probes.push({ ...probe, label });
+    }
+  }
   const reports: BackendReport[] = [];
   const tty = process.stderr.isTTY === true;
   for (const probe of probes) {
     if (!probe.available) {
       reports.push({
-        name: probe.name,
+        name: probe.label,
         available: false,
         reason: probe.reason,
         passed: 0,
@@ -104,9 +134,9 @@ async function main(): Promise<number> {
     }
     const report = await runConformance(probe.factory, {
       filter: values.filter,
-      onProgress: progressReporter(probe.name, tty, everySeconds * 1000),
+      onProgress: progressReporter(probe.label, tty, everySeconds * 1000),
     });
-    reports.push(report);
+    reports.push({ ...report, name: probe.label });
   }
   const ran = reports.reduce((n, r) => n + r.passed + r.failed, 0);
   const anyAvailable = reports.some((r) => r.available);

@@ -1,0 +1,447 @@
+// How a kernel call runs: on the calling thread, or split into contiguous ranges over
+// a pool of workers (Node worker_threads, browser Web Workers) that instantiated the
+// threaded build on the backend's shared memory. Ops are synchronous from the caller's
+// view: the calling thread posts the ranges, runs range 0 itself, then waits for the
+// others (Atomics.wait in Node and in workers; a spin on Atomics.load on a browser page,
+// where Atomics.wait throws). So an op sees every earlier op's result and read() /
+// readSync() never find pending work.
+//
+// Same bits for any thread count: element-wise kernels write each element once whatever
+// the split; reductions (parameter gradients) are summed per fixed CHUNK of elements
+// (chunk i covers [i*CHUNK, (i+1)*CHUNK), fixed by the size alone), each chunk by one
+// kernel call, and the chunk sums are added in index order on the calling thread. The
+// one-thread backend uses the same chunks.
+
+import { PointwiseError } from '@pointwise/core';
+import type { WasmKernelExports } from './wasm.js';
+
+/** Elements per reduction chunk (decision 91): 128 KiB of float32. */
+export const CHUNK = 32768;
+/** Ranges start at multiples of this many elements: elu's 1 KiB block of float32 (its
+ * float64 fallback is per block, so blocks must not depend on the split), 256 bytes of a mask. */
+export const UNIT = 256;
+/** Bytes of scratch each worker's instance gets (asm/index.ts useScratch). */
+export const SCRATCH_BYTES = 4096;
+/** Most chunks a tensor has (wasm32: < 2^30 float32). */
+const MAX_CHUNKS = 2 ** 30 / CHUNK;
+/** A worker that does not finish a range in this long is taken as lost. */
+const DEADLINE_MS = 60_000;
+
+/**
+ * Crossover sizes (decision 90): below these element counts an op runs on the calling
+ * thread, because waking the workers costs more than it saves. STREAM for the
+ * memory-bound ops (relu family, clippedRelu, prelu), COMPUTE for elu and dropout.
+ */
+export const STREAM_MIN = 262144;
+export const COMPUTE_MIN = 32768;
+
+/** Marks the element-count argument in a stride list. */
+export const N = -1;
+
+// job: [fn, argc, chunk, 0 x5, args (16) at 8, strides (16) at 24, ranges (2 per thread) at 40]
+const ARGS = 8;
+const STRIDES = 24;
+const RANGES = 40;
+// ctl: [generation, done, failed worker + 1, stop]
+const GEN = 0;
+const DONE = 1;
+const FAILED = 2;
+const STOP = 3;
+
+/** Export names a worker can run, by index (the job's fn slot). */
+export const KERNEL_NAMES = [
+  'reluForward',
+  'thresholdBackward',
+  'leakyReluForward',
+  'leakyReluBackward',
+  'thresholdedReluForward',
+  'shiftedReluForward',
+  'shiftedReluBackward',
+  'clippedReluForward',
+  'clippedReluBackward',
+  'clippedReluBackwardCeiling',
+  'preluForward',
+  'preluBackwardSum',
+  'eluForward',
+  'eluBackwardFromX',
+  'eluBackwardFromY',
+  'dropoutForward',
+  'dropoutBackwardRegenerate',
+  'dropoutBackwardMask',
+] as const satisfies readonly (keyof WasmKernelExports)[];
+
+export type KernelName = (typeof KERNEL_NAMES)[number];
+type AnyKernel = (...args: number[]) => number | undefined;
+
+/**
+ * Runs job (fn over [start, end)) in one call, or one call per CHUNK writing each
+ * chunk's sum to partials[chunk index]. Self-contained: workers run its source.
+ */
+export function runRange(
+  fn: (...args: number[]) => number | undefined,
+  job: Float64Array,
+  start: number,
+  end: number,
+  partials: Float64Array,
+): void {
+  const argc = job[1] as number;
+  const chunk = job[2] as number;
+  const step = chunk > 0 ? chunk : end - start;
+  const a: number[] = new Array(argc);
+  for (let s = start; s < end; s += step) {
+    const e = Math.min(end, s + step);
+    for (let i = 0; i < argc; i++) {
+      const stride = job[24 + i] as number;
+      a[i] = stride === -1 ? e - s : (job[8 + i] as number) + stride * s;
+    }
+    const r = fn(...a);
+    if (chunk > 0) partials[s / chunk] = r as number;
+  }
+}
+
+/** A worker's whole program (stringified with runRange; no imports, no closure). */
+function workerMain(
+  on: (handler: (message: unknown) => void) => void,
+  post: (message: unknown) => void,
+  run: typeof runRange,
+): void {
+  on(async (message) => {
+    const init = message as {
+      module: WebAssembly.Module;
+      memory: WebAssembly.Memory;
+      ctl: SharedArrayBuffer;
+      job: SharedArrayBuffer;
+      partials: SharedArrayBuffer;
+      scratch: number;
+      index: number;
+      names: string[];
+    };
+    const instance = await WebAssembly.instantiate(init.module, { env: { memory: init.memory } });
+    const e = instance.exports as Record<string, (...args: number[]) => number | undefined>;
+    (e.useScratch as (p: number) => void)(init.scratch);
+    const fns = init.names.map((n) => e[n] as (...args: number[]) => number | undefined);
+    const ctl = new Int32Array(init.ctl);
+    const job = new Float64Array(init.job);
+    const partials = new Float64Array(init.partials);
+    // generation 0 is the state before any job: no job is posted before 'ready' arrives,
+    // but one may be right after, before this thread gets to wait
+    let seen = 0;
+    post('ready');
+    for (;;) {
+      Atomics.wait(ctl, 0, seen);
+      const now = Atomics.load(ctl, 0);
+      if (now === seen) continue;
+      seen = now;
+      if (Atomics.load(ctl, 3) !== 0) return;
+      const r = 40 + 2 * init.index;
+      try {
+        const start = job[r] as number;
+        const end = job[r + 1] as number;
+        if (end > start) run(fns[job[0] as number]!, job, start, end, partials);
+      } catch {
+        Atomics.store(ctl, 2, init.index + 1);
+      }
+      Atomics.add(ctl, 1, 1);
+      Atomics.notify(ctl, 1);
+    }
+  });
+}
+
+// dynamic import: an eval worker is CommonJS or ESM depending on the parent's flags
+const NODE_WORKER = `const runRange = ${runRange.toString()};
+import('node:worker_threads').then(({ parentPort }) => (${workerMain.toString()})((f) => parentPort.on('message', f), (m) => parentPort.postMessage(m), runRange));`;
+
+const WEB_WORKER = `const runRange = ${runRange.toString()};
+(${workerMain.toString()})((f) => { self.onmessage = (e) => f(e.data); }, (m) => self.postMessage(m), runRange);`;
+
+interface PoolWorker {
+  terminate(): unknown;
+}
+
+/** Can this thread block in Atomics.wait? (Not a browser page's main thread.) */
+function canWait(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function lostError(reason: string): PointwiseError {
+  return new PointwiseError(
+    'DEVICE_LOST',
+    { op: 'wasm-simd', arg: 'threads', value: reason },
+    'a worker of the threaded wasm-simd backend stopped; destroy this instance and create a new one',
+  );
+}
+
+/**
+ * Runs kernel calls for one backend: `parallel(n, min)` says whether a call of n
+ * elements goes to the pool (min: the op's crossover), `each` splits an element-wise
+ * call, `sum` a reduction (always in CHUNKs, one thread or many).
+ */
+export class Dispatch {
+  readonly threads: number;
+  #k: WasmKernelExports;
+  readonly #job: Float64Array;
+  readonly #partials: Float64Array;
+  readonly #ctl: Int32Array | null;
+  readonly #workers: PoolWorker[];
+  readonly #wait: boolean;
+  #lost: string | null = null;
+  #destroyed = false;
+  #pooled = 0;
+
+  private constructor(
+    k: WasmKernelExports,
+    threads: number,
+    shared: { ctl: Int32Array; job: Float64Array; partials: Float64Array } | null,
+    workers: PoolWorker[],
+  ) {
+    this.#k = k;
+    this.threads = threads;
+    this.#ctl = shared?.ctl ?? null;
+    this.#job = shared?.job ?? new Float64Array(RANGES);
+    this.#partials = shared?.partials ?? new Float64Array(0);
+    this.#workers = workers;
+    this.#wait = shared === null ? true : canWait();
+  }
+
+  /** One thread: every call on the calling thread. */
+  static single(k: WasmKernelExports): Dispatch {
+    return new Dispatch(k, 1, null, []);
+  }
+
+  /**
+   * `threads - 1` workers on the threaded build's memory; scratch[i] is worker i's
+   * SCRATCH_BYTES block (reserved below the heap).
+   */
+  static async pool(
+    k: WasmKernelExports,
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    threads: number,
+    scratch: number[],
+    node: boolean,
+  ): Promise<Dispatch> {
+    const ctl = new SharedArrayBuffer(16);
+    const job = new SharedArrayBuffer((RANGES + 2 * threads) * 8);
+    const partials = new SharedArrayBuffer(MAX_CHUNKS * 8);
+    const workers: PoolWorker[] = [];
+    const ready: Promise<void>[] = [];
+    let dispatch: Dispatch | null = null;
+    const lose = (why: string) => {
+      if (dispatch !== null && !dispatch.#destroyed) dispatch.#lost ??= why;
+    };
+    try {
+      for (let i = 1; i < threads; i++) {
+        const init = {
+          module,
+          memory,
+          ctl,
+          job,
+          partials,
+          scratch: scratch[i - 1],
+          index: i,
+          names: [...KERNEL_NAMES],
+        };
+        if (node) {
+          const spec = 'node:worker_threads';
+          const { Worker } = (await import(
+            /* @vite-ignore */ spec
+          )) as typeof import('node:worker_threads');
+          const w = new Worker(NODE_WORKER, { eval: true, name: `pointwise-wasm-simd-${i}` });
+          workers.push(w);
+          ready.push(
+            new Promise<void>((resolve, reject) => {
+              // unref once started: an idle pool never keeps the process alive
+              w.once('message', () => {
+                w.unref();
+                resolve();
+              });
+              w.once('error', reject);
+              w.once('exit', (code) => reject(new Error(`worker exited (${code}) while starting`)));
+            }),
+          );
+          w.on('error', (error: Error) => lose(`worker ${i} failed: ${error.message}`));
+          w.on('exit', (code: number) => lose(`worker ${i} exited with code ${code}`));
+          w.postMessage(init);
+        } else {
+          const url = URL.createObjectURL(new Blob([WEB_WORKER], { type: 'text/javascript' }));
+          const w = new Worker(url, { name: `pointwise-wasm-simd-${i}` });
+          URL.revokeObjectURL(url);
+          workers.push(w);
+          ready.push(
+            new Promise<void>((resolve, reject) => {
+              w.onmessage = () => resolve();
+              w.onerror = (event) => reject(new Error(event.message || 'worker failed to start'));
+            }),
+          );
+          w.postMessage(init);
+        }
+      }
+      await Promise.all(ready);
+    } catch (error) {
+      for (const w of workers) w.terminate();
+      throw new PointwiseError(
+        'BACKEND_UNAVAILABLE',
+        { op: 'wasmSimdBackend', arg: 'threads', value: threads },
+        `could not start the worker pool: ${(error as Error).message}`,
+      );
+    }
+    dispatch = new Dispatch(
+      k,
+      threads,
+      {
+        ctl: new Int32Array(ctl),
+        job: new Float64Array(job),
+        partials: new Float64Array(partials),
+      },
+      workers,
+    );
+    if (!node) {
+      for (const w of workers as Worker[]) {
+        w.onerror = (event) => lose(`a worker failed: ${event.message}`);
+      }
+    }
+    return dispatch;
+  }
+
+  /** The pool's workers (tests: terminate one to check the lost-worker error). */
+  get workers(): readonly PoolWorker[] {
+    return this.#workers;
+  }
+
+  /** Kernel calls split over the pool so far (tests and the playground show that threads run). */
+  get pooledCalls(): number {
+    return this.#pooled;
+  }
+
+  /** Throws DEVICE_LOST once a worker has stopped (every op checks, on one thread too). */
+  check(): void {
+    if (this.#lost !== null) throw lostError(this.#lost);
+  }
+
+  /** Whether a call of n elements is split over the pool (min: the op's crossover). */
+  parallel(n: number, min: number): boolean {
+    if (this.#lost !== null) throw lostError(this.#lost);
+    return this.threads > 1 && n >= min;
+  }
+
+  /** An element-wise kernel over n elements, split into UNIT-aligned ranges. */
+  each(name: KernelName, n: number, args: readonly number[], strides: readonly number[]): void {
+    this.#setJob(name, args, strides, 0);
+    const units = Math.ceil(n / UNIT);
+    this.#run(n, units, UNIT);
+  }
+
+  /**
+   * A reduction kernel over n elements (it writes its element-wise output and returns
+   * the float64 sum of its range): one call per CHUNK, on the pool when `parallel`, and
+   * the chunk sums added in index order.
+   */
+  sum(
+    name: KernelName,
+    n: number,
+    args: readonly number[],
+    strides: readonly number[],
+    parallel: boolean,
+  ): number {
+    const chunks = Math.ceil(n / CHUNK);
+    if (!parallel || chunks < 2 || this.threads === 1) {
+      // the calling thread, chunk by chunk, the same additions as the pool's combine
+      const fn = this.#k[name] as unknown as AnyKernel;
+      if (chunks <= 1) return fn(...args) as number;
+      this.#setJob(name, args, strides, CHUNK);
+      let total = 0;
+      const job = this.#job;
+      for (let c = 0; c < chunks; c++) {
+        const s = c * CHUNK;
+        const e = Math.min(n, s + CHUNK);
+        const a = rangeArgs(job, s, e);
+        const r = fn(...a) as number;
+        total = c === 0 ? r : total + r;
+      }
+      return total;
+    }
+    this.#setJob(name, args, strides, CHUNK);
+    this.#run(n, chunks, CHUNK);
+    const p = this.#partials;
+    let total = p[0] as number;
+    for (let c = 1; c < chunks; c++) total += p[c] as number;
+    return total;
+  }
+
+  /** Stops and terminates the workers (destroy()). */
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    const ctl = this.#ctl;
+    if (ctl !== null) {
+      Atomics.store(ctl, STOP, 1);
+      Atomics.add(ctl, GEN, 1);
+      Atomics.notify(ctl, GEN);
+    }
+    for (const w of this.#workers) w.terminate();
+    // drop the instance (and so the memory) for the garbage collector; no kernel runs after destroy
+    this.#k = null as unknown as WasmKernelExports;
+  }
+
+  #setJob(name: KernelName, args: readonly number[], strides: readonly number[], chunk: number) {
+    const job = this.#job;
+    job[0] = KERNEL_NAMES.indexOf(name);
+    job[1] = args.length;
+    job[2] = chunk;
+    for (let i = 0; i < args.length; i++) {
+      job[ARGS + i] = args[i] as number;
+      job[STRIDES + i] = strides[i] as number;
+    }
+  }
+
+  /** Splits [0, n) into `threads` ranges of whole units, runs range 0 here, waits for the rest. */
+  #run(n: number, units: number, unit: number): void {
+    if (this.#lost !== null) throw lostError(this.#lost);
+    const ctl = this.#ctl!;
+    const job = this.#job;
+    const t = this.threads;
+    this.#pooled++;
+    for (let i = 0; i < t; i++) {
+      job[RANGES + 2 * i] = Math.min(n, Math.floor((i * units) / t) * unit);
+      job[RANGES + 2 * i + 1] = Math.min(n, Math.floor(((i + 1) * units) / t) * unit);
+    }
+    Atomics.store(ctl, DONE, 0);
+    Atomics.add(ctl, GEN, 1);
+    Atomics.notify(ctl, GEN);
+    const fn = this.#k[KERNEL_NAMES[job[0] as number]!] as unknown as AnyKernel;
+    const end0 = job[RANGES + 1] as number;
+    if (end0 > 0) runRange(fn, job, 0, end0, this.#partials);
+    const others = t - 1;
+    const started = Date.now();
+    let done = Atomics.load(ctl, DONE);
+    while (done < others) {
+      if (this.#wait) Atomics.wait(ctl, DONE, done, 200);
+      if (Date.now() - started > DEADLINE_MS) {
+        this.#lost = `no answer from the workers in ${DEADLINE_MS / 1000} s`;
+        throw lostError(this.#lost);
+      }
+      done = Atomics.load(ctl, DONE);
+    }
+    const failed = Atomics.load(ctl, FAILED);
+    if (failed !== 0) {
+      this.#lost = `worker ${failed - 1} trapped in ${KERNEL_NAMES[job[0] as number]}`;
+      throw lostError(this.#lost);
+    }
+  }
+}
+
+/** The kernel arguments of range [s, e) of the job. */
+function rangeArgs(job: Float64Array, s: number, e: number): number[] {
+  const argc = job[1] as number;
+  const a: number[] = new Array(argc);
+  for (let i = 0; i < argc; i++) {
+    const stride = job[STRIDES + i] as number;
+    a[i] = stride === N ? e - s : (job[ARGS + i] as number) + stride * s;
+  }
+  return a;
+}
