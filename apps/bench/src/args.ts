@@ -1,9 +1,11 @@
 // Command-line parsing for `pnpm bench`: flags, comma lists, 2^N sizes and the
 // quick/full presets. Bad input is a PointwiseError naming the flag and value.
 
-import { availableParallelism } from 'node:os';
+import os, { availableParallelism } from 'node:os';
 import { BACKEND_NAMES, PointwiseError } from '@pointwise/core';
 import { OP_NAMES, type OpName, PRELU_CHANNELS } from './cases.js';
+import { cpuInfo } from './machine.js';
+import { fullSizes, MAX_SIZE } from './sizes.js';
 
 export const PEER_NAMES = ['tfjs', 'ort'] as const;
 export type PeerName = (typeof PEER_NAMES)[number];
@@ -26,7 +28,27 @@ export interface BenchArgs {
   progressEvery: number;
   /** Threads of the threaded wasm-simd target (`wasm-simd xN`); 1: no threaded target. */
   wasmThreads: number;
+  /**
+   * The quick run's default peer: one target at one size (tfjs-wasm at the run's largest
+   * size); null with --peers, --full or --peers none.
+   */
+  defaultPeer: { target: string; size: number } | null;
+  /** How the sizes were chosen (the DRAM-resident size of --full, or why it was skipped). */
+  notes: string[];
 }
+
+/** What the size presets depend on: the last-level cache and the memory of this machine. */
+export interface MachineLimits {
+  llcBytes: number | null;
+  totalMemoryBytes: number;
+}
+
+export function machineLimits(): MachineLimits {
+  return { llcBytes: cpuInfo().llc?.bytes ?? null, totalMemoryBytes: os.totalmem() };
+}
+
+/** The quick run's peer, at the run's largest size only (2^20 by default). */
+export const DEFAULT_PEER_TARGET = 'tfjs-wasm';
 
 /** Default --wasm-threads: every core (os.availableParallelism()). */
 export function defaultWasmThreads(): number {
@@ -58,17 +80,19 @@ Usage: pnpm bench [flags]
   --sizes 2^16,2^20,4096    element counts, 2^N or integers (>= 64, multiples of 16)
   --wasm-threads N          with wasm-simd, also run a threaded target \`wasm-simd xN\` (default:
                             every core, here ${defaultWasmThreads()}; 1: single-thread wasm-simd only)
-  --peers tfjs,ort          peers run side by side (${PEER_NAMES.join(', ')}); default: none
+  --peers tfjs,ort|none     peers run side by side at every size (${PEER_NAMES.join(', ')}); default:
+                            tfjs-wasm at the largest size only (--full: tfjs,ort at every size)
   --samples N               timed samples per measurement (median reported)
   --min-sample-ms N         each sample repeats calls for at least N ms
   --json out.json           write all results as JSON
   --md out.md               write a markdown table
   --svg out.svg             write a chart (GB/s vs size per backend, with the copy line)
-  --full                    all ops, sizes 2^16..2^24, peers tfjs,ort, more samples
+  --full                    all ops, sizes 2^16, 2^20, 2^24 and a DRAM-resident size from the
+                            last-level cache (one tensor >= LLC), peers tfjs,ort, more samples
   --progress-every S        off a terminal, a progress line on stderr every S seconds (default 5)
   -h, --help                this text
 
-Default (quick): relu, elu, dropout; sizes 2^16, 2^20; no peers.
+Default (quick): relu, elu, dropout; sizes 2^16, 2^20; tfjs-wasm as a peer at 2^20.
 Exit code: 0 results were measured, 1 a backend failed or nothing could run, 2 usage error.
 Backends whose package is not installed are named once, under the table.`;
 
@@ -85,7 +109,7 @@ export function parseSize(text: string): number {
     : /^\d+(e\d+)?$/i.test(trimmed)
       ? Number(trimmed)
       : NaN;
-  if (!Number.isSafeInteger(value) || value < 64 || value > 2 ** 28) {
+  if (!Number.isSafeInteger(value) || value < 64 || value > MAX_SIZE) {
     fail('--sizes', text, 'each size must be 2^N or an integer between 64 and 2^28');
   }
   if (value % PRELU_CHANNELS !== 0) {
@@ -146,7 +170,10 @@ function path(flag: string, text: string | undefined): string {
   return text;
 }
 
-export function parseArgs(argv: readonly string[]): BenchArgs {
+export function parseArgs(
+  argv: readonly string[],
+  limits: () => MachineLimits = machineLimits,
+): BenchArgs {
   const given: Partial<BenchArgs> = {};
   let full = false;
   let help = false;
@@ -173,9 +200,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--sizes':
         given.sizes = [...new Set(list('--sizes', value()).map(parseSize))].sort((a, b) => a - b);
         break;
-      case '--peers':
-        given.peers = oneOf('--peers', list('--peers', value()), PEER_NAMES);
+      case '--peers': {
+        const items = list('--peers', value());
+        given.peers =
+          items.length === 1 && items[0] === 'none' ? [] : oneOf('--peers', items, PEER_NAMES);
         break;
+      }
       case '--wasm-threads': {
         const n = positiveInt('--wasm-threads', value());
         if (n > 256) fail('--wasm-threads', n, 'must be at most 256');
@@ -209,11 +239,23 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     }
   }
   const preset = full ? FULL_DEFAULTS : QUICK_DEFAULTS;
+  let sizes = given.sizes;
+  const notes: string[] = [];
+  if (!sizes && full) {
+    const { llcBytes, totalMemoryBytes } = limits();
+    const plan = fullSizes(preset.sizes, llcBytes, totalMemoryBytes);
+    sizes = plan.sizes;
+    notes.push(...plan.notes);
+  }
+  sizes ??= [...preset.sizes];
   return {
     ops: given.ops ?? [...preset.ops],
     backends: given.backends ?? [...BACKEND_NAMES],
-    sizes: given.sizes ?? [...preset.sizes],
+    sizes,
     peers: given.peers ?? [...preset.peers],
+    defaultPeer:
+      full || given.peers ? null : { target: DEFAULT_PEER_TARGET, size: Math.max(...sizes) },
+    notes,
     samples: given.samples ?? preset.samples,
     minSampleMs: given.minSampleMs ?? preset.minSampleMs,
     progressEvery: given.progressEvery ?? 5,

@@ -26,10 +26,10 @@ describe('parseArgs', () => {
     expect(a.full).toBe(false);
   });
 
-  it('gives every op, sizes to 2^24 and both peers with --full', () => {
-    const a = parseArgs(['--full']);
+  it('gives every op, sizes 2^16..2^24 plus a DRAM-resident one and both peers with --full', () => {
+    const a = parseArgs(['--full'], () => ({ llcBytes: 32 * 2 ** 20, totalMemoryBytes: 2 ** 34 }));
     expect(a.ops).toEqual([...OP_NAMES]);
-    expect(a.sizes).toEqual([2 ** 16, 2 ** 20, 2 ** 24]);
+    expect(a.sizes).toEqual([2 ** 16, 2 ** 20, 2 ** 23, 2 ** 24]);
     expect(a.peers).toEqual(['tfjs', 'ort']);
     expect(a.samples).toBe(FULL_DEFAULTS.samples);
   });

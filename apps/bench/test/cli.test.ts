@@ -28,7 +28,18 @@ beforeAll(() => {
   if (!existsSync(cli)) spawnSync('pnpm', ['build'], { cwd: appDir, stdio: 'ignore' });
 }, 120_000);
 
-const tiny = ['--ops', 'relu', '--sizes', '64', '--samples', '1', '--min-sample-ms', '1'];
+const tiny = [
+  '--ops',
+  'relu',
+  '--sizes',
+  '64',
+  '--samples',
+  '1',
+  '--min-sample-ms',
+  '1',
+  '--peers',
+  'none',
+];
 
 describe('pnpm bench (dist/cli.js)', () => {
   it.each([['-h'], ['--help']])('%s prints the help and exits 0', (flag) => {
@@ -62,6 +73,18 @@ describe('pnpm bench (dist/cli.js)', () => {
     expect(lines.at(-1)).toMatch(new RegExp(`^bench: ${total}/${total} js`));
     expect(stderr).not.toContain('\r');
     expect(stdout).not.toContain('bench: ');
+  });
+
+  it('without --peers, runs tfjs-wasm beside Pointwise at the largest size only', () => {
+    const { code, stdout } = run([...tiny.slice(0, -2), '--sizes', '64,128', '--backends', 'js']);
+    expect(code).toBe(0);
+    const rows = stdout.split('\n').filter((l) => /^relu\.forward\s/.test(l));
+    expect(rows.map((l) => l.split(/\s+/).slice(1, 3).join(' '))).toEqual([
+      '2^6 js',
+      '2^7 js',
+      '2^7 tfjs-wasm',
+    ]);
+    expect(stdout.split('\n')[0]).toMatch(/^Pointwise bench · .* · (L\d \S+ \S+|LLC unknown)/);
   });
 
   it.skipIf(uninstalled === undefined)(

@@ -10,11 +10,19 @@ import { parseArgs } from '../src/args.js';
 import { expandCases } from '../src/cases.js';
 import { tasksFor, writeOutputs } from '../src/cli.js';
 import type { ChildMessage, Row } from '../src/protocol.js';
-import { type BenchReport, machineInfo, REPORT_SCHEMA, summarize } from '../src/report/model.js';
+import { renderMarkdown } from '../src/report/markdown.js';
+import {
+  type BenchReport,
+  headerLines,
+  machineInfo,
+  REPORT_SCHEMA,
+  sizesOf,
+  summarize,
+} from '../src/report/model.js';
 import { chartData } from '../src/report/svg.js';
 import { renderTable } from '../src/report/table.js';
 import { runTask } from '../src/run-task.js';
-import { backendOf } from '../src/targets/pointwise.js';
+import { backendOf, pointwiseTarget } from '../src/targets/pointwise.js';
 
 async function collect(
   name: string,
@@ -45,10 +53,12 @@ async function jsReport(): Promise<BenchReport> {
     kind: 'peer',
     gbps: result.rows[0].gbps * 2,
   };
+  const machine = machineInfo();
   return {
     schema: REPORT_SCHEMA,
     startedAt: new Date(0).toISOString(),
-    machine: machineInfo(),
+    machine,
+    sizes: sizesOf([256, 1024], machine.llc),
     args: parseArgs(['--backends', 'js']),
     rows: [...result.rows, peer],
     overhead: result.overhead,
@@ -142,7 +152,8 @@ describe('bench run and outputs', () => {
   it('prints a table with one line per row and the unavailable list', async () => {
     const report = await jsReport();
     const text = renderTable(report);
-    expect(text.split('\n')).toHaveLength(2 + report.rows.length + 1);
+    const header = headerLines(report).length + 1;
+    expect(text.split('\n')).toHaveLength(header + 2 + report.rows.length + 1);
     expect(text).toContain('unavailable: node-cuda: test reason');
   });
 
@@ -166,7 +177,9 @@ describe('bench run and outputs', () => {
   });
 
   it('--wasm-threads 1 plans no threaded target, and a bad value is a typed error', () => {
-    const tasks = tasksFor(parseArgs(['--backends', 'wasm-simd', '--wasm-threads', '1']));
+    const tasks = tasksFor(
+      parseArgs(['--backends', 'wasm-simd', '--wasm-threads', '1', '--peers', 'none']),
+    );
     expect(tasks.map((t) => t.name)).toEqual(['wasm-simd']);
     expect(() => parseArgs(['--wasm-threads', '0'])).toThrow(/--wasm-threads/);
     expect(() => parseArgs(['--wasm-threads', '300'])).toThrow(/--wasm-threads/);
@@ -185,4 +198,104 @@ describe('bench run and outputs', () => {
       'peer:ort',
     ]);
   });
+});
+
+const L3 = { level: 3, type: 'Unified', bytes: 480 * 2 ** 20, sharedCpus: 2 };
+
+function syntheticReport(llc: typeof L3 | null): BenchReport {
+  const row = (target: string, gbps: number, size = 2 ** 20): Row => ({
+    target,
+    kind: 'backend',
+    caseId: 'elu.forward',
+    size,
+    bytesPerElement: 8,
+    seconds: (8 * size) / gbps / 1e9,
+    gbps,
+    copyGbps: 20,
+    ratioToCopy: gbps / 20,
+  });
+  return {
+    schema: REPORT_SCHEMA,
+    startedAt: '2026-12-02T00:00:00.000Z',
+    machine: {
+      ...machineInfo(),
+      cpus: 2,
+      cpuModel: 'Intel(R) Xeon(R) Processor',
+      llc,
+      caches: llc ? [llc] : [],
+      totalMemoryBytes: 23 * 2 ** 30,
+    },
+    sizes: sizesOf([2 ** 16, 2 ** 20, 2 ** 27], llc),
+    args: {
+      ...parseArgs(['--full'], () => ({ llcBytes: llc?.bytes ?? null, totalMemoryBytes: 2 ** 35 })),
+    },
+    rows: [row('wasm-simd', 12), row('wasm-simd x2', 24), row('wasm-simd', 10, 2 ** 27)],
+    overhead: [],
+    skipped: [],
+    unavailable: [],
+  };
+}
+
+describe('report header and threaded rows', () => {
+  it('names the CPU and its last-level cache in the table, markdown and JSON', async () => {
+    const report = syntheticReport(L3);
+    const table = renderTable(report).split('\n');
+    expect(table[0]).toContain('2 × Intel(R) Xeon(R) Processor · L3 480 MiB (shared by 2 CPUs)');
+    expect(table[1]).toBe(
+      'sizes 2^16 (cache), 2^20 (cache), 2^27 (DRAM) · 15 samples (median) of >= 25 ms',
+    );
+    expect(table[2]).toBe('DRAM-resident size 2^27: 512 MiB per tensor >= LLC 480 MiB');
+    const md = renderMarkdown(report);
+    expect(md).toContain('2 × Intel(R) Xeon(R) Processor · L3 480 MiB (shared by 2 CPUs)');
+    expect(md).toContain('sizes 2^16 (cache), 2^20 (cache), 2^27 (DRAM)');
+    const dir = await mkdtemp(join(tmpdir(), 'pw-bench-'));
+    const json = join(dir, 'o.json');
+    await writeOutputs({ ...report.args, help: false, json }, report);
+    const parsed = JSON.parse(await readFile(json, 'utf8'));
+    expect(parsed.machine.cpuModel).toBe('Intel(R) Xeon(R) Processor');
+    expect(parsed.machine.llc).toEqual(L3);
+    expect(parsed.sizes[2]).toEqual({ size: 2 ** 27, tensorBytes: 2 ** 29, residency: 'DRAM' });
+  });
+
+  it('says "LLC unknown" when there is no cache information', () => {
+    const report = syntheticReport(null);
+    const [first, second] = renderTable(report).split('\n');
+    expect(first).toContain('Intel(R) Xeon(R) Processor · LLC unknown');
+    expect(second).toMatch(/^sizes 2\^16 \(unknown\), /);
+    expect(renderMarkdown(report)).toContain('LLC unknown');
+  });
+
+  it('gives a threaded row its ratio to the single-thread row of the same case and size', () => {
+    const report = syntheticReport(L3);
+    const summary = summarize(report);
+    expect(summary.map((s) => s.ratioToOneThread)).toEqual([null, 2, null]);
+    const table = renderTable(report).split('\n');
+    const head = table.find((l) => l.startsWith('case'))!;
+    expect(head).toContain('vs 1 thread');
+    const x2 = table.find((l) => l.includes('wasm-simd x2'))!;
+    expect(x2.trimEnd().endsWith('2.00')).toBe(true);
+    const md = renderMarkdown(report).split('\n');
+    expect(md.find((l) => l.includes('wasm-simd x2'))).toContain('| 2.00 |');
+  });
+});
+
+describe('backward timed with preallocated outputs', () => {
+  it.each(['relu', 'prelu', 'clippedRelu', 'shiftedRelu', 'dropout'] as const)(
+    '%s backward calls allocate nothing',
+    async (op) => {
+      const target = await pointwiseTarget('js');
+      if ('unavailable' in target) throw new Error(target.unavailable);
+      for (const c of expandCases([op]).filter((k) => k.direction === 'backward')) {
+        const prepared = await target.prepare(c, 256);
+        if ('skip' in prepared) throw new Error(prepared.skip);
+        await prepared.op.call();
+        const before = target.memory?.();
+        for (let i = 0; i < 3; i++) await prepared.op.call();
+        await prepared.op.settle();
+        expect(target.memory?.()).toEqual(before);
+        prepared.dispose();
+      }
+      target.close();
+    },
+  );
 });

@@ -1,21 +1,31 @@
-// Markdown rendering of a report: a short header with the machine and flags, the
-// results table, and the unavailable/skipped lists (for READMEs and PR comments).
+// Markdown rendering of a report: a short header with the machine (CPU, last-level
+// cache), the sizes and flags, the results table, and the unavailable/skipped lists
+// (for READMEs and PR comments).
 
-import { type BenchReport, HEADERS, splitUnavailable, summarize, tableCells } from './model.js';
+import {
+  type BenchReport,
+  HEADERS,
+  headerLines,
+  NUMERIC,
+  splitUnavailable,
+  summarize,
+  tableCells,
+} from './model.js';
 
 const escapePipes = (cell: string): string => cell.replace(/\|/g, '\\|');
 
 export function renderMarkdown(report: BenchReport): string {
-  const m = report.machine;
+  const [machine, ...rest] = headerLines(report);
   const lines = [
     '# Pointwise bench',
     '',
-    `${report.startedAt} · Node ${m.node} · ${m.platform}/${m.arch} · ${m.cpus} × ${m.cpuModel} · load ${m.loadavg.join(' ')}`,
+    machine.replace(/^Pointwise bench · /, ''),
     '',
-    `Sizes ${report.args.sizes.join(', ')} · ${report.args.samples} samples (median) · GB/s counts the bytes each op must move; "x copy" is the ratio to a copy of the same bytes on the same target, same run, and "copy GB/s" that copy's own speed.`,
+    ...rest.flatMap((l) => [l, '']),
+    'GB/s counts the bytes each op must move; "x copy" is the ratio to a copy of the same bytes on the same target, same run, and "copy GB/s" that copy\'s own speed; "vs 1 thread" is a threaded row\'s GB/s over the single-thread row of the same case and size.',
     '',
     `| ${HEADERS.join(' | ')} |`,
-    `| ${HEADERS.map((_, i) => (i >= 3 && i <= 6 ? '---:' : '---')).join(' | ')} |`,
+    `| ${HEADERS.map((h) => (NUMERIC.has(h) ? '---:' : '---')).join(' | ')} |`,
     ...summarize(report).map((s) => `| ${tableCells(s).map(escapePipes).join(' | ')} |`),
   ];
   const { notInstalled, unavailable } = splitUnavailable(report);

@@ -1,25 +1,37 @@
 // The report every output is rendered from (terminal table, JSON, markdown, SVG):
-// run metadata, all rows, overhead and the targets that could not run. `summarize`
-// adds, per Pointwise row, the best peer at the same case and size.
+// run metadata (machine, CPU, last-level cache), all rows, overhead and the targets
+// that could not run. `summarize` adds, per Pointwise row, the best peer at the same
+// case and size, and for a threaded row (`wasm-simd x2`) its ratio to one thread.
 
 import os from 'node:os';
 import type { BenchArgs } from '../args.js';
+import { type CacheLevel, cpuInfo, formatBytes, llcLabel } from '../machine.js';
 import type { Overhead, Row, Skip } from '../protocol.js';
+import { formatSize, type Residency, residency } from '../sizes.js';
 import { best, ratio } from '../stats.js';
 
-export const REPORT_SCHEMA = 'pointwise-bench/1';
+export const REPORT_SCHEMA = 'pointwise-bench/2';
+
+export interface MachineReport {
+  node: string;
+  platform: string;
+  arch: string;
+  cpus: number;
+  cpuModel: string;
+  /** The last-level cache (highest data/unified level of cpu0); null: unknown. */
+  llc: CacheLevel | null;
+  /** Every cache level cpu0 reports (Linux sysfs); [] when unknown. */
+  caches: CacheLevel[];
+  totalMemoryBytes: number;
+  loadavg: number[];
+}
 
 export interface BenchReport {
   schema: typeof REPORT_SCHEMA;
   startedAt: string;
-  machine: {
-    node: string;
-    platform: string;
-    arch: string;
-    cpus: number;
-    cpuModel: string;
-    loadavg: number[];
-  };
+  machine: MachineReport;
+  /** Each size of the run against the LLC: cache-resident, at its edge, DRAM-resident. */
+  sizes: { size: number; tensorBytes: number; residency: Residency }[];
   args: Omit<BenchArgs, 'help'>;
   rows: Row[];
   overhead: Overhead[];
@@ -34,18 +46,48 @@ export interface SummaryRow extends Row {
   bestPeerGbps: number | null;
   /** This backend's GB/s over the best peer's, null for peer rows or when no peer ran. */
   ratioToBestPeer: number | null;
+  /** `X xN` rows: GB/s over target X's at the same case and size; null otherwise. */
+  ratioToOneThread: number | null;
 }
 
-export function machineInfo(): BenchReport['machine'] {
-  const cpus = os.cpus();
+export function machineInfo(sysfsCacheDir?: string): MachineReport {
+  const cpu = cpuInfo(sysfsCacheDir);
   return {
     node: process.version,
     platform: process.platform,
     arch: process.arch,
-    cpus: cpus.length,
-    cpuModel: cpus[0]?.model ?? 'unknown',
+    cpus: cpu.cpus,
+    cpuModel: cpu.cpuModel,
+    llc: cpu.llc,
+    caches: cpu.caches,
+    totalMemoryBytes: os.totalmem(),
     loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100),
   };
+}
+
+export function sizesOf(sizes: readonly number[], llc: CacheLevel | null): BenchReport['sizes'] {
+  return sizes.map((size) => ({
+    size,
+    tensorBytes: 4 * size,
+    residency: residency(size, llc?.bytes ?? null),
+  }));
+}
+
+/** The lines above every report: machine, CPU and LLC, sizes and what they are, notes. */
+export function headerLines(
+  report: Pick<BenchReport, 'startedAt' | 'machine' | 'sizes' | 'args'>,
+): string[] {
+  const m = report.machine;
+  return [
+    `Pointwise bench · ${report.startedAt} · Node ${m.node} · ${m.platform}/${m.arch} · ${m.cpus} × ${m.cpuModel} · ${llcLabel(m.llc)} · ${formatBytes(m.totalMemoryBytes)} RAM · load ${m.loadavg.join(' ')}`,
+    `sizes ${report.sizes.map((s) => `${formatSize(s.size)} (${s.residency})`).join(', ')} · ${report.args.samples} samples (median) of >= ${report.args.minSampleMs} ms`,
+    ...report.args.notes,
+  ];
+}
+
+/** `wasm-simd x2` -> `wasm-simd`; null for a target without a thread count. */
+export function oneThreadTarget(target: string): string | null {
+  return /^(.+) x\d+$/.exec(target)?.[1] ?? null;
 }
 
 export function summarize(report: Pick<BenchReport, 'rows' | 'overhead'>): SummaryRow[] {
@@ -56,21 +98,22 @@ export function summarize(report: Pick<BenchReport, 'rows' | 'overhead'>): Summa
     const top = best(peers.map((p) => p.gbps));
     const topPeer = peers.find((p) => p.gbps === top) ?? null;
     const over = report.overhead.find((o) => o.target === row.target && o.caseId === row.caseId);
+    const base = oneThreadTarget(row.target);
+    const single = base
+      ? report.rows.find((r) => r.target === base && r.caseId === row.caseId && r.size === row.size)
+      : undefined;
     return {
       ...row,
       microsPerCall: over?.microsPerCall ?? null,
       bestPeer: topPeer?.target ?? null,
       bestPeerGbps: top,
       ratioToBestPeer: row.kind === 'backend' ? ratio(row.gbps, top) : null,
+      ratioToOneThread: single ? ratio(row.gbps, single.gbps) : null,
     };
   });
 }
 
-/** `2^20` for powers of two, the plain number otherwise. */
-export function formatSize(size: number): string {
-  const log = Math.log2(size);
-  return Number.isInteger(log) ? `2^${log}` : String(size);
-}
+export { formatSize };
 
 export function fixed(value: number | null | undefined, digits: number): string {
   return value == null || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits);
@@ -86,8 +129,19 @@ export const HEADERS = [
   'us/call@64',
   'best peer',
   'vs peer',
+  'vs 1 thread',
   'note',
 ];
+
+/** Columns right-aligned in the table (the numbers). */
+export const NUMERIC = new Set([
+  'GB/s',
+  'x copy',
+  'copy GB/s',
+  'us/call@64',
+  'vs peer',
+  'vs 1 thread',
+]);
 
 export function tableCells(s: SummaryRow): string[] {
   return [
@@ -100,6 +154,7 @@ export function tableCells(s: SummaryRow): string[] {
     fixed(s.microsPerCall, 1),
     s.bestPeer ? `${s.bestPeer} ${fixed(s.bestPeerGbps, 2)}` : '-',
     s.kind === 'backend' ? fixed(s.ratioToBestPeer, 2) : '-',
+    oneThreadTarget(s.target) ? fixed(s.ratioToOneThread, 2) : '-',
     s.note ?? '',
   ];
 }

@@ -1,7 +1,8 @@
 // A Pointwise backend as a bench target. The backend comes only from core's
 // probeBackends (with this app's importer, so packages resolve from apps/bench);
 // every op call goes through the public API, with `await pw.flush()` as the
-// completion point so asynchronous backends are timed honestly.
+// completion point so asynchronous backends are timed honestly. Forward and
+// backward write into preallocated outputs (`out`), so no call allocates.
 
 import { type Pointwise, probeBackend, type Tensor } from '@pointwise/core';
 import { type BenchCase, PARAMS } from '../cases.js';
@@ -23,6 +24,26 @@ function disposeAll(result: unknown): void {
     }
     for (const value of Object.values(result)) (value as AnyTensor | null)?.dispose?.();
   }
+}
+
+/**
+ * Outputs for a backward's `out`: one zeroed tensor per result of a first (allocating)
+ * call, same key and shape (`dx`, and `dslope` / `dceiling` / `dthreshold` /
+ * `dreplacement` where the op has one), so timed calls allocate nothing.
+ */
+function preallocated(
+  first: unknown,
+  owned: AnyTensor[],
+  zeros: (shape: number[]) => Tensor<'float32'>,
+): { dx: Tensor<'float32'>; [grad: string]: Tensor<'float32'> } {
+  const out: Record<string, Tensor<'float32'>> = {};
+  for (const [key, value] of Object.entries(first as Record<string, Tensor<'float32'>>)) {
+    out[key] = zeros([...value.shape]);
+    owned.push(out[key]);
+    value.dispose();
+  }
+  if (!out.dx) throw new Error('backward returned no dx');
+  return out as { dx: Tensor<'float32'> };
 }
 
 function opParams(c: BenchCase): Record<string, unknown> {
@@ -59,6 +80,7 @@ export async function pointwiseTarget(name: string): Promise<Target | { unavaila
     const dy = pw.tensor(uniformInputs(size, 2), shape);
     const params = opParams(c);
     const owned: AnyTensor[] = [x, dy];
+    const zeros = (outShape: number[]) => pw.zeros(outShape);
     let call: () => void;
     if (c.op === 'dropout' && c.direction === 'forward') {
       // params built once: an object spread per call would be timed as overhead
@@ -70,7 +92,9 @@ export async function pointwiseTarget(name: string): Promise<Target | { unavaila
       const mask = forward.mask as Tensor<'uint8'>;
       owned.push(mask);
       const backwardParams = c.mask ? { ...params, mask } : params;
-      call = () => disposeAll(pw.dropoutWithReplacementBackward(dy, backwardParams));
+      const out = preallocated(pw.dropoutWithReplacementBackward(dy, backwardParams), owned, zeros);
+      const withOut = { ...backwardParams, out };
+      call = () => pw.dropoutWithReplacementBackward(dy, withOut);
     } else if (c.direction === 'forward') {
       const y = pw.zeros(shape);
       owned.push(y);
@@ -78,7 +102,10 @@ export async function pointwiseTarget(name: string): Promise<Target | { unavaila
       call = () => api[c.op](x, forwardParams);
     } else {
       const saved = { x };
-      call = () => disposeAll(api[`${c.op}Backward`](dy, saved, params));
+      const backward = api[`${c.op}Backward`];
+      const out = preallocated(backward(dy, saved, params), owned, zeros);
+      const withOut = { ...params, out };
+      call = () => backward(dy, saved, withOut);
     }
     const op: Timed = { call, settle: () => pw.flush() };
     return {
@@ -95,6 +122,7 @@ export async function pointwiseTarget(name: string): Promise<Target | { unavaila
     kind: 'backend',
     copy: (bytes) => copyHook(bytes, pw.backend),
     prepare,
+    memory: () => pw.memory(),
     close: () => pw.destroy(),
   };
 }

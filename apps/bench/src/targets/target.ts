@@ -20,5 +20,7 @@ export interface Target {
   /** The copy baseline for `bytes` of traffic on this target; null if it has none. */
   copy(bytes: number): Timed | null;
   prepare(c: BenchCase, size: number): Promise<Preparation>;
+  /** Live tensor buffers and bytes (Pointwise targets), so tests can see a call allocates nothing. */
+  memory?(): { bytes: number; buffers: number };
   close(): void;
 }
