@@ -149,3 +149,49 @@ export function dropoutBackwardMask(dy: usize, mask: usize, dx: usize, n: i32, s
   }
   return sum;
 }
+
+/** dropoutBackwardMaskPair's second sum (read right after the call, on the same thread). */
+let pairSecond: f64 = 0;
+
+/**
+ * Two whole chunks of dropoutBackwardMask at once: elements [0, len) and [len, 2*len)
+ * (len a multiple of 16), each summed exactly as dropoutBackwardMask sums it alone (the
+ * same additions in the same order, so the same bits). Interleaving the two independent
+ * float64 accumulator chains halves the add-latency bound of a single-thread call.
+ * Returns the first sum; the second is dropoutPairSecond().
+ */
+export function dropoutBackwardMaskPair(dy: usize, mask: usize, dx: usize, len: i32, scale: f32): f64 {
+  const sv = f32x4.splat(scale);
+  const zero = i32x4.splat(0);
+  const b = <usize>len;
+  const bf = <usize>len << 2;
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
+  let acc2 = f64x2.splat(0);
+  let acc3 = f64x2.splat(0);
+  for (let i = 0; i < len; i += 16) {
+    const m = mask + <usize>i;
+    const p = dy + (<usize>i << 2);
+    const q = dx + (<usize>i << 2);
+    const bytes = v128.load(m);
+    const lo = i16x8.extend_low_i8x16_u(bytes);
+    const hi = i16x8.extend_high_i8x16_u(bytes);
+    const bytesB = v128.load(m + b);
+    const loB = i16x8.extend_low_i8x16_u(bytesB);
+    const hiB = i16x8.extend_high_i8x16_u(bytesB);
+    acc0 = accumulate(acc0, backVec(p, q, i32x4.eq(i32x4.extend_low_i16x8_u(lo), zero), sv));
+    acc2 = accumulate(acc2, backVec(p + bf, q + bf, i32x4.eq(i32x4.extend_low_i16x8_u(loB), zero), sv));
+    acc1 = accumulate(acc1, backVec(p + 16, q + 16, i32x4.eq(i32x4.extend_high_i16x8_u(lo), zero), sv));
+    acc3 = accumulate(acc3, backVec(p + bf + 16, q + bf + 16, i32x4.eq(i32x4.extend_high_i16x8_u(loB), zero), sv));
+    acc0 = accumulate(acc0, backVec(p + 32, q + 32, i32x4.eq(i32x4.extend_low_i16x8_u(hi), zero), sv));
+    acc2 = accumulate(acc2, backVec(p + bf + 32, q + bf + 32, i32x4.eq(i32x4.extend_low_i16x8_u(hiB), zero), sv));
+    acc1 = accumulate(acc1, backVec(p + 48, q + 48, i32x4.eq(i32x4.extend_high_i16x8_u(hi), zero), sv));
+    acc3 = accumulate(acc3, backVec(p + bf + 48, q + bf + 48, i32x4.eq(i32x4.extend_high_i16x8_u(hiB), zero), sv));
+  }
+  pairSecond = horizontalSum(f64x2.add(acc2, acc3));
+  return horizontalSum(f64x2.add(acc0, acc1));
+}
+
+export function dropoutPairSecond(): f64 {
+  return pairSecond;
+}

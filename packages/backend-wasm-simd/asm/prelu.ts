@@ -9,7 +9,7 @@
 // channel in float64 (products of two float32 are exact there), NaN x and 0*Inf
 // included as SPEC requires.
 
-import { highF64, lowF64 } from './common';
+import { highF64, lowF64, paddedBytes } from './common';
 
 // @ts-expect-error: decorator
 @inline function preluRunForward(x: usize, y: usize, len: i32, s: f32): void {
@@ -207,5 +207,51 @@ export function preluBackwardPeriodic(
       for (let r = 0; r < inner; r++) sum += load<f64>(acc + (<usize>(base + r) << 3));
     }
     store<f32>(dslope + (<usize>c << 2), <f32>sum);
+  }
+}
+
+/** The slope of period position p (channel floor(p / inner) mod channels). */
+// @ts-expect-error: decorator
+@inline function slopeAt(slope: usize, p: i32, channels: i32, inner: i32): f32 {
+  return load<f32>(slope + (<usize>((p / inner) % channels) << 2));
+}
+
+/** Slopes of period positions 4k..4k+3 as one vector. */
+// @ts-expect-error: decorator
+@inline function slopeVec(slope: usize, k: i32, channels: i32, inner: i32): v128 {
+  let v = f32x4.splat(slopeAt(slope, 4 * k, channels, inner));
+  v = f32x4.replace_lane(v, 1, slopeAt(slope, 4 * k + 1, channels, inner));
+  v = f32x4.replace_lane(v, 2, slopeAt(slope, 4 * k + 2, channels, inner));
+  return f32x4.replace_lane(v, 3, slopeAt(slope, 4 * k + 3, channels, inner));
+}
+
+// @ts-expect-error: decorator
+@inline function preluVec(v: v128, sv: v128, z: v128): v128 {
+  return v128.bitselect(f32x4.mul(v, sv), v, f32x4.lt(v, z));
+}
+
+/**
+ * Forward with the periodic layout when the period (channels*inner widened to q) divides
+ * 16: every 64-byte chunk starts at period position 0, so its four slope vectors are
+ * loop constants held in registers (no table, no scratch). The same products and
+ * selects as preluForwardPeriodic, so the same bits.
+ */
+export function preluForward16(x: usize, y: usize, n: i32, slope: usize, channels: i32, inner: i32): void {
+  const s0 = slopeVec(slope, 0, channels, inner);
+  const s1 = slopeVec(slope, 1, channels, inner);
+  const s2 = slopeVec(slope, 2, channels, inner);
+  const s3 = slopeVec(slope, 3, channels, inner);
+  const z = f32x4.splat(0);
+  const d = y - x;
+  const end = x + paddedBytes(n);
+  for (let p = x; p < end; p += 64) {
+    const a = preluVec(v128.load(p), s0, z);
+    const b = preluVec(v128.load(p, 16), s1, z);
+    const c = preluVec(v128.load(p, 32), s2, z);
+    const e = preluVec(v128.load(p, 48), s3, z);
+    v128.store(p + d, a);
+    v128.store(p + d, b, 16);
+    v128.store(p + d, c, 32);
+    v128.store(p + d, e, 48);
   }
 }

@@ -66,6 +66,15 @@ export interface WasmKernelExports {
   ): void;
   /** One channel: dx, and the float64 dslope sum of these n elements. */
   preluBackwardSum(dy: number, x: number, dx: number, n: number, slope: number): number;
+  /** The periodic layout when q divides 16: slopes held in registers, no table. */
+  preluForward16(
+    x: number,
+    y: number,
+    n: number,
+    slope: number,
+    channels: number,
+    inner: number,
+  ): void;
   preluForwardPeriodic(
     x: number,
     y: number,
@@ -129,6 +138,9 @@ export interface WasmKernelExports {
     first: number,
   ): number;
   dropoutBackwardMask(dy: number, mask: number, dx: number, n: number, scale: number): number;
+  /** Two whole chunks of len elements; returns the first sum, dropoutPairSecond() the second. */
+  dropoutBackwardMaskPair(dy: number, mask: number, dx: number, len: number, scale: number): number;
+  dropoutPairSecond(): number;
 }
 
 /** (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): the smallest SIMD probe. */
