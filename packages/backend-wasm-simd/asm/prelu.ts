@@ -216,14 +216,12 @@ export function preluBackwardPeriodic(
   return load<f32>(slope + (<usize>((p / inner) % channels) << 2));
 }
 
-/** Slopes of period positions 4k..4k+3 as one vector. */
-// @ts-expect-error: decorator
-@inline function slopeVec(slope: usize, k: i32, channels: i32, inner: i32): v128 {
-  let v = f32x4.splat(slopeAt(slope, 4 * k, channels, inner));
-  v = f32x4.replace_lane(v, 1, slopeAt(slope, 4 * k + 1, channels, inner));
-  v = f32x4.replace_lane(v, 2, slopeAt(slope, 4 * k + 2, channels, inner));
-  return f32x4.replace_lane(v, 3, slopeAt(slope, 4 * k + 3, channels, inner));
-}
+/**
+ * preluForward16's 16 slopes, one period per 64 bytes. Static, so shared by every
+ * instance of the threaded build: only the calling thread runs preluForward16 (it is
+ * not a pool kernel).
+ */
+const SLOPES16: usize = memory.data(64, 16);
 
 // @ts-expect-error: decorator
 @inline function preluVec(v: v128, sv: v128, z: v128): v128 {
@@ -233,14 +231,17 @@ export function preluBackwardPeriodic(
 /**
  * Forward with the periodic layout when the period (channels*inner widened to q) divides
  * 16: every 64-byte chunk starts at period position 0, so its four slope vectors are
- * loop constants held in registers (no table, no scratch). The same products and
+ * loop constants held in registers (no heap table). The same products and
  * selects as preluForwardPeriodic, so the same bits.
  */
 export function preluForward16(x: usize, y: usize, n: i32, slope: usize, channels: i32, inner: i32): void {
-  const s0 = slopeVec(slope, 0, channels, inner);
-  const s1 = slopeVec(slope, 1, channels, inner);
-  const s2 = slopeVec(slope, 2, channels, inner);
-  const s3 = slopeVec(slope, 3, channels, inner);
+  // Loaded, not built with replace_lane: V8 sinks pure lane inserts into the loop
+  // (sixteen insertps per iteration), while loads stay where they are.
+  for (let p = 0; p < 16; p++) store<f32>(SLOPES16 + (<usize>p << 2), slopeAt(slope, p, channels, inner));
+  const s0 = v128.load(SLOPES16);
+  const s1 = v128.load(SLOPES16, 16);
+  const s2 = v128.load(SLOPES16, 32);
+  const s3 = v128.load(SLOPES16, 48);
   const z = f32x4.splat(0);
   const d = y - x;
   const end = x + paddedBytes(n);

@@ -138,9 +138,6 @@ export interface WasmKernelExports {
     first: number,
   ): number;
   dropoutBackwardMask(dy: number, mask: number, dx: number, n: number, scale: number): number;
-  /** Two whole chunks of len elements; returns the first sum, dropoutPairSecond() the second. */
-  dropoutBackwardMaskPair(dy: number, mask: number, dx: number, len: number, scale: number): number;
-  dropoutPairSecond(): number;
 }
 
 /** (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): the smallest SIMD probe. */

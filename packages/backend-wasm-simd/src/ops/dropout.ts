@@ -18,34 +18,6 @@ const REGENERATE = [4, 4, N, 0, 0, 0, 0, 0, 0, 1];
 // dy, mask, dx, n, scale
 const MASKED = [4, 1, 4, N, 0];
 
-/**
- * The calling thread's masked backward over CHUNKs, two whole chunks per call (their
- * float64 chains interleaved), the last odd or partial chunk alone; chunk sums added in
- * index order exactly as Dispatch.sum adds them, so the same bits as one call per chunk.
- */
-function maskedPairs(
-  k: WasmKernelExports,
-  dy: number,
-  mask: number,
-  dx: number,
-  size: number,
-  s: number,
-): number {
-  let total = 0;
-  let start = 0;
-  for (; start + 2 * CHUNK <= size; start += 2 * CHUNK) {
-    const first = k.dropoutBackwardMaskPair(dy + start * 4, mask + start, dx + start * 4, CHUNK, s);
-    total = start === 0 ? first : total + first;
-    total += k.dropoutPairSecond();
-  }
-  for (; start < size; start += CHUNK) {
-    const n = Math.min(CHUNK, size - start);
-    const r = k.dropoutBackwardMask(dy + start * 4, mask + start, dx + start * 4, n, s);
-    total = start === 0 ? r : total + r;
-  }
-  return total;
-}
-
 export function dropoutKernel(k: WasmKernelExports, heap: WasmHeap, d: Dispatch): DropoutKernel {
   return {
     forward({ x, y, mask, size, params: p }) {
@@ -76,8 +48,6 @@ export function dropoutKernel(k: WasmKernelExports, heap: WasmHeap, d: Dispatch)
                 REGENERATE,
                 parallel,
               );
-      } else if (!parallel && size > CHUNK) {
-        sum = maskedPairs(k, ptr(dy), ptr(mask), ptr(dx), size, s);
       } else {
         sum =
           size <= CHUNK
