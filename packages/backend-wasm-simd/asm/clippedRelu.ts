@@ -5,9 +5,14 @@
 
 import { accumulate, horizontalSum, paddedBytes } from './common';
 
+/**
+ * x <= 0 ? +0 : (c < x ? c : x). wasm's pmin(a, b) is `b < a ? b : a`, so pmin(x, c)
+ * is `c < x ? c : x`: one minps on x64 where a bitselect is three. NaN x and x == c
+ * keep x, the same bits as selecting c where x >= c did.
+ */
 // @ts-expect-error: decorator
 @inline function clip(v: v128, cv: v128, z: v128): v128 {
-  return v128.andnot(v128.bitselect(cv, v, f32x4.ge(v, cv)), f32x4.le(v, z));
+  return v128.andnot(f32x4.pmin(v, cv), f32x4.le(v, z));
 }
 
 export function clippedReluForward(x: usize, y: usize, n: i32, ceiling: f32, cp: usize): void {

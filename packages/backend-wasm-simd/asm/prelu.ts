@@ -9,7 +9,7 @@
 // channel in float64 (products of two float32 are exact there), NaN x and 0*Inf
 // included as SPEC requires.
 
-import { highF64, lowF64 } from './common';
+import { highF64, lowF64, paddedBytes } from './common';
 
 // @ts-expect-error: decorator
 @inline function preluRunForward(x: usize, y: usize, len: i32, s: f32): void {
@@ -207,5 +207,52 @@ export function preluBackwardPeriodic(
       for (let r = 0; r < inner; r++) sum += load<f64>(acc + (<usize>(base + r) << 3));
     }
     store<f32>(dslope + (<usize>c << 2), <f32>sum);
+  }
+}
+
+/** The slope of period position p (channel floor(p / inner) mod channels). */
+// @ts-expect-error: decorator
+@inline function slopeAt(slope: usize, p: i32, channels: i32, inner: i32): f32 {
+  return load<f32>(slope + (<usize>((p / inner) % channels) << 2));
+}
+
+/**
+ * preluForward16's 16 slopes, one period per 64 bytes. Static, so shared by every
+ * instance of the threaded build: only the calling thread runs preluForward16 (it is
+ * not a pool kernel).
+ */
+const SLOPES16: usize = memory.data(64, 16);
+
+// @ts-expect-error: decorator
+@inline function preluVec(v: v128, sv: v128, z: v128): v128 {
+  return v128.bitselect(f32x4.mul(v, sv), v, f32x4.lt(v, z));
+}
+
+/**
+ * Forward with the periodic layout when the period (channels*inner widened to q) divides
+ * 16: every 64-byte chunk starts at period position 0, so its four slope vectors are
+ * loop constants held in registers (no heap table). The same products and
+ * selects as preluForwardPeriodic, so the same bits.
+ */
+export function preluForward16(x: usize, y: usize, n: i32, slope: usize, channels: i32, inner: i32): void {
+  // Loaded, not built with replace_lane: V8 sinks pure lane inserts into the loop
+  // (sixteen insertps per iteration), while loads stay where they are.
+  for (let p = 0; p < 16; p++) store<f32>(SLOPES16 + (<usize>p << 2), slopeAt(slope, p, channels, inner));
+  const s0 = v128.load(SLOPES16);
+  const s1 = v128.load(SLOPES16, 16);
+  const s2 = v128.load(SLOPES16, 32);
+  const s3 = v128.load(SLOPES16, 48);
+  const z = f32x4.splat(0);
+  const d = y - x;
+  const end = x + paddedBytes(n);
+  for (let p = x; p < end; p += 64) {
+    const a = preluVec(v128.load(p), s0, z);
+    const b = preluVec(v128.load(p, 16), s1, z);
+    const c = preluVec(v128.load(p, 32), s2, z);
+    const e = preluVec(v128.load(p, 48), s3, z);
+    v128.store(p + d, a);
+    v128.store(p + d, b, 16);
+    v128.store(p + d, c, 32);
+    v128.store(p + d, e, 48);
   }
 }

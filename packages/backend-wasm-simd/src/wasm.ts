@@ -66,6 +66,15 @@ export interface WasmKernelExports {
   ): void;
   /** One channel: dx, and the float64 dslope sum of these n elements. */
   preluBackwardSum(dy: number, x: number, dx: number, n: number, slope: number): number;
+  /** The periodic layout when q divides 16: slopes held in registers, no table. */
+  preluForward16(
+    x: number,
+    y: number,
+    n: number,
+    slope: number,
+    channels: number,
+    inner: number,
+  ): void;
   preluForwardPeriodic(
     x: number,
     y: number,

@@ -1,6 +1,7 @@
 // prelu on the wasm backend. The host picks the kernel layout: for short channel
 // runs (inner < 16, e.g. channels last) the periodic kernels, which load four slopes
-// per vector from a one-period table; otherwise the run kernels, which splat one
+// per vector from a one-period table (or, for a period dividing 16, hold the four slope
+// vectors in registers: preluForward16); otherwise the run kernels, which splat one
 // slope per run. Scratch (the table, float64 dslope sums) is borrowed from the heap
 // for the call. One channel (a single slope) splits over the worker pool like the
 // other ops, dslope summed per fixed chunk; several channels run on the calling thread.
@@ -48,6 +49,11 @@ export function preluKernel(k: WasmKernelExports, heap: WasmHeap, d: Dispatch): 
           [ptr(c.x), ptr(c.y), c.size, ptr(c.params.slope), 1, inner],
           XY,
         );
+        return;
+      }
+      if (q !== 0 && 16 % q === 0) {
+        // a period of 4, 8 or 16 elements: the slope vectors stay in registers
+        k.preluForward16(ptr(c.x), ptr(c.y), c.size, ptr(c.params.slope), channels, inner);
         return;
       }
       if (q === 0) {
