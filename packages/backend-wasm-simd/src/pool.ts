@@ -30,10 +30,11 @@ const DEADLINE_MS = 60_000;
 /**
  * Crossover sizes (decision 90): below these element counts an op runs on the calling
  * thread, because waking the workers costs more than it saves. STREAM for the
- * memory-bound ops (relu family, clippedRelu, prelu), COMPUTE for elu and dropout.
+ * memory-bound ops (relu family, clippedRelu, prelu, dropout backward from a mask),
+ * COMPUTE for elu and the dropout passes that run Philox.
  */
-export const STREAM_MIN = 262144;
-export const COMPUTE_MIN = 32768;
+export const STREAM_MIN = 1048576; // 2^20
+export const COMPUTE_MIN = 262144; // 2^18
 
 /** Marks the element-count argument in a stride list. */
 export const N = -1;

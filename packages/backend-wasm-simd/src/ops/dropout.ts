@@ -6,7 +6,7 @@
 
 import type { DropoutKernel } from '@pointwise/core';
 import { ptr, type WasmHeap } from '../heap.js';
-import { CHUNK, COMPUTE_MIN, type Dispatch, N } from '../pool.js';
+import { CHUNK, COMPUTE_MIN, type Dispatch, N, STREAM_MIN } from '../pool.js';
 import type { WasmKernelExports } from '../wasm.js';
 
 // x, y, mask (1 byte per element, or 0 for none), n, t, k0, k1, s0, s1, r, scale, first,
@@ -35,7 +35,8 @@ export function dropoutKernel(k: WasmKernelExports, heap: WasmHeap, d: Dispatch)
     backward({ dy, mask, dx, dreplacement, size, params: p }) {
       const s = p.scale ?? 1;
       const { threshold: t, seedLo: k0, seedHi: k1, streamLo: s0, streamHi: s1 } = p;
-      const parallel = d.parallel(size, COMPUTE_MIN);
+      // regenerating runs Philox (compute-bound); reading a mask only streams
+      const parallel = d.parallel(size, mask === null ? COMPUTE_MIN : STREAM_MIN);
       let sum: number;
       if (mask === null) {
         sum =
