@@ -2,6 +2,7 @@
 // against a Pointwise instance. Cases build their own inputs, dispose every
 // tensor they create, and return pass/fail with the largest ulp error seen.
 
+import { type ErrorCode, PointwiseError } from '../errors.js';
 import type { Pointwise } from '../pointwise.js';
 import type { Tensor } from '../tensor.js';
 
@@ -47,4 +48,21 @@ export function combine(parts: CaseOutcome[]): CaseOutcome {
     maxUlp: ulps.length ? Math.max(...ulps) : undefined,
     message: failed.length ? failed.map((p) => p.message).join('; ') : undefined,
   };
+}
+
+/**
+ * Runs `call`, which must throw a PointwiseError with `code` naming `arg`: null when
+ * it does, else what happened instead. A tensor the call returned is disposed.
+ */
+export function expectError(call: () => unknown, code: ErrorCode, arg: string): string | null {
+  try {
+    const result = call();
+    if (result && typeof result === 'object' && 'dispose' in result) (result as Tensor).dispose();
+    return `expected ${code} naming ${arg}, but the call succeeded`;
+  } catch (error) {
+    if (!(error instanceof PointwiseError)) return `expected ${code}, got ${String(error)}`;
+    if (error.code !== code || error.arg !== arg)
+      return `expected ${code} naming ${arg}, got ${error.code} naming ${error.arg}: ${error.message}`;
+    return null;
+  }
 }

@@ -5,29 +5,16 @@
 // inspect string, and the instance's public surface (internals are not on it).
 
 import type { BackendFactory } from '../../backend.js';
-import { type ErrorCode, PointwiseError } from '../../errors.js';
+import type { ErrorCode } from '../../errors.js';
 import { type Pointwise, pointwise } from '../../pointwise.js';
 import type { Tensor } from '../../tensor.js';
-import type { CaseOutcome, ConformanceCase } from '../case.js';
+import { type CaseOutcome, type ConformanceCase, expectError } from '../case.js';
 
 const fail = (message: string): CaseOutcome => ({ pass: false, message });
 const PASS: CaseOutcome = { pass: true };
 
 function same(a: ArrayLike<unknown>, b: ArrayLike<unknown>): boolean {
   return a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
-}
-
-function expectError(call: () => unknown, code: ErrorCode, arg: string): string | null {
-  try {
-    const result = call();
-    if (result && typeof result === 'object' && 'dispose' in result) (result as Tensor).dispose();
-    return `expected ${code} naming ${arg}, but the call succeeded`;
-  } catch (error) {
-    if (!(error instanceof PointwiseError)) return `expected ${code}, got ${String(error)}`;
-    if (error.code !== code || error.arg !== arg)
-      return `expected ${code} naming ${arg}, got ${error.code} naming ${error.arg}: ${error.message}`;
-    return null;
-  }
 }
 
 async function strictTensor(pw: Pointwise): Promise<CaseOutcome> {

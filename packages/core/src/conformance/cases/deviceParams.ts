@@ -8,10 +8,10 @@
 // what the formulas give.
 
 import type { BackendFactory } from '../../backend.js';
-import { type ErrorCode, PointwiseError } from '../../errors.js';
+import type { ErrorCode } from '../../errors.js';
 import { type Pointwise, pointwise } from '../../pointwise.js';
 import type { Tensor } from '../../tensor.js';
-import type { CaseOutcome, ConformanceCase } from '../case.js';
+import { type CaseOutcome, type ConformanceCase, expectError } from '../case.js';
 
 const fail = (message: string): CaseOutcome => ({ pass: false, message });
 const PASS: CaseOutcome = { pass: true };
@@ -45,18 +45,6 @@ function xValues(): Float32Array {
 /** dy in small multiples of 1/4, so every sum here is exact in float32. */
 function dyValues(): Float32Array {
   return new Float32Array(SIZE).map((_, i) => ((i * 5) % 9) / 4 - 1);
-}
-
-function expectError(call: () => unknown, code: ErrorCode, arg: string): string | null {
-  try {
-    call();
-    return `expected ${code} naming ${arg}, but the call succeeded`;
-  } catch (error) {
-    if (!(error instanceof PointwiseError)) return `expected ${code}, got ${String(error)}`;
-    if (error.code !== code || error.arg !== arg)
-      return `expected ${code} naming ${arg}, got ${error.code} naming ${error.arg}: ${error.message}`;
-    return null;
-  }
 }
 
 /** The host calls of one op and their device-parameter twins. */

@@ -6,10 +6,10 @@
 // a refused `out` (dtype, shape, disposed, foreign, unknown key) changes nothing.
 
 import type { Backend, BackendFactory } from '../../backend.js';
-import { type ErrorCode, PointwiseError } from '../../errors.js';
+import type { ErrorCode } from '../../errors.js';
 import { type Pointwise, pointwise } from '../../pointwise.js';
 import type { Tensor } from '../../tensor.js';
-import type { CaseOutcome, ConformanceCase } from '../case.js';
+import { type CaseOutcome, type ConformanceCase, expectError } from '../case.js';
 
 const fail = (message: string): CaseOutcome => ({ pass: false, message });
 const PASS: CaseOutcome = { pass: true };
@@ -234,18 +234,6 @@ function sameSum(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
     a.length === b.length &&
     Array.from(a).every((v, i) => Object.is(v, b[i]) || (Number.isNaN(v) && Number.isNaN(b[i])))
   );
-}
-
-function expectError(call: () => unknown, code: ErrorCode, arg: string): string | null {
-  try {
-    call();
-    return `expected ${code} naming ${arg}, but the call succeeded`;
-  } catch (error) {
-    if (!(error instanceof PointwiseError)) return `expected ${code}, got ${String(error)}`;
-    if (error.code !== code || error.arg !== arg)
-      return `expected ${code} naming ${arg}, got ${error.code} naming ${error.arg}: ${error.message}`;
-    return null;
-  }
 }
 
 async function refused(pw: Pointwise, factory: BackendFactory | null): Promise<CaseOutcome> {
