@@ -4,8 +4,7 @@
 // core's float64 references computed here in Node; the dropout mask must match
 // dropoutKeepMask on every backend. A screenshot lands in /work/main/artifacts/.
 
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -22,6 +21,7 @@ import {
   sparseDropoutReference,
   ulpDistance,
 } from '@pointwise/core';
+import { CHROMIUM_ARGS, findChromium } from '@pointwise/test-support';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,40 +31,6 @@ import { SPARSE_LENGTHS, SPARSE_VALUES } from '../src/views/sparseTable.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const artifacts = resolve(root, '../../artifacts');
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-webgpu',
-];
-
-/** Debian's Chromium binary; POINTWISE_CHROMIUM overrides. Missing: a failure, never a skip. */
-function findChromium(): string {
-  const override = process.env.POINTWISE_CHROMIUM;
-  const candidates = override ? [override] : ['/usr/lib/chromium/chromium'];
-  if (!override) {
-    try {
-      const files = execFileSync('dpkg', ['-L', 'chromium'], { encoding: 'utf8' }).split('\n');
-      candidates.push(...files.filter((f) => /lib\/chromium\/chromium$/.test(f)));
-    } catch {
-      // dpkg missing or package not installed: the error below says what to do.
-    }
-  }
-  const found = candidates.find((c) => existsSync(c));
-  if (!found) {
-    throw new Error(
-      `Chromium not found (looked at ${candidates.join(', ')}). The playground test needs ` +
-        "Debian's chromium package: `apt-get install -y chromium` (or set POINTWISE_CHROMIUM to the binary). " +
-        'It never downloads a browser.',
-    );
-  }
-  return found;
-}
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -95,7 +61,7 @@ beforeAll(async () => {
     build: { outDir },
     preview: { host: '127.0.0.1', port, strictPort: true, open: false },
   });
-  browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
   page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
   page.setDefaultTimeout(10_000);
   page.on('pageerror', (error) => pageErrors.push(error.message));

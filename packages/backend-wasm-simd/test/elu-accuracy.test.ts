@@ -16,8 +16,8 @@ import {
 } from '@pointwise/core';
 import { acceptUlp } from '@pointwise/core/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rng } from '../../../tools/test-support/src/index.js';
 import { wasmSimdBackend } from '../src/index.js';
-import { rng } from './values.js';
 
 const elu = activations.find((op) => op.spec.name === 'elu')!.spec.reference;
 const f32s = new Float32Array(1);

@@ -7,10 +7,10 @@
 
 import { type Pointwise, PointwiseError, pointwise, type Tensor } from '@pointwise/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { floatData } from '../../../tools/test-support/src/index.js';
 import type { WasmSimdBackend } from '../src/backend.js';
 import { wasmSimdBackend } from '../src/index.js';
 import { CHUNK, COMPUTE_MIN, STREAM_MIN } from '../src/pool.js';
-import { floatData } from './values.js';
 
 const SIZES = [
   1,

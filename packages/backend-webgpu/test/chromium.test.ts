@@ -2,35 +2,18 @@
 // headless Chromium (Debian's binary, --enable-unsafe-webgpu, WebGPU on SwiftShader):
 // the backend through navigator.gpu instead of Dawn for Node. A missing Chromium is a
 // failure, never a skip (POINTWISE_CHROMIUM overrides the binary).
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, findChromium } from '../../../tools/test-support/src/index.js';
 
 // Per op: the in-place case (uniform data plus every special value), the 65537-element
 // size case, dslope/dceiling special terms, dropout masks for two seeds, ratio 0/1,
 // scale, regeneration, sparse dropout, golden vectors and the lifetime cases.
 const SUBSET =
   '^(golden/|[a-zA-Z]+/forward/in-place/default|[a-zA-Z]+/size/65537$|[a-zA-Z]+/d[a-z]+/special-terms|dropout/mask/seed=42,|dropout/(ratio|scale|backward-regenerated|training)|sparseDropout/|tensors/|memory/)';
-
-function findChromium(): string {
-  const override = process.env.POINTWISE_CHROMIUM;
-  const candidates = override ? [override] : ['/usr/lib/chromium/chromium'];
-  if (!override) {
-    try {
-      const files = execFileSync('dpkg', ['-L', 'chromium'], { encoding: 'utf8' }).split('\n');
-      candidates.push(...files.filter((f) => /lib\/chromium\/chromium$/.test(f)));
-    } catch {
-      // dpkg missing: the error below says what to do
-    }
-  }
-  const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new Error("Chromium not found: apt-get install -y chromium (Debian's package)");
-  return found;
-}
 
 let server: Server;
 let browser: Browser;
@@ -62,16 +45,7 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: findChromium(),
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--enable-unsafe-webgpu',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
 }, 120_000);
 

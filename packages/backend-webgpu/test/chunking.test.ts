@@ -9,8 +9,8 @@ import { jsBackend } from '@pointwise/backend-js';
 import { type Pointwise, pointwise } from '@pointwise/core';
 import { defineConformanceSuite } from '@pointwise/core/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rng } from '../../../tools/test-support/src/index.js';
 import { webgpuBackend } from '../src/index.js';
-import { rng } from './values.js';
 
 defineConformanceSuite(
   webgpuBackend({ maxBindingSize: 65536 }),

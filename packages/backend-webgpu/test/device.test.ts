@@ -6,8 +6,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { pointwise } from '@pointwise/core';
 import { describe, expect, it } from 'vitest';
+import { floatData } from '../../../tools/test-support/src/index.js';
 import { gpuBufferOf, gpuDeviceOf, webgpuBackend, wrapGPUBuffer } from '../src/index.js';
-import { floatData } from './values.js';
 
 describe('deterministic reductions', () => {
   it('dslope: same bits twice, and for NCHW vs the same values channels-last', async () => {

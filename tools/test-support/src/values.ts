@@ -1,4 +1,4 @@
-// Test inputs shared by this package's tests: seeded random float32 data with
+// Test inputs shared by the backends' tests: seeded random float32 data with
 // special values (±0, ±Inf, NaN, subnormals, kinks ±1 ulp) mixed in.
 
 import { f32, f32Step } from '@pointwise/core';
