@@ -5,8 +5,8 @@
 import type { Backend, DType, HostArrayOf, KernelSet } from '@pointwise/core';
 import { type WasmBuffer, WasmHeap } from './heap.js';
 import { createWasmKernels } from './kernels.js';
-import { Dispatch, SCRATCH_BYTES } from './pool.js';
-import { isNode, type ResolvedThreads } from './threads.js';
+import { Dispatch, SCRATCH_BYTES, SPIN_MS } from './pool.js';
+import { isNode, logicalCores, type ResolvedThreads } from './threads.js';
 import { instantiateKernels, instantiateSharedKernels, type WasmKernelExports } from './wasm.js';
 
 type ArrayCtor = new (
@@ -55,7 +55,9 @@ async function start(
   const base = Math.ceil(exports.heapBase() / 64) * 64;
   const scratch = Array.from({ length: threads - 1 }, (_, i) => base + i * SCRATCH_BYTES);
   const heap = new WasmHeap(memory, base + (threads - 1) * SCRATCH_BYTES);
-  const dispatch = await Dispatch.pool(exports, module, memory, threads, scratch, isNode());
+  // spinning only helps while every thread has a core of its own (decision 129)
+  const spinMs = threads <= (await logicalCores()) ? SPIN_MS : 0;
+  const dispatch = await Dispatch.pool(exports, module, memory, threads, scratch, isNode(), spinMs);
   return { exports, heap, dispatch };
 }
 

@@ -1,31 +1,50 @@
-// How a kernel call runs: on the calling thread, or split into contiguous ranges over
-// a pool of workers (Node worker_threads, browser Web Workers) that instantiated the
-// threaded build on the backend's shared memory. Ops are synchronous from the caller's
-// view: the calling thread posts the ranges, runs range 0 itself, then waits for the
-// others (Atomics.wait in Node and in workers; a spin on Atomics.load on a browser page,
-// where Atomics.wait throws). So an op sees every earlier op's result and read() /
-// readSync() never find pending work.
+// How a kernel call runs: on the calling thread, or split into contiguous blocks that a
+// pool of workers (Node worker_threads, browser Web Workers), which instantiated the
+// threaded build on the backend's shared memory, and the calling thread take one at a
+// time from a shared counter (so a thread that starts late or is preempted does fewer
+// blocks instead of holding up the call). Ops are synchronous from the caller's view:
+// the calling thread posts the job, takes blocks itself, then waits for the workers
+// (Atomics.wait in Node and in workers; a spin on Atomics.load on a browser page, where
+// Atomics.wait throws). So an op sees every earlier op's result and read() / readSync()
+// never find pending work.
 //
 // Same bits for any thread count: element-wise kernels write each element once whatever
 // the split; reductions (parameter gradients) are summed per fixed CHUNK of elements
 // (chunk i covers [i*CHUNK, (i+1)*CHUNK), fixed by the size alone), each chunk by one
-// kernel call, and the chunk sums are added in index order on the calling thread. The
-// one-thread backend uses the same chunks.
+// kernel call whichever thread takes it, and the chunk sums are added in index order on
+// the calling thread. The one-thread backend uses the same chunks.
 
 import { PointwiseError } from '@pointwise/core';
 import type { WasmKernelExports } from './wasm.js';
 
 /** Elements per reduction chunk (decision 91): 128 KiB of float32. */
 export const CHUNK = 32768;
-/** Ranges start at multiples of this many elements: elu's 1 KiB block of float32 (its
+/** Blocks start at multiples of this many elements: elu's 1 KiB block of float32 (its
  * float64 fallback is per block, so blocks must not depend on the split), 256 bytes of a mask. */
 export const UNIT = 256;
+/** Smallest element-wise block (64 KiB of float32): a block costs one counter increment
+ * and one kernel call, well under 1% of its run time. */
+const MIN_BLOCK = 64 * UNIT;
+/** Element-wise calls are cut into about this many blocks per thread, so that the last
+ * block taken leaves the threads finishing within a few percent of each other. */
+const BLOCKS_PER_THREAD = 16;
 /** Bytes of scratch each worker's instance gets (asm/index.ts useScratch). */
 export const SCRATCH_BYTES = 4096;
 /** Most chunks a tensor has (wasm32: < 2^30 float32). */
 const MAX_CHUNKS = 2 ** 30 / CHUNK;
-/** A worker that does not finish a range in this long is taken as lost. */
+/** A worker that does not finish its blocks in this long is taken as lost. */
 const DEADLINE_MS = 60_000;
+/**
+ * Spin, then park (decision 129): a worker polls for the next job this long after each
+ * one, and the calling thread polls for the workers this long after its own blocks,
+ * before either blocks in Atomics.wait. Waking a parked thread costs about 50 us each
+ * way on a VM (measured: worker start 50 us after the post, caller back 51 us after the
+ * last worker finished), a fifth of a 2^20-element elu; back-to-back ops now find the
+ * worker awake. Bounded, so an idle pool costs no CPU.
+ */
+export const SPIN_MS = 1;
+// With more threads than cores a spinning thread takes the core another one needs, so the
+// backend passes 0 then.
 
 /**
  * Crossover sizes (decision 90): below these element counts an op runs on the calling
@@ -39,15 +58,20 @@ export const COMPUTE_MIN = 262144; // 2^18
 /** Marks the element-count argument in a stride list. */
 export const N = -1;
 
-// job: [fn, argc, chunk, 0 x5, args (16) at 8, strides (16) at 24, ranges (2 per thread) at 40]
+// job: [fn, argc, chunk, n, block, blocks, 0 x2, args (16) at 8, strides (16) at 24]
+const SIZE = 3;
+const BLOCK = 4;
+const BLOCKS = 5;
 const ARGS = 8;
 const STRIDES = 24;
-const RANGES = 40;
-// ctl: [generation, done, failed worker + 1, stop]
+const JOB_LENGTH = 40;
+// ctl: [generation, workers done, failed worker + 1, stop, next block]
 const GEN = 0;
 const DONE = 1;
 const FAILED = 2;
 const STOP = 3;
+const NEXT = 4;
+const CTL_LENGTH = 5;
 
 /** Export names a worker can run, by index (the job's fn slot). */
 export const KERNEL_NAMES = [
@@ -100,11 +124,32 @@ export function runRange(
   }
 }
 
-/** A worker's whole program (stringified with runRange; no imports, no closure). */
+/**
+ * Takes blocks of the posted job from the shared counter until none is left, running
+ * each with run. Self-contained: workers run its source.
+ */
+export function runBlocks(
+  fn: (...args: number[]) => number | undefined,
+  ctl: Int32Array,
+  job: Float64Array,
+  partials: Float64Array,
+  run: typeof runRange,
+): void {
+  const n = job[3] as number;
+  const block = job[4] as number;
+  const blocks = job[5] as number;
+  for (let b = Atomics.add(ctl, 4, 1); b < blocks; b = Atomics.add(ctl, 4, 1)) {
+    const start = b * block;
+    run(fn, job, start, Math.min(n, start + block), partials);
+  }
+}
+
+/** A worker's whole program (stringified with runRange and runBlocks; no imports, no closure). */
 function workerMain(
   on: (handler: (message: unknown) => void) => void,
   post: (message: unknown) => void,
   run: typeof runRange,
+  take: typeof runBlocks,
 ): void {
   on(async (message) => {
     const init = message as {
@@ -116,6 +161,7 @@ function workerMain(
       scratch: number;
       index: number;
       names: string[];
+      spinMs: number;
     };
     const instance = await WebAssembly.instantiate(init.module, { env: { memory: init.memory } });
     const e = instance.exports as Record<string, (...args: number[]) => number | undefined>;
@@ -129,16 +175,21 @@ function workerMain(
     let seen = 0;
     post('ready');
     for (;;) {
-      Atomics.wait(ctl, 0, seen);
-      const now = Atomics.load(ctl, 0);
-      if (now === seen) continue;
+      // spin for init.spinMs after a job (the next one often follows at once), then park
+      let now = Atomics.load(ctl, 0);
+      if (now === seen) {
+        const until = performance.now() + init.spinMs;
+        do now = Atomics.load(ctl, 0);
+        while (now === seen && performance.now() < until);
+      }
+      if (now === seen) {
+        Atomics.wait(ctl, 0, seen);
+        continue;
+      }
       seen = now;
       if (Atomics.load(ctl, 3) !== 0) return;
-      const r = 40 + 2 * init.index;
       try {
-        const start = job[r] as number;
-        const end = job[r + 1] as number;
-        if (end > start) run(fns[job[0] as number]!, job, start, end, partials);
+        take(fns[job[0] as number]!, ctl, job, partials, run);
       } catch {
         Atomics.store(ctl, 2, init.index + 1);
       }
@@ -150,10 +201,12 @@ function workerMain(
 
 // dynamic import: an eval worker is CommonJS or ESM depending on the parent's flags
 const NODE_WORKER = `const runRange = ${runRange.toString()};
-import('node:worker_threads').then(({ parentPort }) => (${workerMain.toString()})((f) => parentPort.on('message', f), (m) => parentPort.postMessage(m), runRange));`;
+const runBlocks = ${runBlocks.toString()};
+import('node:worker_threads').then(({ parentPort }) => (${workerMain.toString()})((f) => parentPort.on('message', f), (m) => parentPort.postMessage(m), runRange, runBlocks));`;
 
 const WEB_WORKER = `const runRange = ${runRange.toString()};
-(${workerMain.toString()})((f) => { self.onmessage = (e) => f(e.data); }, (m) => self.postMessage(m), runRange);`;
+const runBlocks = ${runBlocks.toString()};
+(${workerMain.toString()})((f) => { self.onmessage = (e) => f(e.data); }, (m) => self.postMessage(m), runRange, runBlocks);`;
 
 interface PoolWorker {
   terminate(): unknown;
@@ -190,6 +243,7 @@ export class Dispatch {
   readonly #ctl: Int32Array | null;
   readonly #workers: PoolWorker[];
   readonly #wait: boolean;
+  readonly #spinMs: number;
   #lost: string | null = null;
   #destroyed = false;
   #pooled = 0;
@@ -199,11 +253,13 @@ export class Dispatch {
     threads: number,
     shared: { ctl: Int32Array; job: Float64Array; partials: Float64Array } | null,
     workers: PoolWorker[],
+    spinMs = 0,
   ) {
     this.#k = k;
+    this.#spinMs = spinMs;
     this.threads = threads;
     this.#ctl = shared?.ctl ?? null;
-    this.#job = shared?.job ?? new Float64Array(RANGES);
+    this.#job = shared?.job ?? new Float64Array(JOB_LENGTH);
     this.#partials = shared?.partials ?? new Float64Array(0);
     this.#workers = workers;
     this.#wait = shared === null ? true : canWait();
@@ -225,9 +281,10 @@ export class Dispatch {
     threads: number,
     scratch: number[],
     node: boolean,
+    spinMs: number,
   ): Promise<Dispatch> {
-    const ctl = new SharedArrayBuffer(16);
-    const job = new SharedArrayBuffer((RANGES + 2 * threads) * 8);
+    const ctl = new SharedArrayBuffer(CTL_LENGTH * 4);
+    const job = new SharedArrayBuffer(JOB_LENGTH * 8);
     const partials = new SharedArrayBuffer(MAX_CHUNKS * 8);
     const workers: PoolWorker[] = [];
     const ready: Promise<void>[] = [];
@@ -246,6 +303,7 @@ export class Dispatch {
           scratch: scratch[i - 1],
           index: i,
           names: [...KERNEL_NAMES],
+          spinMs,
         };
         if (node) {
           const spec = 'node:worker_threads';
@@ -300,6 +358,7 @@ export class Dispatch {
         partials: new Float64Array(partials),
       },
       workers,
+      spinMs,
     );
     if (!node) {
       for (const w of workers as Worker[]) {
@@ -330,16 +389,16 @@ export class Dispatch {
     return this.threads > 1 && n >= min;
   }
 
-  /** An element-wise kernel over n elements, split into UNIT-aligned ranges. */
+  /** An element-wise kernel over n elements, split into UNIT-aligned blocks. */
   each(name: KernelName, n: number, args: readonly number[], strides: readonly number[]): void {
     this.#setJob(name, args, strides, 0);
-    const units = Math.ceil(n / UNIT);
-    this.#run(n, units, UNIT);
+    const share = Math.ceil(n / (this.threads * BLOCKS_PER_THREAD) / UNIT) * UNIT;
+    this.#run(n, Math.max(MIN_BLOCK, share));
   }
 
   /**
    * A reduction kernel over n elements (it writes its element-wise output and returns
-   * the float64 sum of its range): one call per CHUNK, on the pool when `parallel`, and
+   * the float64 sum of its elements): one call per CHUNK, on the pool when `parallel`, and
    * the chunk sums added in index order.
    */
   sum(
@@ -367,7 +426,7 @@ export class Dispatch {
       return total;
     }
     this.#setJob(name, args, strides, CHUNK);
-    this.#run(n, chunks, CHUNK);
+    this.#run(n, CHUNK);
     const p = this.#partials;
     let total = p[0] as number;
     for (let c = 1; c < chunks; c++) total += p[c] as number;
@@ -400,28 +459,31 @@ export class Dispatch {
     }
   }
 
-  /** Splits [0, n) into `threads` ranges of whole units, runs range 0 here, waits for the rest. */
-  #run(n: number, units: number, unit: number): void {
+  /**
+   * Cuts [0, n) into blocks of `block` elements, posts them, takes blocks here too and
+   * waits until every worker has found the counter exhausted (so no worker still reads
+   * this job when the next is posted).
+   */
+  #run(n: number, block: number): void {
     if (this.#lost !== null) throw lostError(this.#lost);
     const ctl = this.#ctl!;
     const job = this.#job;
-    const t = this.threads;
     this.#pooled++;
-    for (let i = 0; i < t; i++) {
-      job[RANGES + 2 * i] = Math.min(n, Math.floor((i * units) / t) * unit);
-      job[RANGES + 2 * i + 1] = Math.min(n, Math.floor(((i + 1) * units) / t) * unit);
-    }
+    job[SIZE] = n;
+    job[BLOCK] = block;
+    job[BLOCKS] = Math.ceil(n / block);
+    Atomics.store(ctl, NEXT, 0);
     Atomics.store(ctl, DONE, 0);
     Atomics.add(ctl, GEN, 1);
     Atomics.notify(ctl, GEN);
     const fn = this.#k[KERNEL_NAMES[job[0] as number]!] as unknown as AnyKernel;
-    const end0 = job[RANGES + 1] as number;
-    if (end0 > 0) runRange(fn, job, 0, end0, this.#partials);
-    const others = t - 1;
+    runBlocks(fn, ctl, job, this.#partials, runRange);
+    const others = this.threads - 1;
     const started = Date.now();
+    const spinUntil = performance.now() + this.#spinMs;
     let done = Atomics.load(ctl, DONE);
     while (done < others) {
-      if (this.#wait) Atomics.wait(ctl, DONE, done, 200);
+      if (this.#wait && performance.now() > spinUntil) Atomics.wait(ctl, DONE, done, 200);
       if (Date.now() - started > DEADLINE_MS) {
         this.#lost = `no answer from the workers in ${DEADLINE_MS / 1000} s`;
         throw lostError(this.#lost);

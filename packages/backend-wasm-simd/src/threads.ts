@@ -52,7 +52,7 @@ export function sharedMemoryUnsupportedReason(): string | null {
 }
 
 /** Logical cores: os.availableParallelism() in Node, navigator.hardwareConcurrency elsewhere. */
-async function cores(): Promise<number> {
+export async function logicalCores(): Promise<number> {
   if (isNode()) {
     const spec = 'node:os';
     const os = (await import(/* @vite-ignore */ spec)) as {
@@ -78,7 +78,7 @@ export async function resolveThreads(option: ThreadsOption): Promise<ResolvedThr
   const reason = sharedMemoryUnsupportedReason();
   if (option === 'auto') {
     if (reason !== null) return { threads: 1, note: `'auto' runs one thread: ${reason}` };
-    const n = Math.min(MAX_THREADS, Math.max(1, Math.floor(await cores())));
+    const n = Math.min(MAX_THREADS, Math.max(1, Math.floor(await logicalCores())));
     return { threads: n, note: n === 1 ? "'auto' runs one thread: one core" : null };
   }
   if (option > 1 && reason !== null) {
