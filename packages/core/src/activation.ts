@@ -8,7 +8,7 @@ import { PointwiseError } from './errors.js';
 import type { ActivationKernel, OpName } from './kernels.js';
 import type { Accuracy, CrossReference, OpContext, OpDefinition } from './op.js';
 import { checkBackwardOut, type ReadTensor } from './outputs.js';
-import { checkParamsObject } from './params.js';
+import { checkParamGradOption, checkParamsObject } from './params.js';
 import type { Shape, Tensor } from './tensor.js';
 
 /** Float64 oracle for one element; `i` is the flat index (prelu picks its channel). */
@@ -64,6 +64,24 @@ export interface ForwardOptions {
  */
 export interface BackwardOptions<G extends string> {
   out?: { dx: Tensor<'float32'> } & { [K in G]?: Tensor<'float32'> };
+  /**
+   * false: compute dx only and skip the parameter gradient's sum (a parameter that is
+   * not learned, as PyTorch computes only the gradients that are required). The result
+   * is then `{ dx }` and `out` may hold dx only. Default true; accepted by every
+   * backward, a no-op where the op has no parameter gradient.
+   */
+  paramGrad?: boolean;
+}
+
+/** Backward options with the parameter gradient on (the default). */
+type WithParamGrad<G extends string> = Omit<BackwardOptions<G>, 'paramGrad'> & {
+  paramGrad?: true;
+};
+
+/** Backward options with the parameter gradient switched off: only dx is computed. */
+export interface DxOnlyOptions {
+  out?: { dx: Tensor<'float32'> };
+  paramGrad: false;
 }
 
 /** The forward tensor saved for backward: x, or y where the op allows it. */
@@ -90,13 +108,23 @@ export type ActivationApi<N extends string, P, G extends string, GY extends stri
     (
       dy: Tensor<'float32'>,
       saved: { x: Tensor<'float32'> },
-      params?: P & BackwardOptions<G>,
+      params?: P & WithParamGrad<G>,
     ): ActivationGrads<G>;
     (
       dy: Tensor<'float32'>,
       saved: { y: Tensor<'float32'> },
-      params?: P & BackwardOptions<GY>,
+      params?: P & WithParamGrad<GY>,
     ): ActivationGrads<GY>;
+    (
+      dy: Tensor<'float32'>,
+      saved: { x: Tensor<'float32'> } | { y: Tensor<'float32'> },
+      params: P & DxOnlyOptions,
+    ): { dx: Tensor<'float32'> };
+    (
+      dy: Tensor<'float32'>,
+      saved: { x: Tensor<'float32'> } | { y: Tensor<'float32'> },
+      params: P & { out?: { dx: Tensor<'float32'> }; paramGrad: boolean },
+    ): Grad<G>;
   };
 };
 
@@ -216,7 +244,8 @@ export function defineActivation<
     const sourceBuffer = this.bufferOf(backwardName, from, source, FLOAT);
     checkShape(backwardName, 'dy', dy, source.shape);
     checkParamsObject(backwardName, params);
-    const { out, ...opParams } = (params ?? {}) as P & BackwardOptions<G>;
+    const { out, paramGrad, ...opParams } = (params ?? {}) as P & BackwardOptions<G>;
+    checkParamGradOption(backwardName, paramGrad);
     const r = spec.resolve(backwardName, opParams as P, source.shape);
     if (from === 'y' && !spec.allowsBackwardFromY(r)) {
       throw new PointwiseError(
@@ -226,7 +255,8 @@ export function defineActivation<
       );
     }
     const gradSpec = spec.paramGrad;
-    const gradComputed = !!gradSpec && (from === 'x' || gradSpec.termFromY !== undefined);
+    const gradComputed =
+      !!gradSpec && paramGrad !== false && (from === 'x' || gradSpec.termFromY !== undefined);
     const given = checkBackwardOut(
       this,
       backwardName,
@@ -234,7 +264,12 @@ export function defineActivation<
       gradSpec
         ? [
             { name: 'dx', shape: source.shape, computed: true },
-            { name: gradSpec.name, shape: [gradSpec.length(r)], computed: gradComputed },
+            {
+              name: gradSpec.name,
+              shape: [gradSpec.length(r)],
+              computed: gradComputed,
+              ...(paramGrad === false ? { notComputed: 'paramGrad is false' } : {}),
+            },
           ]
         : [{ name: 'dx', shape: source.shape, computed: true }],
       dy,

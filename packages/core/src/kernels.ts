@@ -62,21 +62,29 @@ export interface PreluParams {
 }
 
 export interface PreluKernel extends ActivationKernel<PreluParams> {
-  /** Writes dslope (`channels` float32 values): sum of (x > 0 ? 0 : x*dy) per channel. */
-  backward(call: ActivationBackwardCall<PreluParams> & { dslope: DeviceBuffer }): void;
+  /**
+   * Writes dslope (`channels` float32 values): sum of (x > 0 ? 0 : x*dy) per channel;
+   * null (`paramGrad: false`): dx only, no sum.
+   */
+  backward(call: ActivationBackwardCall<PreluParams> & { dslope: DeviceBuffer | null }): void;
 }
 
 export interface ClippedReluKernel extends ActivationKernel<CeilingParams> {
-  /** When `dceiling` is given (from x only), writes sum of (x >= c ? dy : 0) as one float32. */
+  /**
+   * When `dceiling` is given (from x, without `paramGrad: false`), writes sum of
+   * (x >= c ? dy : 0) as one float32; null: dx only.
+   */
   backward(call: ActivationBackwardCall<CeilingParams> & { dceiling: DeviceBuffer | null }): void;
 }
 
 export interface ShiftedReluKernel extends ActivationKernel<ThresholdParams> {
   /**
-   * Always writes dthreshold (one float32): -(sum of dy where the element passes),
-   * from x (x > t) or from y (y > 0, the same elements).
+   * Writes dthreshold (one float32): -(sum of dy where the element passes), from x
+   * (x > t) or from y (y > 0, the same elements); null (`paramGrad: false`): dx only.
    */
-  backward(call: ActivationBackwardCall<ThresholdParams> & { dthreshold: DeviceBuffer }): void;
+  backward(
+    call: ActivationBackwardCall<ThresholdParams> & { dthreshold: DeviceBuffer | null },
+  ): void;
 }
 
 export interface DropoutParams extends DropoutDraw {
@@ -98,14 +106,15 @@ export interface DropoutKernel {
     params: DropoutParams;
   }): void;
   /**
-   * dx = kept ? (scale ? dy*scale : dy) : +0; dreplacement (one float32) = sum of dy over dropped.
-   * With `mask` null the mask is regenerated from params (seed, stream, threshold).
+   * dx = kept ? (scale ? dy*scale : dy) : +0; dreplacement (one float32) = sum of dy over
+   * dropped, or not computed when null (`paramGrad: false`). With `mask` null the mask is
+   * regenerated from params (seed, stream, threshold).
    */
   backward(call: {
     dy: DeviceBuffer;
     mask: DeviceBuffer | null;
     dx: DeviceBuffer;
-    dreplacement: DeviceBuffer;
+    dreplacement: DeviceBuffer | null;
     size: number;
     params: DropoutParams;
   }): void;

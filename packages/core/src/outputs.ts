@@ -17,6 +17,8 @@ export interface OutSlot {
   shape: Shape;
   /** false: this call does not compute it (backward from y), so `out.<name>` is refused. */
   computed: boolean;
+  /** Why it is not computed, for the error (default: backward from y). */
+  notComputed?: string;
 }
 
 /** A tensor the call reads, which an output must not be (dy excepted for dx). */
@@ -81,7 +83,7 @@ export function checkBackwardOut(
       throw new PointwiseError(
         'INVALID_ARGUMENT',
         { op, arg, value },
-        `this call does not compute ${slot.name} (backward from y): omit it`,
+        `this call does not compute ${slot.name} (${slot.notComputed ?? 'backward from y'}): omit it`,
       );
     }
     const buffer = ctx.bufferOf(op, arg, value, ['float32']);

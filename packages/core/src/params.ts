@@ -223,3 +223,14 @@ export function deviceScalarParam(
   }
   return value as Tensor<'float32'>;
 }
+
+/** The `paramGrad` backward option: absent, true or false (every backward). */
+export function checkParamGradOption(op: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: 'paramGrad', value },
+      'must be true or false (false: dx only, no parameter gradient)',
+    );
+  }
+}

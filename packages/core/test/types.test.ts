@@ -29,6 +29,18 @@ function typeChecks(pw: Pointwise, x: Tensor<'float32'>, dy: Tensor<'float32'>) 
   // @ts-expect-error: out needs dx
   pw.reluBackward(dy, { x }, { out: {} });
 
+  // paramGrad: false computes dx only, and the type says so
+  const dxOnly = pw.preluBackward(dy, { x }, { slope: [0.1], paramGrad: false });
+  assertType<Equal<keyof typeof dxOnly, 'dx'>>(true);
+  // @ts-expect-error: with paramGrad false there is no dceiling to write into
+  pw.clippedReluBackward(dy, { x }, { paramGrad: false, out: { dx: dy, dceiling } });
+  const shiftedFromY = pw.shiftedReluBackward(dy, { y: x }, { paramGrad: false });
+  assertType<Equal<keyof typeof shiftedFromY, 'dx'>>(true);
+  const reluDx = pw.reluBackward(dy, { x }, { paramGrad: false });
+  assertType<Equal<keyof typeof reluDx, 'dx'>>(true);
+  const maybe = pw.preluBackward(dy, { x }, { slope: [0.1], paramGrad: Math.random() > 0.5 });
+  assertType<Equal<typeof maybe.dslope, Tensor<'float32'> | undefined>>(true);
+
   const forward = pw.dropoutWithReplacement(x, { ratio: 0.5 });
   const mask: Tensor<'uint8'> = forward.mask;
   const back = pw.dropoutWithReplacementBackward(dy, { mask: forward.mask, draw: forward.draw });
@@ -40,6 +52,14 @@ function typeChecks(pw: Pointwise, x: Tensor<'float32'>, dy: Tensor<'float32'>) 
     out: { dx: dy, dreplacement: dceiling },
   });
   assertType<Equal<typeof dropInto.dreplacement, Tensor<'float32'>>>(true);
+  const dropDx = pw.dropoutWithReplacementBackward(dy, { draw: noMask.draw, paramGrad: false });
+  assertType<Equal<keyof typeof dropDx, 'dx'>>(true);
+  // @ts-expect-error: with paramGrad false there is no dreplacement to write into
+  pw.dropoutWithReplacementBackward(dy, {
+    draw: noMask.draw,
+    paramGrad: false,
+    out: { dx: dy, dreplacement: dceiling },
+  });
 
   const ids = pw.tensor(new BigInt64Array([1n, 2n]));
   const lengths = pw.tensor(new Int32Array([2]));

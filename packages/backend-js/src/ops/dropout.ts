@@ -38,6 +38,6 @@ export const dropout: DropoutKernel = {
         sum += d;
       }
     }
-    (dreplacement as Float32Array)[0] = sum;
+    if (dreplacement !== null) (dreplacement as Float32Array)[0] = sum;
   },
 };

@@ -34,7 +34,7 @@ export const prelu: PreluKernel = {
       }
       sums[c] = sums[c]! + sum;
     });
-    (dslope as Float32Array).set(sums);
+    if (dslope !== null) (dslope as Float32Array).set(sums);
   },
 };
 

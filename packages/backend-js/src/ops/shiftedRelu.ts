@@ -31,6 +31,6 @@ export const shiftedRelu: ShiftedReluKernel = {
         sum += d;
       }
     }
-    (dthreshold as Float32Array)[0] = -sum;
+    if (dthreshold !== null) (dthreshold as Float32Array)[0] = -sum;
   },
 };

@@ -13,6 +13,7 @@ import { checkBackwardOut } from '../outputs.js';
 import {
   booleanParam,
   checkKnownKeys,
+  checkParamGradOption,
   checkParamsObject,
   deviceScalarParam,
   floatParam,
@@ -71,6 +72,12 @@ export interface DropoutBackwardOptions {
    * or the other.
    */
   out?: { dx: Tensor<'float32'>; dreplacement?: Tensor<'float32'> };
+  /**
+   * false: dx only, without the dreplacement sum (a replacement that is not learned,
+   * e.g. ordinary dropout with replacement 0). The result is then `{ dx }` and `out`
+   * may hold dx only. Default true.
+   */
+  paramGrad?: boolean;
 }
 
 export interface DropoutForwardResult<M extends boolean> {
@@ -84,7 +91,7 @@ export interface DropoutForwardResult<M extends boolean> {
 /** The dropout params both directions accept. */
 export const DROPOUT_PARAM_KEYS = ['ratio', 'replacement', 'scale', 'training', 'seed', 'stream'];
 const FORWARD_KEYS = [...DROPOUT_PARAM_KEYS, 'returnMask'];
-const BACKWARD_KEYS = [...DROPOUT_PARAM_KEYS, 'mask', 'draw', 'out'];
+const BACKWARD_KEYS = [...DROPOUT_PARAM_KEYS, 'mask', 'draw', 'out', 'paramGrad'];
 const FROM_DRAW = ['ratio', 'scale', 'training', 'seed', 'stream'] as const;
 
 /** Validated dropout params as the reference and the kernels use them. */
@@ -224,11 +231,13 @@ function dropoutWithReplacementBackward(
   this: OpContext,
   dy: Tensor<'float32'>,
   params: DropoutWithReplacementParams & DropoutBackwardOptions,
-): { dx: Tensor<'float32'>; dreplacement: Tensor<'float32'> } {
+): { dx: Tensor<'float32'>; dreplacement?: Tensor<'float32'> } {
   const op = 'dropoutWithReplacementBackward';
   const dyBuffer = this.bufferOf(op, 'dy', dy, ['float32']);
   checkParamsObject(op, params);
   checkKnownKeys(op, params, BACKWARD_KEYS);
+  checkParamGradOption(op, params?.paramGrad);
+  const wantSum = params?.paramGrad !== false;
   let maskBuffer: DeviceBuffer | null = null;
   if (params?.mask !== undefined) {
     maskBuffer = this.bufferOf(op, 'mask', params.mask, ['uint8']);
@@ -253,7 +262,12 @@ function dropoutWithReplacementBackward(
     params?.out,
     [
       { name: 'dx', shape: dy.shape, computed: true },
-      { name: 'dreplacement', shape: [1], computed: true },
+      {
+        name: 'dreplacement',
+        shape: [1],
+        computed: wantSum,
+        ...(wantSum ? {} : { notComputed: 'paramGrad is false' }),
+      },
     ],
     dy,
     [
@@ -264,16 +278,18 @@ function dropoutWithReplacementBackward(
   const kernel = this.kernel('dropout');
   return this.call(op, (scope) => {
     const dx = given.dx?.tensor ?? scope.empty('float32', dy.shape, 'dx');
-    const dreplacement = given.dreplacement?.tensor ?? scope.empty('float32', [1], 'dreplacement');
+    const dreplacement = wantSum
+      ? (given.dreplacement?.tensor ?? scope.empty('float32', [1], 'dreplacement'))
+      : null;
     kernel.backward({
       dy: dyBuffer,
       mask: maskBuffer,
       dx: dx.bufferFor(op, 'dx'),
-      dreplacement: dreplacement.bufferFor(op, 'dreplacement'),
+      dreplacement: dreplacement?.bufferFor(op, 'dreplacement') ?? null,
       size: dy.size,
       params: r,
     });
-    return { dx, dreplacement };
+    return dreplacement ? { dx, dreplacement } : { dx };
   });
 }
 
@@ -293,12 +309,29 @@ export interface DropoutApi {
   /**
    * dx = kept ? dy·scale : +0 and dreplacement = sum of dy over dropped elements. Pass
    * the forward's `draw` (the mask is regenerated) and/or its `mask`; a call with
-   * neither (and no explicit seed or stream) is refused.
+   * neither (and no explicit seed or stream) is refused. `paramGrad: false` computes dx only.
    */
   dropoutWithReplacementBackward(
     dy: Tensor<'float32'>,
-    params: DropoutWithReplacementParams & DropoutBackwardOptions,
+    params: DropoutWithReplacementParams &
+      Omit<DropoutBackwardOptions, 'paramGrad'> & { paramGrad?: true },
   ): { dx: Tensor<'float32'>; dreplacement: Tensor<'float32'> };
+  dropoutWithReplacementBackward(
+    dy: Tensor<'float32'>,
+    params: DropoutWithReplacementParams &
+      Omit<DropoutBackwardOptions, 'out' | 'paramGrad'> & {
+        out?: { dx: Tensor<'float32'> };
+        paramGrad: false;
+      },
+  ): { dx: Tensor<'float32'> };
+  dropoutWithReplacementBackward(
+    dy: Tensor<'float32'>,
+    params: DropoutWithReplacementParams &
+      Omit<DropoutBackwardOptions, 'out' | 'paramGrad'> & {
+        out?: { dx: Tensor<'float32'> };
+        paramGrad: boolean;
+      },
+  ): { dx: Tensor<'float32'>; dreplacement?: Tensor<'float32'> };
 }
 
 export const dropout = defineOp<

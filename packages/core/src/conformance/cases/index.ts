@@ -1,5 +1,5 @@
 // Every conformance case, in a stable order: golden vectors, activations,
-// dropout, sparse dropout, errors, memory, lifetime, api, device parameters, preallocated outputs.
+// dropout, sparse dropout, errors, memory, lifetime, api, device parameters, preallocated outputs, paramGrad: false.
 
 import type { BackendFactory } from '../../backend.js';
 import type { ConformanceCase } from '../case.js';
@@ -12,6 +12,7 @@ import { goldenCases } from './golden.js';
 import { lifetimeCases } from './lifetime.js';
 import { memoryCases } from './memory.js';
 import { outputCases } from './outputs.js';
+import { paramGradCases } from './paramGrad.js';
 import { sparseDropoutCases } from './sparseDropout.js';
 
 /** All cases; `factory` lets the foreign-tensor case open a second instance of the same backend. */
@@ -27,5 +28,6 @@ export function conformanceCases(factory: BackendFactory | null = null): Conform
     ...apiCases(() => factory),
     ...deviceParamCases(() => factory),
     ...outputCases(() => factory),
+    ...paramGradCases(),
   ];
 }

@@ -116,8 +116,8 @@ function dyValues(): Float32Array {
   return v;
 }
 
-/** Counts the backend's alloc and upload calls while `body` runs. */
-function countAllocations<T>(backend: Backend, body: () => T): { result: T; count: number } {
+/** Counts the backend's alloc and upload calls while `body` runs (also used by paramGrad.ts). */
+export function countAllocations<T>(backend: Backend, body: () => T): { result: T; count: number } {
   let count = 0;
   const target = backend as unknown as Record<string, unknown>;
   const saved: [string, unknown, boolean][] = [];
