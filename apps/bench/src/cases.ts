@@ -17,6 +17,11 @@ export interface BenchCase {
   direction: Direction;
   /** dropout only: whether a mask is written (forward) or read (backward). */
   mask?: boolean;
+  /**
+   * dropout backward only: whether dreplacement is computed too (a learned replacement).
+   * The plain rows pass `paramGrad: false` (dx only), the work the peers' rows do.
+   */
+  dreplacement?: boolean;
 }
 
 /** Channels for prelu's per-channel slope (tensor viewed as [size / C, C], channel axis 1). */
@@ -40,6 +45,13 @@ export function casesFor(op: OpName): BenchCase[] {
       { id: 'dropout.forward', op, direction: 'forward', mask: false },
       { id: 'dropout.backward+mask', op, direction: 'backward', mask: true },
       { id: 'dropout.backward', op, direction: 'backward', mask: false },
+      {
+        id: 'dropout.backward+mask+dreplacement',
+        op,
+        direction: 'backward',
+        mask: true,
+        dreplacement: true,
+      },
     ];
   }
   return [

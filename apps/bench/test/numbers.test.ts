@@ -24,6 +24,7 @@ describe('bytes per element', () => {
       'dropout.forward': 8,
       'dropout.backward+mask': 9,
       'dropout.backward': 8,
+      'dropout.backward+mask+dreplacement': 9,
     });
   });
 
@@ -39,7 +40,7 @@ describe('bytes per element', () => {
 
   it('expands every op into forward and backward cases', () => {
     const cases = expandCases([...OP_NAMES]);
-    expect(cases).toHaveLength(7 * 2 + 4); // seven activations (shiftedRelu included), dropout × 4
+    expect(cases).toHaveLength(7 * 2 + 5); // seven activations (shiftedRelu included), dropout × 5
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
     expect(ticksFor({ cases, sizes: [1, 2, 3] })).toBe(cases.length * 4);
   });

@@ -73,7 +73,7 @@ describe('bench run and outputs', () => {
     const result = messages.find((m) => m.type === 'result');
     expect(result?.type).toBe('result');
     if (result?.type !== 'result') return;
-    expect(result.rows).toHaveLength(6 * 2);
+    expect(result.rows).toHaveLength(7 * 2);
     for (const row of result.rows) {
       expect(row.gbps).toBeGreaterThan(0);
       expect(row.copyGbps).toBeGreaterThan(0);
@@ -84,7 +84,7 @@ describe('bench run and outputs', () => {
       expandCases(['relu', 'dropout']).map((c) => c.id),
     );
     const ticks = messages.filter((m) => m.type === 'progress').length;
-    expect(ticks).toBe(6 * 3);
+    expect(ticks).toBe(7 * 3);
   });
 
   it('reports a backend that is not installed as unavailable with why', async () => {

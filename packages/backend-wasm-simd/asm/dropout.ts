@@ -149,3 +149,50 @@ export function dropoutBackwardMask(dy: usize, mask: usize, dx: usize, n: i32, s
   }
   return sum;
 }
+
+/**
+ * dx only (`paramGrad: false`), the mask regenerated: the same draws and the same dx as
+ * dropoutBackwardRegenerate, no dreplacement sum. Whole padded steps: the lanes past n
+ * write the block's padding only.
+ */
+export function dropoutBackwardRegenerateDx(dy: usize, dx: usize, n: i32, t: i32, k0: u32, k1: u32, s0: u32, s1: u32, scale: f32, first: i32): void {
+  setDrawKey(t, k0, k1, s0, s1);
+  const sv = f32x4.splat(scale);
+  const pn = padded16(n);
+  for (let i = 0; i < pn; i += 32) {
+    draw32((first + i) >>> 2);
+    const p = dy + (<usize>i << 2);
+    const q = dx + (<usize>i << 2);
+    backVec(p, q, d0, sv);
+    backVec(p + 16, q + 16, d1, sv);
+    backVec(p + 32, q + 32, d2, sv);
+    backVec(p + 48, q + 48, d3, sv);
+    if (i + 16 < pn) {
+      backVec(p + 64, q + 64, d4, sv);
+      backVec(p + 80, q + 80, d5, sv);
+      backVec(p + 96, q + 96, d6, sv);
+      backVec(p + 112, q + 112, d7, sv);
+    }
+  }
+}
+
+/**
+ * dx only (`paramGrad: false`) from a stored mask: dx = mask ? dy*scale : +0, 16 mask
+ * bytes per iteration over the block padded to 16 elements (masks are padded too).
+ */
+export function dropoutBackwardMaskDx(dy: usize, mask: usize, dx: usize, n: i32, scale: f32): void {
+  const sv = f32x4.splat(scale);
+  const zero = i32x4.splat(0);
+  const pn = padded16(n);
+  for (let i = 0; i < pn; i += 16) {
+    const bytes = v128.load(mask + <usize>i);
+    const lo = i16x8.extend_low_i8x16_u(bytes);
+    const hi = i16x8.extend_high_i8x16_u(bytes);
+    const p = dy + (<usize>i << 2);
+    const q = dx + (<usize>i << 2);
+    backVec(p, q, i32x4.eq(i32x4.extend_low_i16x8_u(lo), zero), sv);
+    backVec(p + 16, q + 16, i32x4.eq(i32x4.extend_high_i16x8_u(lo), zero), sv);
+    backVec(p + 32, q + 32, i32x4.eq(i32x4.extend_low_i16x8_u(hi), zero), sv);
+    backVec(p + 48, q + 48, i32x4.eq(i32x4.extend_high_i16x8_u(hi), zero), sv);
+  }
+}

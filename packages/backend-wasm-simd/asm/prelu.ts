@@ -256,3 +256,51 @@ export function preluForward16(x: usize, y: usize, n: i32, slope: usize, channel
     v128.store(p + d, e, 48);
   }
 }
+
+// ---- dx only (`paramGrad: false`): the dx of the kernels above, no dslope sums ----------
+
+/** One run of dx: the same selects and products as preluRunBackward. */
+// @ts-expect-error: decorator
+@inline function preluRunBackwardDx(dy: usize, x: usize, dx: usize, len: i32, s: f32): void {
+  const sv = f32x4.splat(s);
+  const z = f32x4.splat(0);
+  const g = dy - x;
+  const o = dx - x;
+  const vecEnd = x + ((<usize>len << 2) & ~(<usize>15));
+  let p = x;
+  for (; p < vecEnd; p += 16) {
+    v128.store(p + o, preluGrad(v128.load(p), v128.load(p + g), sv, z));
+  }
+  const end = x + (<usize>len << 2);
+  for (; p < end; p += 4) {
+    const v = load<f32>(p);
+    const d = load<f32>(p + g);
+    store<f32>(p + o, v > 0 ? d : s * d);
+  }
+}
+
+/** dx with the run layout (several channels; one channel runs leakyReluBackward). */
+export function preluBackwardDx(dy: usize, x: usize, dx: usize, n: i32, slope: usize, channels: i32, inner: i32): void {
+  let c = 0;
+  for (let start = 0; start < n; start += inner) {
+    const off = <usize>start << 2;
+    preluRunBackwardDx(dy + off, x + off, dx + off, inner, load<f32>(slope + (<usize>c << 2)));
+    c = c + 1 == channels ? 0 : c + 1;
+  }
+}
+
+/** dx with the periodic layout; `table` holds q float32 (q a multiple of 4). */
+export function preluBackwardDxPeriodic(dy: usize, x: usize, dx: usize, n: i32, slope: usize, channels: i32, inner: i32, q: i32, table: usize): void {
+  fillSlopeTable(table, slope, channels, inner, q);
+  const z = f32x4.splat(0);
+  const g = dy - x;
+  const o = dx - x;
+  const end = x + (((<usize>n << 2) + 15) & ~(<usize>15));
+  const period = <usize>q << 2;
+  let j: usize = 0;
+  for (let p = x; p < end; p += 16) {
+    v128.store(p + o, preluGrad(v128.load(p), v128.load(p + g), v128.load(table + j), z));
+    j += 16;
+    j = select<usize>(0, j, j == period);
+  }
+}

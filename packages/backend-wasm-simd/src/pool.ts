@@ -93,6 +93,8 @@ export const KERNEL_NAMES = [
   'dropoutForward',
   'dropoutBackwardRegenerate',
   'dropoutBackwardMask',
+  'dropoutBackwardRegenerateDx',
+  'dropoutBackwardMaskDx',
 ] as const satisfies readonly (keyof WasmKernelExports)[];
 
 export type KernelName = (typeof KERNEL_NAMES)[number];

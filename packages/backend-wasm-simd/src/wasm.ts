@@ -138,6 +138,43 @@ export interface WasmKernelExports {
     first: number,
   ): number;
   dropoutBackwardMask(dy: number, mask: number, dx: number, n: number, scale: number): number;
+  /** dx only (`paramGrad: false`): dropoutBackwardRegenerate's dx, no sum. */
+  dropoutBackwardRegenerateDx(
+    dy: number,
+    dx: number,
+    n: number,
+    t: number,
+    k0: number,
+    k1: number,
+    s0: number,
+    s1: number,
+    scale: number,
+    first: number,
+  ): void;
+  /** dx only (`paramGrad: false`): dropoutBackwardMask's dx, no sum. */
+  dropoutBackwardMaskDx(dy: number, mask: number, dx: number, n: number, scale: number): void;
+  /** dx only (`paramGrad: false`), run layout, several channels. */
+  preluBackwardDx(
+    dy: number,
+    x: number,
+    dx: number,
+    n: number,
+    slope: number,
+    channels: number,
+    inner: number,
+  ): void;
+  /** dx only (`paramGrad: false`), periodic layout; `table` holds q float32. */
+  preluBackwardDxPeriodic(
+    dy: number,
+    x: number,
+    dx: number,
+    n: number,
+    slope: number,
+    channels: number,
+    inner: number,
+    q: number,
+    table: number,
+  ): void;
 }
 
 /** (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): the smallest SIMD probe. */

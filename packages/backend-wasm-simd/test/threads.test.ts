@@ -114,6 +114,34 @@ function runAll(pw: Pointwise, xs: Float32Array, ds: Float32Array): Outputs {
     'dropout.noMask@device',
     pw.dropoutWithReplacement(x, { ...params, replacement, returnMask: false }).y,
   );
+  // paramGrad: false: the dx-only kernels (also split over the pool) give the same dx
+  const dxOnly = { paramGrad: false } as const;
+  put('shifted.dx@dxOnly', pw.shiftedReluBackward(dy, { x }, { threshold: 0.5, ...dxOnly }).dx);
+  put(
+    'shifted.dy@dxOnly',
+    pw.shiftedReluBackward(
+      dy,
+      { y: out.shifted as Tensor<'float32'> },
+      { threshold: 0.5, ...dxOnly },
+    ).dx,
+  );
+  put('shifted.dx@device@dxOnly', pw.shiftedReluBackward(dy, { x }, { threshold, ...dxOnly }).dx);
+  put('clipped.dx@dxOnly', pw.clippedReluBackward(dy, { x }, { ceiling: 3, ...dxOnly }).dx);
+  put('prelu.dx@dxOnly', pw.preluBackward(dy, { x }, { slope, channelAxis: 0, ...dxOnly }).dx);
+  if (out.x3) {
+    const x3 = out.x3 as Tensor<'float32'>;
+    const d3 = out.d3 as Tensor<'float32'>;
+    const slopes = new Float32Array([0.1, -2, 0.5]);
+    put(
+      'prelu3.dx@dxOnly',
+      pw.preluBackward(d3, { x: x3 }, { slope: slopes, channelAxis: 1, ...dxOnly }).dx,
+    );
+  }
+  put(
+    'dropout.dxMask@dxOnly',
+    pw.dropoutWithReplacementBackward(dy, { ...params, mask: f.mask!, ...dxOnly }).dx,
+  );
+  put('dropout.dxRegen@dxOnly', pw.dropoutWithReplacementBackward(dy, { ...params, ...dxOnly }).dx);
   return out;
 }
 
@@ -127,6 +155,18 @@ const DEVICE_TWINS = [
   'shifted.dthreshold',
   'dropout.noMask',
 ] as const;
+
+/** paramGrad: false outputs and the default call's dx they must equal. */
+const DX_ONLY_TWINS: readonly [string, string][] = [
+  ['shifted.dx@dxOnly', 'shifted.dx'],
+  ['shifted.dy@dxOnly', 'shifted.dy'],
+  ['shifted.dx@device@dxOnly', 'shifted.dx'],
+  ['clipped.dx@dxOnly', 'clipped.dx'],
+  ['prelu.dx@dxOnly', 'prelu.dx'],
+  ['prelu3.dx@dxOnly', 'prelu3.dx'],
+  ['dropout.dxMask@dxOnly', 'dropout.dxMask'],
+  ['dropout.dxRegen@dxOnly', 'dropout.dxRegen'],
+];
 
 /** Every output as read back (float32 or uint8 masks). */
 function bytesOf(outputs: Outputs): Record<string, Float32Array | Uint8Array> {
@@ -181,6 +221,14 @@ describe('same bits with 1, 2 and 3 threads', () => {
         if (at !== -1)
           throw new Error(
             `${[1, 2, 3][i]} thread(s), size ${size}: ${key} with a device parameter differs at ${at}`,
+          );
+      }
+      for (const [dxOnly, key] of DX_ONLY_TWINS) {
+        if (!r[key]) continue;
+        const at = firstDifference(r[dxOnly]!, r[key]!);
+        if (at !== -1)
+          throw new Error(
+            `${[1, 2, 3][i]} thread(s), size ${size}: ${dxOnly} (paramGrad: false) differs from ${key} at byte ${at}`,
           );
       }
     }

@@ -42,7 +42,7 @@ function tfCall(
         note: 'tf.dropout, own RNG, no mask',
       };
     }
-    if (c.direction === 'backward' && c.mask) {
+    if (c.direction === 'backward' && c.mask && !c.dreplacement) {
       const keep = tf.cast(tf.greater(tf.randomUniform(x.shape), PARAMS.dropout.ratio), 'float32');
       const scaled = tf.mul(keep, 1 / (1 - PARAMS.dropout.ratio));
       return { call: () => tf.mul(dy, scaled), note: 'composed dy * mask * scale' };

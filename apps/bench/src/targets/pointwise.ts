@@ -16,6 +16,13 @@ const importer = (specifier: string): Promise<unknown> => import(specifier);
 type AnyTensor = Tensor<'float32'> | Tensor<'uint8'>;
 type Api = Record<string, (...args: unknown[]) => unknown>;
 
+/** The row's note: what a backward row computes besides dx, or that it computes dx only. */
+function noteFor(c: BenchCase): string | undefined {
+  if (c.direction !== 'backward') return undefined;
+  if (c.op !== 'dropout') return 'from x';
+  return c.dreplacement ? 'dx and dreplacement' : 'dx only (paramGrad: false)';
+}
+
 function disposeAll(result: unknown): void {
   if (result && typeof result === 'object') {
     if ('dispose' in result && typeof (result as AnyTensor).dispose === 'function') {
@@ -91,7 +98,9 @@ export async function pointwiseTarget(name: string): Promise<Target | { unavaila
       forward.y.dispose();
       const mask = forward.mask as Tensor<'uint8'>;
       owned.push(mask);
-      const backwardParams = c.mask ? { ...params, mask } : params;
+      // plain dropout rows: dx only (the replacement is not learned), as the peers compute
+      const withMask = c.mask ? { ...params, mask } : params;
+      const backwardParams = c.dreplacement ? withMask : { ...withMask, paramGrad: false };
       const out = preallocated(pw.dropoutWithReplacementBackward(dy, backwardParams), owned, zeros);
       const withOut = { ...backwardParams, out };
       call = () => pw.dropoutWithReplacementBackward(dy, withOut);
@@ -110,7 +119,7 @@ export async function pointwiseTarget(name: string): Promise<Target | { unavaila
     const op: Timed = { call, settle: () => pw.flush() };
     return {
       op,
-      note: c.direction === 'backward' && c.op !== 'dropout' ? 'from x' : undefined,
+      note: noteFor(c),
       dispose: () => {
         for (const t of owned) t.dispose();
       },

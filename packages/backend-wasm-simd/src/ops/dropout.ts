@@ -1,7 +1,8 @@
 // Dense dropout with replacement on the wasm backend: Philox runs inside the kernel
 // (16 elements per step); the backward pass either reads the mask or regenerates it
 // from (seed, stream, threshold) without storing it. dreplacement comes back as float64
-// (summed per fixed chunk above CHUNK elements). Large calls split over the pool: the
+// (summed per fixed chunk above CHUNK elements); with paramGrad: false (dreplacement
+// null) the Dx kernels write dx alone. Large calls split over the pool: the
 // `first` argument tells a range which Philox counters its elements draw.
 
 import type { DropoutKernel } from '@pointwise/core';
@@ -37,6 +38,19 @@ export function dropoutKernel(k: WasmKernelExports, heap: WasmHeap, d: Dispatch)
       const { threshold: t, seedLo: k0, seedHi: k1, streamLo: s0, streamHi: s1 } = p;
       // regenerating runs Philox (compute-bound); reading a mask only streams
       const parallel = d.parallel(size, mask === null ? COMPUTE_MIN : STREAM_MIN);
+      if (dreplacement === null) {
+        // paramGrad: false: dx only, element-wise (no chunks, no sum)
+        if (mask === null) {
+          const args = [ptr(dy), ptr(dx), size, t, k0, k1, s0, s1, s, 0];
+          if (parallel) d.each('dropoutBackwardRegenerateDx', size, args, REGENERATE);
+          else k.dropoutBackwardRegenerateDx(ptr(dy), ptr(dx), size, t, k0, k1, s0, s1, s, 0);
+        } else if (parallel) {
+          d.each('dropoutBackwardMaskDx', size, [ptr(dy), ptr(mask), ptr(dx), size, s], MASKED);
+        } else {
+          k.dropoutBackwardMaskDx(ptr(dy), ptr(mask), ptr(dx), size, s);
+        }
+        return;
+      }
       let sum: number;
       if (mask === null) {
         sum =

@@ -5,6 +5,7 @@
 // slope per run. Scratch (the table, float64 dslope sums) is borrowed from the heap
 // for the call. One channel (a single slope) splits over the worker pool like the
 // other ops, dslope summed per fixed chunk; several channels run on the calling thread.
+// paramGrad: false (dslope null) runs dx-only kernels: no sums, no float64 scratch.
 
 import type { PreluKernel } from '@pointwise/core';
 import { ptr, type WasmBuffer, type WasmHeap } from '../heap.js';
@@ -37,6 +38,45 @@ function gcd(a: number, b: number): number {
 }
 
 export function preluKernel(k: WasmKernelExports, heap: WasmHeap, d: Dispatch): PreluKernel {
+  /** paramGrad: false: dx with the same selects and products, no dslope sums. */
+  function dxOnly(
+    dy: unknown,
+    x: unknown,
+    dx: unknown,
+    size: number,
+    params: { slope: unknown; channels: number; inner: number },
+    q: number,
+  ): void {
+    const { channels, inner } = params;
+    if (channels === 1) {
+      // leakyReluBackward's dx = x > 0 ? dy : alpha*dy is prelu's with the one slope
+      const args = [ptr(dy), ptr(x), ptr(dx), size, heap.f32[ptr(params.slope) >>> 2]!] as const;
+      if (d.parallel(size, STREAM_MIN)) d.each('leakyReluBackward', size, args, BACK);
+      else k.leakyReluBackward(...args);
+      return;
+    }
+    if (q === 0) {
+      k.preluBackwardDx(ptr(dy), ptr(x), ptr(dx), size, ptr(params.slope), channels, inner);
+      return;
+    }
+    const table = heap.alloc('float32', q, 'preluBackward');
+    try {
+      k.preluBackwardDxPeriodic(
+        ptr(dy),
+        ptr(x),
+        ptr(dx),
+        size,
+        ptr(params.slope),
+        channels,
+        inner,
+        q,
+        table.ptr,
+      );
+    } finally {
+      heap.free(table);
+    }
+  }
+
   return {
     forward(c) {
       d.check();
@@ -80,6 +120,10 @@ export function preluKernel(k: WasmKernelExports, heap: WasmHeap, d: Dispatch): 
       d.check();
       const { channels, inner } = c.params;
       const q = slopePeriod(c.params, c.size);
+      if (c.dslope === null) {
+        dxOnly(c.dy, c.source, c.dx, c.size, c.params, q);
+        return;
+      }
       if (channels === 1) {
         const args = [ptr(c.dy), ptr(c.source), ptr(c.dx), c.size, ptr(c.params.slope)] as const;
         heap.f32[ptr(c.dslope) >>> 2] =
