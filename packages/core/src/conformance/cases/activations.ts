@@ -13,11 +13,11 @@ import { type CaseOutcome, type ConformanceCase, combine, withTensors } from '..
 import {
   acceptExact,
   acceptSum,
-  acceptUlp,
   type CheckResult,
   checkElements,
   describeMismatch,
   ExactSum,
+  judgeUlp,
 } from '../intervals.js';
 import {
   concat,
@@ -83,7 +83,7 @@ function checkerFor(spec: AnySpec, r: any): ElementChecker {
         (i) => ref.forward(x[i]!, r, i),
         exact
           ? acceptExact
-          : (i, a, e) => acceptUlp(ulps, a, e, x[i]! > 0 ? 1 : alpha * Math.exp(x[i]!), 1),
+          : (i, a, e) => judgeUlp(ulps, a, e, x[i]! > 0 ? 1 : alpha * Math.exp(x[i]!), 1),
         (i) => ({ x: x[i]! }),
       ),
     backward: (dy, x, actual) =>
@@ -92,7 +92,7 @@ function checkerFor(spec: AnySpec, r: any): ElementChecker {
         (i) => ref.backward(dy[i]!, x[i]!, r, i),
         exact
           ? acceptExact
-          : (i, a, e) => acceptUlp(ulps, a, e, x[i]! > 0 ? 1 : alpha * Math.exp(x[i]!), dy[i]!),
+          : (i, a, e) => judgeUlp(ulps, a, e, x[i]! > 0 ? 1 : alpha * Math.exp(x[i]!), dy[i]!),
         (i) => ({ x: x[i]!, dy: dy[i]! }),
       ),
     backwardFromY: (dy, y, actual) =>
@@ -101,7 +101,7 @@ function checkerFor(spec: AnySpec, r: any): ElementChecker {
         (i) => ref.backwardFromY(dy[i]!, y[i]!, r, i),
         exact
           ? acceptExact
-          : (i, a, e) => acceptUlp(ulps, a, e, y[i]! > 0 ? 1 : y[i]! + alpha, dy[i]!),
+          : (i, a, e) => judgeUlp(ulps, a, e, y[i]! > 0 ? 1 : y[i]! + alpha, dy[i]!),
         (i) => ({ y: y[i]!, dy: dy[i]! }),
       ),
   };
