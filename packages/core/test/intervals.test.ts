@@ -1,7 +1,14 @@
 // The acceptance checks themselves: bit-exactness, the elu ulp rule with its
 // flush allowances, the summation bound, and the sweep's coverage.
 import { describe, expect, it } from 'vitest';
-import { acceptExact, acceptSum, acceptUlp, ExactSum } from '../src/conformance/intervals.js';
+import {
+  acceptExact,
+  acceptSum,
+  acceptUlp,
+  checkElements,
+  ExactSum,
+  judgeUlp,
+} from '../src/conformance/intervals.js';
 import { EDGE_SIZES, fullF32Sweep } from '../src/conformance/values.js';
 import { f32Bits, f32Step } from '../src/float32.js';
 
@@ -32,6 +39,37 @@ describe('acceptUlp', () => {
     expect(acceptUlp(2, Number.NaN, Number.POSITIVE_INFINITY, 0.5, Number.POSITIVE_INFINITY)).toBe(
       false,
     );
+  });
+});
+
+describe('the reported max ulp', () => {
+  it('counts results judged by the ulp rule, not those an allowance accepts', () => {
+    const e = Math.fround(0.7);
+    // [0]: 2 ulp off, judged by the rule; [1]: a normal expected result (huge dy times a
+    // subnormal alpha·exp(x)) flushed to +0, accepted by the flush allowance
+    const tiny = 2 ** -140;
+    const dy = 2 ** 30;
+    const expected = [e, dy * tiny];
+    const actual = new Float32Array([f32Step(e, 2), 0]);
+    const factors = [1, tiny];
+    const scales = [1, dy];
+    expect(judgeUlp(2, actual[1]!, expected[1]!, tiny, dy)).toBe('allowance');
+    const result = checkElements(
+      actual,
+      (i) => expected[i]!,
+      (i, a, x) => judgeUlp(2, a, x, factors[i]!, scales[i]!),
+      () => ({}),
+    );
+    expect(result.pass).toBe(true);
+    expect(result.maxUlp).toBe(2);
+    // the same flush judged as a plain boolean acceptor counts its distance
+    const plain = checkElements(
+      actual,
+      (i) => expected[i]!,
+      (i, a, x) => acceptUlp(2, a, x, factors[i]!, scales[i]!),
+      () => ({}),
+    );
+    expect(plain.maxUlp).toBeGreaterThan(1000);
   });
 });
 
