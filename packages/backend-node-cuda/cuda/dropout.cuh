@@ -2,7 +2,8 @@
 // which is exactly Philox block v: one Philox call per vector, whatever the geometry.
 // forward: y = kept ? (scaled ? x*scale : x) : replacement; mask byte = kept.
 // backward: dx = kept ? (scaled ? dy*scale : dy) : +0, kept from the mask (nonzero) or
-// regenerated; the dreplacement term is dy for dropped elements (tree-summed).
+// regenerated; the dreplacement term is dy for dropped elements (tree-summed with SUM;
+// without it, `paramGrad: false`, dx only: the same dx, no tree, no partials).
 #pragma once
 #include "map.cuh"
 #include "philox.cuh"
@@ -57,6 +58,7 @@ PW_HD void pw_dropout_forward_block(PwBlock& blk, const PwDropoutArgs& a, const 
   });
 }
 
+template <bool SUM>
 PW_HD void pw_dropout_backward_block(PwBlock& blk, const PwDropoutArgs& a, const float* dy,
                                      const u8* mask, float* dx, u64 n, double* partials) {
   PW_SHARED double sh[PW_THREADS];
@@ -96,11 +98,13 @@ PW_HD void pw_dropout_backward_block(PwBlock& blk, const PwDropoutArgs& a, const
         }
       }
     }
-    sh[t] = acc;
+    if (SUM) sh[t] = acc;
   });
-  blk.phase([&](u32) {});
-  pw_tree(blk, sh);
-  blk.each([&](u32 t) {
-    if (t == 0) partials[blk.id] = sh[0];
-  });
+  if (SUM) {
+    blk.phase([&](u32) {});
+    pw_tree(blk, sh);
+    blk.each([&](u32 t) {
+      if (t == 0) partials[blk.id] = sh[0];
+    });
+  }
 }

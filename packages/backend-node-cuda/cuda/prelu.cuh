@@ -3,7 +3,8 @@
 // covers the channel's elements m in [k*4096, (k+1)*4096) (m counts that channel's
 // elements in memory order), with the tile assignment of map.cuh over m. So forward
 // needs no per-element channel lookup, and backward's dslope partial of a block belongs
-// to one channel: partials[c * chunks + k], finished by pw_reduce_final_f64.
+// to one channel: partials[c * chunks + k], finished by pw_reduce_final_f64. Backward
+// without SUM (`paramGrad: false`) writes dx only: the same dx, no term, no tree.
 // y = x < 0 ? s*x : x; dx = x > 0 ? dy : s*dy; term = x > 0 ? 0 : x*dy (exact in double,
 // so NaN and 0*Inf reach the sum).
 #pragma once
@@ -15,7 +16,7 @@ PW_HD u64 pw_prelu_index(u64 m, u64 c, u64 channels, u64 inner) {
   return (m / inner) * (channels * inner) + c * inner + m % inner;
 }
 
-template <bool BACKWARD>
+template <bool BACKWARD, bool SUM>
 PW_HD void pw_prelu_block(PwBlock& blk, const float* a, const float* x, float* out,
                           const float* slope, u64 n, u64 channels, u64 inner, u64 chunks,
                           double* partials) {
@@ -42,7 +43,7 @@ PW_HD void pw_prelu_block(PwBlock& blk, const float* a, const float* x, float* o
           if (BACKWARD) {
             const bool pos = pw_gt0(b);
             r[l] = pos ? as[l] : s * as[l];
-            acc += pos ? 0.0 : (double)xs[l] * (double)as[l];
+            if (SUM) acc += pos ? 0.0 : (double)xs[l] * (double)as[l];
           } else {
             r[l] = pw_lt0(b) ? s * xs[l] : xs[l];
           }
@@ -64,16 +65,16 @@ PW_HD void pw_prelu_block(PwBlock& blk, const float* a, const float* x, float* o
             const float d = a[e];
             const bool pos = pw_gt0(b);
             out[e] = pos ? d : s * d;
-            acc += pos ? 0.0 : (double)xe * (double)d;
+            if (SUM) acc += pos ? 0.0 : (double)xe * (double)d;
           } else {
             out[e] = pw_lt0(b) ? s * xe : xe;
           }
         }
       }
     }
-    if (BACKWARD) sh[t] = acc;
+    if (SUM) sh[t] = acc;
   });
-  if (BACKWARD) {
+  if (SUM) {
     blk.phase([&](u32) {});
     pw_tree(blk, sh);
     blk.each([&](u32 t) {

@@ -50,7 +50,12 @@ export const KERNELS = {
     module: 'prelu',
     params: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64', 'u64'],
   },
+  // backward without `_sum`: dx only (`paramGrad: false`); `_sum`: also the partials
   pw_prelu_backward: {
+    module: 'prelu',
+    params: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64', 'u64'],
+  },
+  pw_prelu_backward_sum: {
     module: 'prelu',
     params: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64', 'u64', 'ptr'],
   },
@@ -59,6 +64,10 @@ export const KERNELS = {
     params: ['ptr', 'ptr', 'ptr', 'u64', ...DRAW, 'u32', 'f32', 'f32', 'ptr'],
   },
   pw_dropout_backward: {
+    module: 'dropout',
+    params: ['ptr', 'ptr', 'ptr', 'u64', ...DRAW, 'u32', 'f32'],
+  },
+  pw_dropout_backward_sum: {
     module: 'dropout',
     params: ['ptr', 'ptr', 'ptr', 'u64', ...DRAW, 'u32', 'f32', 'ptr'],
   },

@@ -1,6 +1,6 @@
-// shiftedRelu's kernels (ready for when core adds the op): forward, backward from x and
-// from y and dthreshold, on the host-compiled kernels, against SPEC's formulas evaluated
-// here: y = x <= t ? +0 : f32(x - t), dx = x <= t ? +0 : dy, dthreshold = -(sum of passed dy).
+// shiftedRelu's kernels on their own (the op is in the conformance suite too): forward,
+// backward from x and from y and dthreshold, on the host-compiled kernels, against SPEC's
+// formulas: y = x <= t ? +0 : f32(x - t), dx = x <= t ? +0 : dy, dthreshold = -(sum of passed dy).
 import { f32, sameF32 } from '@pointwise/core';
 import { SPECIAL_VALUES, seededRandom } from '@pointwise/core/conformance';
 import { describe, expect, it } from 'vitest';

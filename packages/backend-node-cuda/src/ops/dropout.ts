@@ -1,5 +1,6 @@
 // Dense dropout dispatch (cuda/dropout.cu): forward writes y and the mask when asked;
-// backward reads the mask or regenerates it, and sums dreplacement with the fixed tree.
+// backward reads the mask or regenerates it, and sums dreplacement with the fixed tree;
+// with dreplacement null (`paramGrad: false`) the dx-only kernel runs alone.
 import type { DropoutKernel, DropoutParams } from '@pointwise/core';
 import { type CudaContext, launch, launchWithSum, ptr, tiles } from '../context.js';
 
@@ -32,7 +33,8 @@ export function dropout(ctx: CudaContext): DropoutKernel {
         params.scale === null ? 0 : 1,
         params.scale ?? 1,
       ];
-      launchWithSum(ctx, 'pw_dropout_backward', tiles(size), args, ptr(dreplacement));
+      if (dreplacement === null) launch(ctx, 'pw_dropout_backward', tiles(size), args);
+      else launchWithSum(ctx, 'pw_dropout_backward_sum', tiles(size), args, ptr(dreplacement));
     },
   };
 }

@@ -1,6 +1,7 @@
 // prelu dispatch (cuda/prelu.cu): a (channel, chunk) grid, chunks of 4096 of a channel's
 // elements, so each block has one slope and backward's dslope partials are per channel;
-// the final pass reduces each channel's chunks in a fixed order.
+// the final pass reduces each channel's chunks in a fixed order. With dslope null
+// (`paramGrad: false`) the dx-only kernel runs alone: no partials, no final pass.
 import type { PreluKernel } from '@pointwise/core';
 import { type CudaContext, launch, launchWithSum, ptr, tiles } from '../context.js';
 
@@ -35,7 +36,8 @@ export function prelu(ctx: CudaContext): PreluKernel {
         params.inner,
         chunks,
       ];
-      launchWithSum(ctx, 'pw_prelu_backward', blocks, args, ptr(dslope), params.channels);
+      if (dslope === null) launch(ctx, 'pw_prelu_backward', blocks, args);
+      else launchWithSum(ctx, 'pw_prelu_backward_sum', blocks, args, ptr(dslope), params.channels);
     },
   };
 }

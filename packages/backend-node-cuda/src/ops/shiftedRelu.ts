@@ -1,7 +1,8 @@
 // shiftedRelu dispatch (cuda/shiftedRelu.cu): forward; backward from x or y, with the
-// dthreshold sum (-(sum of passed dy)) by the fixed tree. From y the pass test is
-// y > 0, which holds exactly where x > t. A device threshold goes in as a pointer the
-// kernel reads (null: the f32 argument); from y it is not needed.
+// dthreshold sum (-(sum of passed dy)) by the fixed tree, or dx only with dthreshold
+// null (`paramGrad: false`). From y the pass test is y > 0, which holds exactly where
+// x > t. A device threshold goes in as a pointer the kernel reads (null: the f32
+// argument); from y it is not needed.
 import type { ShiftedReluKernel, ThresholdParams } from '@pointwise/core';
 import { type CudaContext, launch, launchWithSum, ptr, tiles } from '../context.js';
 
@@ -23,11 +24,8 @@ export function shiftedRelu(ctx: CudaContext): ShiftedReluKernel {
     backward({ dy, source, from, dx, size, params, dthreshold }) {
       const limit = from === 'y' ? 0 : params.threshold;
       const args = [ptr(dy), ptr(source), ptr(dx), size, limit, from === 'y' ? 0n : tp(params)];
-      if (dthreshold === null || dthreshold === undefined) {
-        launch(ctx, 'pw_shifted_relu_backward', tiles(size), args);
-      } else {
-        launchWithSum(ctx, 'pw_shifted_relu_backward_sum', tiles(size), args, ptr(dthreshold));
-      }
+      if (dthreshold === null) launch(ctx, 'pw_shifted_relu_backward', tiles(size), args);
+      else launchWithSum(ctx, 'pw_shifted_relu_backward_sum', tiles(size), args, ptr(dthreshold));
     },
   };
 }
