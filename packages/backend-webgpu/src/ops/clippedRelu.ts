@@ -51,8 +51,9 @@ export function clippedReluKernel(dev: WebGpuDevice): ClippedReluKernel {
     },
     backward({ dy, source, dx, size, params, dceiling }) {
       const c = bitsOf(params.ceiling);
-      // the sum first: dx may be dy itself (in place), and the reduction reads dy
-      if (dceiling) {
+      // the sum first: dx may be dy itself (in place), and the reduction reads dy;
+      // dceiling null (from y, or paramGrad: false): no reduction, the dx pass only
+      if (dceiling !== null) {
         runReduction(
           dev,
           DCEILING,

@@ -3,7 +3,8 @@
 // (never a u32 -> f32 conversion). y = dropped ? f32(replacement) : (scale ?
 // x*scale : x) with the product through mul_exact; the mask is written as u32 words
 // (bytes little-endian). Backward reads the mask or regenerates it from the seed,
-// and dreplacement = sum of dy over dropped elements through the reduction.
+// and dreplacement = sum of dy over dropped elements through the reduction (skipped
+// when dreplacement is null: paramGrad: false).
 
 import type { DropoutKernel, DropoutParams } from '@pointwise/core';
 import { type Bound, range, type WebGpuBuffer, type WebGpuDevice } from '../backend.js';
@@ -142,27 +143,17 @@ export function dropoutKernel(dev: WebGpuDevice): DropoutKernel {
       dev.check('dropoutWithReplacementBackward');
       const withMask = mask !== null;
       const p = words(params);
-      // the sum first: dx may be dy itself (in place), and the reduction reads dy
-      if (withMask) {
+      // the sum first: dx may be dy itself (in place), and the reduction reads dy;
+      // dreplacement null (paramGrad: false): no reduction, no partials, the dx pass only
+      if (dreplacement !== null) {
         runReduction(
           dev,
-          DREPLACEMENT_MASK,
+          withMask ? DREPLACEMENT_MASK : DREPLACEMENT_DRAWN,
           size,
           1,
           1,
-          [dy as WebGpuBuffer, mask as WebGpuBuffer],
-          [],
-          dreplacement as WebGpuBuffer,
-        );
-      } else {
-        runReduction(
-          dev,
-          DREPLACEMENT_DRAWN,
-          size,
-          1,
-          1,
-          [dy as WebGpuBuffer],
-          p.slice(0, 5),
+          withMask ? [dy as WebGpuBuffer, mask as WebGpuBuffer] : [dy as WebGpuBuffer],
+          withMask ? [] : p.slice(0, 5),
           dreplacement as WebGpuBuffer,
         );
       }

@@ -1,6 +1,7 @@
 // prelu: y = x < 0 ? s[c]*x : x, dx = x > 0 ? dy : s[c]*dy with c = (i / inner) mod C
 // (slopes read from a device buffer), and dslope[c] = sum over channel c of
-// (x > 0 ? 0 : x*dy) for any channel axis, through the deterministic reduction.
+// (x > 0 ? 0 : x*dy) for any channel axis, through the deterministic reduction
+// (skipped when dslope is null: paramGrad: false).
 // Products via mul_exact: exact for subnormal operands and results.
 
 import type { PreluKernel } from '@pointwise/core';
@@ -40,18 +41,21 @@ export function preluKernel(dev: WebGpuDevice): PreluKernel {
       );
     },
     backward({ dy, source, dx, size, params, dslope }) {
-      // the sum first: dx may be dy itself (in place), and the reduction reads dy
+      // the sum first: dx may be dy itself (in place), and the reduction reads dy;
+      // dslope null (paramGrad: false): no reduction, no partials, the dx pass only
       const C = params.channels;
-      runReduction(
-        dev,
-        DSLOPE,
-        size,
-        C,
-        C === 1 ? 1 : params.inner,
-        [dy as WebGpuBuffer, source as WebGpuBuffer],
-        [],
-        dslope as WebGpuBuffer,
-      );
+      if (dslope !== null) {
+        runReduction(
+          dev,
+          DSLOPE,
+          size,
+          C,
+          C === 1 ? 1 : params.inner,
+          [dy as WebGpuBuffer, source as WebGpuBuffer],
+          [],
+          dslope as WebGpuBuffer,
+        );
+      }
       runElementwise(
         dev,
         'preluBackward',

@@ -1,7 +1,8 @@
 // shiftedRelu (ReLU with a learnable threshold): y = x <= t ? +0 : f32(x - t), with the
 // difference through add_exact (a subnormal difference, which a flushing device would
 // zero, takes the integer path); dx = x <= t ? +0 : dy, or from y with y <= 0 (the same
-// elements); dthreshold = -(sum of the passing dy) from x or y, through the reduction.
+// elements); dthreshold = -(sum of the passing dy) from x or y, through the reduction
+// (skipped when dthreshold is null: paramGrad: false).
 
 import type { ShiftedReluKernel, ThresholdParams } from '@pointwise/core';
 import type { UniformPatch, WebGpuBuffer, WebGpuDevice } from '../backend.js';
@@ -55,19 +56,22 @@ export function shiftedReluKernel(dev: WebGpuDevice): ShiftedReluKernel {
       const t = from === 'x' ? bitsOf(params.threshold) : 0;
       const inputs = [dy as WebGpuBuffer, source as WebGpuBuffer];
       const fromX = from === 'x';
-      // the sum first: dx may be dy itself (in place), and the reduction reads dy
-      runReduction(
-        dev,
-        DTHRESHOLD,
-        size,
-        1,
-        1,
-        inputs,
-        [t],
-        dthreshold as WebGpuBuffer,
-        true,
-        fromX ? thresholdPatch(params, 9) : [],
-      );
+      // the sum first: dx may be dy itself (in place), and the reduction reads dy;
+      // dthreshold null (paramGrad: false): no reduction, no partials, the dx pass only
+      if (dthreshold !== null) {
+        runReduction(
+          dev,
+          DTHRESHOLD,
+          size,
+          1,
+          1,
+          inputs,
+          [t],
+          dthreshold as WebGpuBuffer,
+          true,
+          fromX ? thresholdPatch(params, 9) : [],
+        );
+      }
       runElementwise(
         dev,
         'shiftedReluBackward',
