@@ -290,8 +290,8 @@ export class CallScope implements OpCallScope {
 
 /** An OUT_OF_MEMORY from deeper down (a kernel's scratch) re-labelled with the user's op, keeping its size. */
 function relabelOutOfMemory(error: unknown, op: string): unknown {
-  const size =
-    error instanceof PointwiseError && typeof error.value === 'number' ? error.value : undefined;
+  // the backend's value as it is (an element count, or e.g. the shape a plan refused)
+  const size = error instanceof PointwiseError ? error.value : undefined;
   const arg = error instanceof PointwiseError && error.arg !== undefined ? error.arg : 'size';
   return asOutOfMemory(error, op, arg, size);
 }

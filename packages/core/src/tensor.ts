@@ -202,12 +202,7 @@ function guardHostCopy<T>(op: string, size: number, copy: () => T): T {
  * Turn an engine's allocation failure (RangeError) or a backend's OUT_OF_MEMORY
  * into an OUT_OF_MEMORY that names the op the user called; other errors pass.
  */
-export function asOutOfMemory(
-  error: unknown,
-  op: string,
-  arg: string,
-  size: number | undefined,
-): unknown {
+export function asOutOfMemory(error: unknown, op: string, arg: string, size: unknown): unknown {
   const isEngine = error instanceof RangeError;
   const isBackend = error instanceof PointwiseError && error.code === 'OUT_OF_MEMORY';
   if (!isEngine && !isBackend) return error;
@@ -216,8 +211,8 @@ export function asOutOfMemory(
   return new PointwiseError(
     'OUT_OF_MEMORY',
     { op, arg, value: size },
-    size === undefined
-      ? `cannot allocate: ${reason}`
-      : `cannot allocate ${size} elements: ${reason}`,
+    typeof size === 'number'
+      ? `cannot allocate ${size} elements: ${reason}`
+      : `cannot allocate: ${reason}`,
   );
 }
