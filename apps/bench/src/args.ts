@@ -7,7 +7,8 @@ import { OP_NAMES, type OpName, PRELU_CHANNELS } from './cases.js';
 import { cpuInfo } from './machine.js';
 import { fullSizes, MAX_SIZE } from './sizes.js';
 
-export const PEER_NAMES = ['tfjs', 'ort'] as const;
+/** `tfjs` is both tfjs targets; `tfjs-wasm` / `tfjs-cpu` pick one. */
+export const PEER_NAMES = ['tfjs', 'tfjs-wasm', 'tfjs-cpu', 'ort'] as const;
 export type PeerName = (typeof PEER_NAMES)[number];
 
 export interface BenchArgs {
@@ -66,7 +67,7 @@ export const QUICK_DEFAULTS = {
 export const FULL_DEFAULTS = {
   ops: [...OP_NAMES] as OpName[],
   sizes: [2 ** 16, 2 ** 20, 2 ** 24],
-  peers: [...PEER_NAMES] as PeerName[],
+  peers: ['tfjs', 'ort'] as PeerName[],
   samples: 15,
   minSampleMs: 25,
 };
@@ -80,7 +81,8 @@ Usage: pnpm bench [flags]
   --sizes 2^16,2^20,4096    element counts, 2^N or integers (>= 64, multiples of 16)
   --wasm-threads N          with wasm-simd, also run a threaded target \`wasm-simd xN\` (default:
                             every core, here ${defaultWasmThreads()}; 1: single-thread wasm-simd only)
-  --peers tfjs,ort|none     peers run side by side at every size (${PEER_NAMES.join(', ')}); default:
+  --peers tfjs,ort|none     peers run side by side at every size (${PEER_NAMES.join(', ')}; tfjs is
+                            tfjs-cpu and tfjs-wasm); default:
                             tfjs-wasm at the largest size only (--full: tfjs,ort at every size)
   --samples N               timed samples per measurement (median reported)
   --min-sample-ms N         each sample repeats calls for at least N ms

@@ -19,7 +19,12 @@ import { type BenchReport, machineInfo, REPORT_SCHEMA, sizesOf } from './report/
 import { renderSvg } from './report/svg.js';
 import { renderTable } from './report/table.js';
 
-const PEER_TARGETS: Record<string, string[]> = { tfjs: ['tfjs-cpu', 'tfjs-wasm'], ort: ['ort'] };
+const PEER_TARGETS: Record<string, string[]> = {
+  tfjs: ['tfjs-cpu', 'tfjs-wasm'],
+  'tfjs-wasm': ['tfjs-wasm'],
+  'tfjs-cpu': ['tfjs-cpu'],
+  ort: ['ort'],
+};
 
 export function tasksFor(args: BenchArgs): Task[] {
   const cases = expandCases(args.ops);
@@ -28,9 +33,11 @@ export function tasksFor(args: BenchArgs): Task[] {
   const backends = args.backends.flatMap((name) =>
     name === 'wasm-simd' && args.wasmThreads > 1 ? [name, `${name} x${args.wasmThreads}`] : [name],
   );
-  const peers = args.peers
-    .flatMap((p) => PEER_TARGETS[p])
-    .map((name) => ({ kind: 'peer' as const, name, ...common }));
+  const peers = [...new Set(args.peers.flatMap((p) => PEER_TARGETS[p] ?? []))].map((name) => ({
+    kind: 'peer' as const,
+    name,
+    ...common,
+  }));
   // the quick run's peer: one target, at one size
   if (args.defaultPeer) {
     peers.push({

@@ -98,4 +98,11 @@ describe('presets', () => {
     expect(tasksFor(none).map((t) => t.name)).toEqual(['js']);
     expect(() => parseArgs(['--peers', 'none,tfjs'])).toThrow(/--peers/);
   });
+
+  it('--peers tfjs-wasm (or tfjs-cpu) runs that one tfjs target, once even if named twice', () => {
+    const one = parseArgs(['--backends', 'js', '--peers', 'tfjs-wasm']);
+    expect(tasksFor(one).map((t) => t.name)).toEqual(['js', 'tfjs-wasm']);
+    const twice = parseArgs(['--backends', 'js', '--peers', 'tfjs,tfjs-cpu']);
+    expect(tasksFor(twice).map((t) => t.name)).toEqual(['js', 'tfjs-cpu', 'tfjs-wasm']);
+  });
 });

@@ -1,0 +1,79 @@
+// How a target's (case, size) grid is walked: size by size (no cache-resident
+// measurement right after a DRAM-resident one), rows reported in case order, and a
+// peer that fails at one size gets a skipped row there while its other sizes still run;
+// a Pointwise backend that fails fails the run.
+
+import { describe, expect, it } from 'vitest';
+import { expandCases } from '../src/cases.js';
+import type { ChildMessage } from '../src/protocol.js';
+import { runTarget } from '../src/run-task.js';
+import type { Target } from '../src/targets/target.js';
+
+const noop = { call: () => {}, settle: async () => {} };
+
+function fakeTarget(kind: 'backend' | 'peer', failAt: number | null, log: string[]): Target {
+  return {
+    name: `fake-${kind}`,
+    kind,
+    copy: () => noop,
+    async prepare(c, size) {
+      if (size !== 64) log.push(`${c.id} ${size}`);
+      if (size === failAt) throw new Error('memory access out of bounds');
+      return { op: noop, dispose: () => {} };
+    },
+    close: () => {},
+  };
+}
+
+const task = {
+  name: 'fake',
+  cases: expandCases(['relu']),
+  sizes: [256, 4096],
+  samples: 1,
+  minSampleMs: 0,
+};
+
+async function run(target: Target): Promise<ChildMessage[]> {
+  const messages: ChildMessage[] = [];
+  await runTarget(target, task, (m) => messages.push(m));
+  return messages;
+}
+
+describe('runTarget', () => {
+  it('measures size by size and reports rows in case order', async () => {
+    const log: string[] = [];
+    const messages = await run(fakeTarget('peer', null, log));
+    expect(log).toEqual([
+      'relu.forward 256',
+      'relu.backward 256',
+      'relu.forward 4096',
+      'relu.backward 4096',
+    ]);
+    const result = messages.find((m) => m.type === 'result');
+    if (result?.type !== 'result') throw new Error('no result');
+    expect(result.rows.map((r) => `${r.caseId} ${r.size}`)).toEqual([
+      'relu.forward 256',
+      'relu.forward 4096',
+      'relu.backward 256',
+      'relu.backward 4096',
+    ]);
+  });
+
+  it('turns a peer failing at one size into skipped rows and keeps its other sizes', async () => {
+    const messages = await run(fakeTarget('peer', 4096, []));
+    const result = messages.find((m) => m.type === 'result');
+    if (result?.type !== 'result') throw new Error('no result');
+    expect(result.rows.map((r) => `${r.caseId} ${r.size}`)).toEqual([
+      'relu.forward 256',
+      'relu.backward 256',
+    ]);
+    expect(result.skipped.map((s) => s.reason)).toEqual([
+      'failed at 4096 elements: memory access out of bounds',
+      'failed at 4096 elements: memory access out of bounds',
+    ]);
+  });
+
+  it('lets a failing Pointwise backend fail the run', async () => {
+    await expect(run(fakeTarget('backend', 4096, []))).rejects.toThrow('out of bounds');
+  });
+});
