@@ -100,11 +100,5 @@ PW_HD void pw_dropout_backward_block(PwBlock& blk, const PwDropoutArgs& a, const
     }
     if (SUM) sh[t] = acc;
   });
-  if (SUM) {
-    blk.phase([&](u32) {});
-    pw_tree(blk, sh);
-    blk.each([&](u32 t) {
-      if (t == 0) partials[blk.id] = sh[0];
-    });
-  }
+  if (SUM) pw_block_partial(blk, sh, partials);
 }

@@ -20,6 +20,16 @@ PW_HD void pw_tree(PwBlock& blk, double* sh) {
   }
 }
 
+// A block's sum into partials[block]: a barrier after the phase that wrote sh, the tree,
+// then thread 0 stores sh[0]. Every summing kernel ends this way.
+PW_HD void pw_block_partial(PwBlock& blk, double* sh, double* partials) {
+  blk.phase([&](u32) {});
+  pw_tree(blk, sh);
+  blk.each([&](u32 t) {
+    if (t == 0) partials[blk.id] = sh[0];
+  });
+}
+
 // Element-wise map over one tile: out[i] = op(i, a[i], b[i]) (b unused when !BINARY).
 // With SUM, op also adds element i's term into `acc`, and partials[block] gets the
 // block's sum. Op: PW_HD float operator()(u64 i, float a, float b, double& acc) const.
@@ -65,11 +75,5 @@ PW_HD void pw_map(PwBlock& blk, const Op& op, const float* a, const float* b, fl
     }
     if (SUM) sh[t] = acc;
   });
-  if (SUM) {
-    blk.phase([&](u32) {});
-    pw_tree(blk, sh);
-    blk.each([&](u32 t) {
-      if (t == 0) partials[blk.id] = sh[0];
-    });
-  }
+  if (SUM) pw_block_partial(blk, sh, partials);
 }

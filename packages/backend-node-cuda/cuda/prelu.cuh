@@ -74,11 +74,5 @@ PW_HD void pw_prelu_block(PwBlock& blk, const float* a, const float* x, float* o
     }
     if (SUM) sh[t] = acc;
   });
-  if (SUM) {
-    blk.phase([&](u32) {});
-    pw_tree(blk, sh);
-    blk.each([&](u32 t) {
-      if (t == 0) partials[blk.id] = sh[0];
-    });
-  }
+  if (SUM) pw_block_partial(blk, sh, partials);
 }

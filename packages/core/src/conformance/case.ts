@@ -66,3 +66,41 @@ export function expectError(call: () => unknown, code: ErrorCode, arg: string): 
     return null;
   }
 }
+
+/** One call that must be refused: what it is, the call, the code and the argument it must name. */
+export type RefusedCall = [what: string, call: () => unknown, code: ErrorCode, arg: string];
+
+/**
+ * Runs every call, each of which must be refused with its code naming its argument, and
+ * checks that together they changed nothing: memory() and the watched tensors' bits are
+ * as they were before.
+ */
+export async function expectRefusedUnchanged(
+  pw: Pointwise,
+  calls: readonly RefusedCall[],
+  watched: readonly Tensor[],
+): Promise<CaseOutcome> {
+  const contents = await Promise.all(watched.map((t) => t.read()));
+  await pw.flush();
+  const before = pw.memory();
+  for (const [what, call, code, arg] of calls) {
+    const problem = expectError(call, code, arg);
+    if (problem) return { pass: false, message: `${what}: ${problem}` };
+  }
+  await pw.flush();
+  const after = pw.memory();
+  if (after.bytes !== before.bytes || after.buffers !== before.buffers)
+    return {
+      pass: false,
+      message: `refused calls changed memory: ${before.buffers} -> ${after.buffers} buffers`,
+    };
+  for (let i = 0; i < watched.length; i++) {
+    const now = await watched[i]!.read();
+    const was = contents[i]!;
+    const a = now as ArrayLike<unknown>;
+    const b = was as ArrayLike<unknown>;
+    const same = a.length === b.length && Array.from(a).every((v, k) => Object.is(v, b[k]));
+    if (!same) return { pass: false, message: `a refused call changed a tensor (${i})` };
+  }
+  return { pass: true };
+}
