@@ -104,8 +104,9 @@ function same(a: ArrayLike<unknown>, b: ArrayLike<unknown>): boolean {
   return a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
 }
 
-function xValues(): Float32Array {
-  const v = new Float32Array(SIZE).map((_, i) => ((i * 7) % 17) * 0.5 - 4);
+/** x with NaN, 0 and the kinks the cases' params use (also used by paramGrad.ts). */
+export function xValues(n = SIZE): Float32Array {
+  const v = new Float32Array(n).map((_, i) => ((i * 7) % 17) * 0.5 - 4);
   v[3] = Number.NaN;
   v[5] = 0;
   v[9] = 2; // clippedRelu's ceiling
@@ -113,8 +114,9 @@ function xValues(): Float32Array {
   return v;
 }
 
-function dyValues(): Float32Array {
-  const v = new Float32Array(SIZE).map((_, i) => ((i * 5) % 11) * 0.25 - 1.25);
+/** dy with -Inf and -0 (also used by paramGrad.ts). */
+export function dyValues(n = SIZE): Float32Array {
+  const v = new Float32Array(n).map((_, i) => ((i * 5) % 11) * 0.25 - 1.25);
   v[7] = Number.NEGATIVE_INFINITY;
   v[8] = -0;
   return v;
@@ -149,8 +151,12 @@ async function readAll(grads: Grads): Promise<Record<string, ArrayLike<number>>>
   return out;
 }
 
-/** Forward's y for a case that saves y (built from the same x). */
-function savedFor(pw: Pointwise, c: BackwardCase, x: F32): { saved: Saved; extra: F32 | null } {
+/** Forward's y for a case that saves y (built from the same x; also used by paramGrad.ts). */
+export function savedFor(
+  pw: Pointwise,
+  c: { op: string; from: 'x' | 'y' },
+  x: F32,
+): { saved: Saved; extra: F32 | null } {
   if (c.from === 'x') return { saved: { x }, extra: null };
   const y =
     c.op === 'leakyRelu'

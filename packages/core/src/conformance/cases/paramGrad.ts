@@ -15,7 +15,7 @@ import {
   expectRefusedUnchanged,
   type RefusedCall,
 } from '../case.js';
-import { countAllocations } from './outputs.js';
+import { countAllocations, dyValues, savedFor, xValues } from './outputs.js';
 
 const fail = (message: string): CaseOutcome => ({ pass: false, message });
 const PASS: CaseOutcome = { pass: true };
@@ -132,33 +132,6 @@ const CASES: GradCase[] = [
 
 function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
-}
-
-function xValues(n: number): Float32Array {
-  const v = new Float32Array(n).map((_, i) => ((i * 7) % 17) * 0.5 - 4);
-  v[3] = Number.NaN;
-  v[5] = 0;
-  v[9] = 2; // clippedRelu's ceiling
-  v[10] = 0.5; // thresholdedRelu's alpha, shiftedRelu's threshold
-  return v;
-}
-
-function dyValues(n: number): Float32Array {
-  const v = new Float32Array(n).map((_, i) => ((i * 5) % 11) * 0.25 - 1.25);
-  v[7] = Number.NEGATIVE_INFINITY;
-  v[8] = -0;
-  return v;
-}
-
-function savedFor(pw: Pointwise, c: GradCase, x: F32): { saved: Saved; extra: F32 | null } {
-  if (c.from === 'x') return { saved: { x }, extra: null };
-  const y =
-    c.op === 'leakyRelu'
-      ? pw.leakyRelu(x, { alpha: 0.1 })
-      : c.op === 'shiftedRelu'
-        ? pw.shiftedRelu(x, { threshold: 0.5 })
-        : pw.clippedRelu(x, { ceiling: 2 });
-  return { saved: { y }, extra: y };
 }
 
 async function dxOnly(pw: Pointwise, c: GradCase, shape: readonly number[]): Promise<CaseOutcome> {
