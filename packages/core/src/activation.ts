@@ -78,10 +78,13 @@ type WithParamGrad<G extends string> = Omit<BackwardOptions<G>, 'paramGrad'> & {
   paramGrad?: true;
 };
 
-/** Backward options with the parameter gradient switched off: only dx is computed. */
-export interface DxOnlyOptions {
+/**
+ * Backward options whose `out` may hold dx only: `paramGrad: false` (only dx is computed)
+ * or a `paramGrad` known only at run time (every backward with a parameter uses it).
+ */
+export interface DxOnlyOptions<B extends boolean = false> {
   out?: { dx: Tensor<'float32'> };
-  paramGrad: false;
+  paramGrad: B;
 }
 
 /** The forward tensor saved for backward: x, or y where the op allows it. */
@@ -123,7 +126,7 @@ export type ActivationApi<N extends string, P, G extends string, GY extends stri
     (
       dy: Tensor<'float32'>,
       saved: { x: Tensor<'float32'> } | { y: Tensor<'float32'> },
-      params: P & { out?: { dx: Tensor<'float32'> }; paramGrad: boolean },
+      params: P & DxOnlyOptions<boolean>,
     ): Grad<G>;
   };
 };

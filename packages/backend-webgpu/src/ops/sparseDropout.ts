@@ -64,16 +64,22 @@ const THREAD_SUMS = /* wgsl */ `
   sb[lid] = sOut;
 `;
 
-const PASS_A = `${UNIFORM}
-@group(0) @binding(1) var<storage, read> lengths: array<u32>;
-@group(0) @binding(2) var<storage, read_write> blocks: array<u32>;
-${PHILOX}${SEGMENTS}${SHARED}
-@compute @workgroup_size(256)
+/**
+ * The entry point of the two per-block passes (A: block totals, C: offsets): block b of
+ * 1024 segments, thread lid's 4 of them, their sums in sa / sb.
+ */
+const BLOCK_MAIN = /* wgsl */ `@compute @workgroup_size(256)
 fn main(${MAIN_ARGS}) {
   let b = wid.y * nwg.x + wid.x;
   if (b >= u.w0.w) { return; }
   let local = b * 1024u + lid * 4u;
-${THREAD_SUMS}
+${THREAD_SUMS}`;
+
+const PASS_A = `${UNIFORM}
+@group(0) @binding(1) var<storage, read> lengths: array<u32>;
+@group(0) @binding(2) var<storage, read_write> blocks: array<u32>;
+${PHILOX}${SEGMENTS}${SHARED}
+${BLOCK_MAIN}
   for (var s = 128u; s > 0u; s = s >> 1u) {
     workgroupBarrier();
     if (lid < s) { sa[lid] = sa[lid] + sa[lid + s]; sb[lid] = sb[lid] + sb[lid + s]; }
@@ -134,12 +140,7 @@ const PASS_C = `${UNIFORM}
 @group(0) @binding(6) var<storage, read_write> outLengths: array<u32>;
 @group(0) @binding(7) var<storage, read_write> table: array<u32>;
 ${PHILOX}${SEGMENTS}${SHARED}
-@compute @workgroup_size(256)
-fn main(${MAIN_ARGS}) {
-  let b = wid.y * nwg.x + wid.x;
-  if (b >= u.w0.w) { return; }
-  let local = b * 1024u + lid * 4u;
-${THREAD_SUMS}
+${BLOCK_MAIN}
   workgroupBarrier();
   if (lid == 0u) {
     let g = u.w0.y / 1024u + b;

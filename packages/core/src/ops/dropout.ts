@@ -4,6 +4,7 @@
 // backend; backward takes the mask or regenerates it. dreplacement = sum of dy
 // over dropped elements.
 
+import type { DxOnlyOptions } from '../activation.js';
 import type { DeviceBuffer } from '../backend.js';
 import { PointwiseError } from '../errors.js';
 import { f32 } from '../float32.js';
@@ -319,18 +320,14 @@ export interface DropoutApi {
   dropoutWithReplacementBackward(
     dy: Tensor<'float32'>,
     params: DropoutWithReplacementParams &
-      Omit<DropoutBackwardOptions, 'out' | 'paramGrad'> & {
-        out?: { dx: Tensor<'float32'> };
-        paramGrad: false;
-      },
+      Omit<DropoutBackwardOptions, 'out' | 'paramGrad'> &
+      DxOnlyOptions<false>,
   ): { dx: Tensor<'float32'> };
   dropoutWithReplacementBackward(
     dy: Tensor<'float32'>,
     params: DropoutWithReplacementParams &
-      Omit<DropoutBackwardOptions, 'out' | 'paramGrad'> & {
-        out?: { dx: Tensor<'float32'> };
-        paramGrad: boolean;
-      },
+      Omit<DropoutBackwardOptions, 'out' | 'paramGrad'> &
+      DxOnlyOptions<boolean>,
   ): { dx: Tensor<'float32'>; dreplacement?: Tensor<'float32'> };
 }
 
