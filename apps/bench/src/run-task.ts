@@ -1,6 +1,8 @@
-// Runs one Task (one backend or one peer) in the current process: every (case,
-// size) measured against the copy baseline, size by size, then per-call overhead at
-// 64 elements. A peer that fails at one (case, size) gets a skipped row there. The worker calls it in a child process; tests call it directly.
+// Runs one Task (one backend or one peer) in the current process: per-call overhead at
+// 64 elements first, then every (case, size) measured against the copy baseline, size
+// by size. A peer that fails at one (case, size) gets a skipped row there, and one
+// that traps gets skipped rows for the rest. The worker calls it in a child process;
+// tests call it directly.
 
 import { bytesPerElement, gigabytesPerSecond } from './bytes.js';
 import { collectGarbage, measureAlone, measureInterleaved } from './measure.js';
@@ -48,19 +50,41 @@ export async function runTarget(
   const tick = (label: string) =>
     send({ type: 'progress', done: ++done, label: `${task.name} ${label}` });
 
+  // per-call overhead first: a peer that traps at a large size cannot be measured after it
+  await measureOverhead(target, task.cases, options, overhead, tick);
+  // a peer's wasm trap (or a failed dispose) leaves its instance unusable: the cases after
+  // it are skipped with this reason instead of failing on a corrupt heap
+  let broken: string | null = null;
+  const failedAt = (size: number, error: unknown): string => {
+    const reason = `failed at ${size} elements: ${(error as Error).message}`;
+    if (error instanceof WebAssembly.RuntimeError)
+      broken = `not run after an earlier trap (${reason})`;
+    return reason;
+  };
+  const disposeOf = (prepared: { dispose(): void }, size: number): void => {
+    try {
+      prepared.dispose();
+    } catch (error) {
+      if (target.kind !== 'peer') throw error;
+      broken ??= `not run after a failed dispose at ${size} elements: ${(error as Error).message}`;
+    }
+  };
   // size-major: every case at one size before the next size, so no cache-resident
   // measurement follows a DRAM-resident one (measured here: a 2^16 case right after a
   // 2^26 or 2^27 one ran 3-17x slower than alone; #131)
   for (const size of task.sizes) {
     for (const c of task.cases) {
       let prepared: Awaited<ReturnType<Target['prepare']>>;
-      try {
-        prepared = await target.prepare(c, size);
-      } catch (error) {
-        // a peer that cannot run one size (tfjs-wasm's 4 GiB heap at 2^27) is a skipped
-        // row; a Pointwise backend that fails is the run's failure
-        if (target.kind !== 'peer') throw error;
-        prepared = { skip: `failed at ${size} elements: ${(error as Error).message}` };
+      if (broken !== null) prepared = { skip: broken };
+      else {
+        try {
+          prepared = await target.prepare(c, size);
+        } catch (error) {
+          // a peer that cannot run one size (tfjs-wasm's 4 GiB heap at 2^27) is a skipped
+          // row; a Pointwise backend that fails is the run's failure
+          if (target.kind !== 'peer') throw error;
+          prepared = { skip: failedAt(size, error) };
+        }
       }
       if ('skip' in prepared) {
         if (!skipped.some((s) => s.caseId === c.id && s.reason === prepared.skip))
@@ -75,18 +99,18 @@ export async function runTarget(
       try {
         measured = await measureInterleaved(prepared.op, copy, options);
       } catch (error) {
-        prepared.dispose();
-        if (target.kind !== 'peer') throw error;
-        skipped.push({
-          target: target.name,
-          caseId: c.id,
-          reason: `failed at ${size} elements: ${(error as Error).message}`,
-        });
+        if (target.kind !== 'peer') {
+          prepared.dispose();
+          throw error;
+        }
+        const reason = failedAt(size, error);
+        disposeOf(prepared, size);
+        skipped.push({ target: target.name, caseId: c.id, reason });
         tick(`${c.id} ${size}`);
         continue;
       }
       const { opSeconds, copySeconds } = measured;
-      prepared.dispose();
+      disposeOf(prepared, size);
       const gbps = gigabytesPerSecond(bytes, opSeconds);
       const copyGbps = copySeconds === null ? null : gigabytesPerSecond(bytes, copySeconds);
       rows.push({
@@ -107,7 +131,23 @@ export async function runTarget(
   // rows in case order, then size, as the tables read
   const order = new Map(task.cases.map((c, i) => [c.id, i]));
   rows.sort((a, b) => order.get(a.caseId)! - order.get(b.caseId)! || a.size - b.size);
-  for (const c of task.cases) {
+  try {
+    target.close();
+  } catch (error) {
+    if (target.kind !== 'peer') throw error;
+  }
+  send({ type: 'result', rows, overhead, skipped });
+}
+
+/** Microseconds per call at OVERHEAD_SIZE elements, measured alone, for every case. */
+async function measureOverhead(
+  target: Target,
+  cases: Task['cases'],
+  options: { samples: number; minSampleMs: number },
+  overhead: Overhead[],
+  tick: (label: string) => void,
+): Promise<void> {
+  for (const c of cases) {
     try {
       const small = await target.prepare(c, OVERHEAD_SIZE);
       if (!('skip' in small)) {
@@ -125,6 +165,4 @@ export async function runTarget(
     }
     tick(`${c.id} overhead`);
   }
-  target.close();
-  send({ type: 'result', rows, overhead, skipped });
 }

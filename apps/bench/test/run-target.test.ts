@@ -1,7 +1,9 @@
 // How a target's (case, size) grid is walked: size by size (no cache-resident
 // measurement right after a DRAM-resident one), rows reported in case order, and a
 // peer that fails at one size gets a skipped row there while its other sizes still run;
-// a Pointwise backend that fails fails the run.
+// a peer that traps (a wasm RuntimeError, its heap now suspect) gets skipped rows for
+// everything after it; overhead is measured first; a Pointwise backend that fails fails
+// the run.
 
 import { describe, expect, it } from 'vitest';
 import { expandCases } from '../src/cases.js';
@@ -70,6 +72,66 @@ describe('runTarget', () => {
     expect(result.skipped.map((s) => s.reason)).toEqual([
       'failed at 4096 elements: memory access out of bounds',
       'failed at 4096 elements: memory access out of bounds',
+    ]);
+  });
+
+  it('measures per-call overhead before any size', async () => {
+    const log: string[] = [];
+    const target = fakeTarget('peer', null, log);
+    const prepare = target.prepare;
+    target.prepare = (c, size) => {
+      if (size === 64) log.push(`${c.id} overhead`);
+      return prepare(c, size);
+    };
+    const messages = await run(target);
+    expect(log.slice(0, 3)).toEqual([
+      'relu.forward overhead',
+      'relu.backward overhead',
+      'relu.forward 256',
+    ]);
+    const result = messages.find((m) => m.type === 'result');
+    if (result?.type !== 'result') throw new Error('no result');
+    expect(result.overhead.map((o) => o.caseId)).toEqual(['relu.forward', 'relu.backward']);
+  });
+
+  it('skips everything after a peer traps, even when its dispose then fails', async () => {
+    const log: string[] = [];
+    let trapped = false;
+    const target: Target = {
+      ...fakeTarget('peer', null, log),
+      async prepare(c, size) {
+        if (size !== 64) log.push(`${c.id} ${size}`);
+        const trap = c.id === 'relu.forward' && size === 4096;
+        return {
+          op: {
+            call: () => {
+              if (trap) {
+                trapped = true;
+                throw new WebAssembly.RuntimeError('memory access out of bounds');
+              }
+            },
+            settle: async () => {},
+          },
+          dispose: () => {
+            if (trapped) throw new WebAssembly.RuntimeError('memory access out of bounds');
+          },
+        };
+      },
+      close: () => {
+        if (trapped) throw new Error('corrupt heap');
+      },
+    };
+    const messages = await run(target);
+    const result = messages.find((m) => m.type === 'result');
+    if (result?.type !== 'result') throw new Error('no result');
+    expect(log).not.toContain('relu.backward 4096');
+    expect(result.rows.map((r) => `${r.caseId} ${r.size}`)).toEqual([
+      'relu.forward 256',
+      'relu.backward 256',
+    ]);
+    expect(result.skipped.map((s) => `${s.caseId}: ${s.reason}`)).toEqual([
+      'relu.forward: failed at 4096 elements: memory access out of bounds',
+      'relu.backward: not run after an earlier trap (failed at 4096 elements: memory access out of bounds)',
     ]);
   });
 

@@ -12,6 +12,7 @@ export * from './relu';
 export * from './shiftedRelu';
 export * from './thresholdedRelu';
 
+import { STORE_AHEAD } from './common';
 import { setEluScratch } from './elu';
 import { setPhiloxScratch } from './philox';
 
@@ -26,6 +27,11 @@ export const SCRATCH_BYTES: usize = 4096;
 export function useScratch(p: usize): void {
   setEluScratch(p);
   setPhiloxScratch(p + 3136);
+}
+
+/** Bytes the heap keeps past every block for the kernels' touchAhead (common.ts). */
+export function storeAheadBytes(): usize {
+  return STORE_AHEAD;
 }
 
 export function heapBase(): usize {

@@ -9,7 +9,7 @@
 // channel in float64 (products of two float32 are exact there), NaN x and 0*Inf
 // included as SPEC requires.
 
-import { highF64, lowF64, paddedBytes } from './common';
+import { highF64, leakyUnit, lowF64, paddedBytes, touchAhead, unitSlope } from './common';
 
 // @ts-expect-error: decorator
 @inline function preluRunForward(x: usize, y: usize, len: i32, s: f32): void {
@@ -18,7 +18,14 @@ import { highF64, lowF64, paddedBytes } from './common';
   const d = y - x;
   const vecEnd = x + ((<usize>len << 2) & ~(<usize>15));
   let p = x;
+  if (unitSlope(s)) {
+    for (; p < vecEnd; p += 16) {
+      touchAhead(p + d);
+      v128.store(p + d, leakyUnit(v128.load(p), sv));
+    }
+  }
   for (; p < vecEnd; p += 16) {
+    touchAhead(p + d);
     const v = v128.load(p);
     v128.store(p + d, v128.bitselect(f32x4.mul(v, sv), v, f32x4.lt(v, z)));
   }
@@ -70,6 +77,7 @@ export function preluForward(x: usize, y: usize, n: i32, slope: usize, channels:
   const vecEnd = x + ((<usize>len << 2) & ~(<usize>15));
   let p = x;
   for (; p < vecEnd; p += 16) {
+    touchAhead(p + o);
     const v = v128.load(p);
     const d = v128.load(p + g);
     v128.store(p + o, preluGrad(v, d, sv, z));
@@ -146,6 +154,7 @@ export function preluForwardPeriodic(x: usize, y: usize, n: i32, slope: usize, c
   const period = <usize>q << 2;
   let j: usize = 0;
   for (let p = x; p < end; p += 16) {
+    touchAhead(p + d);
     const v = v128.load(p);
     v128.store(p + d, v128.bitselect(f32x4.mul(v, v128.load(table + j)), v, f32x4.lt(v, z)));
     j += 16;
@@ -180,6 +189,7 @@ export function preluBackwardPeriodic(
   let j = 0;
   let p = x;
   for (; p < vecEnd; p += 16) {
+    touchAhead(p + o);
     const v = v128.load(p);
     const dv = v128.load(p + g);
     v128.store(p + o, preluGrad(v, dv, v128.load(table + (<usize>j << 2)), z));
@@ -232,12 +242,18 @@ const SLOPES16: usize = memory.data(64, 16);
  * Forward with the periodic layout when the period (channels*inner widened to q) divides
  * 16: every 64-byte chunk starts at period position 0, so its four slope vectors are
  * loop constants held in registers (no heap table). The same products and
- * selects as preluForwardPeriodic, so the same bits.
+ * selects as preluForwardPeriodic, so the same bits (as pmax, common.ts leakyUnit, when
+ * every slope is in (0, 1]).
  */
 export function preluForward16(x: usize, y: usize, n: i32, slope: usize, channels: i32, inner: i32): void {
   // Loaded, not built with replace_lane: V8 sinks pure lane inserts into the loop
   // (sixteen insertps per iteration), while loads stay where they are.
-  for (let p = 0; p < 16; p++) store<f32>(SLOPES16 + (<usize>p << 2), slopeAt(slope, p, channels, inner));
+  let unit = true;
+  for (let p = 0; p < 16; p++) {
+    const s = slopeAt(slope, p, channels, inner);
+    store<f32>(SLOPES16 + (<usize>p << 2), s);
+    unit = unit && unitSlope(s);
+  }
   const s0 = v128.load(SLOPES16);
   const s1 = v128.load(SLOPES16, 16);
   const s2 = v128.load(SLOPES16, 32);
@@ -245,7 +261,22 @@ export function preluForward16(x: usize, y: usize, n: i32, slope: usize, channel
   const z = f32x4.splat(0);
   const d = y - x;
   const end = x + paddedBytes(n);
+  if (unit) {
+    for (let p = x; p < end; p += 64) {
+      touchAhead(p + d);
+      const a = leakyUnit(v128.load(p), s0);
+      const b = leakyUnit(v128.load(p, 16), s1);
+      const c = leakyUnit(v128.load(p, 32), s2);
+      const e = leakyUnit(v128.load(p, 48), s3);
+      v128.store(p + d, a);
+      v128.store(p + d, b, 16);
+      v128.store(p + d, c, 32);
+      v128.store(p + d, e, 48);
+    }
+    return;
+  }
   for (let p = x; p < end; p += 64) {
+    touchAhead(p + d);
     const a = preluVec(v128.load(p), s0, z);
     const b = preluVec(v128.load(p, 16), s1, z);
     const c = preluVec(v128.load(p, 32), s2, z);
@@ -269,6 +300,7 @@ export function preluForward16(x: usize, y: usize, n: i32, slope: usize, channel
   const vecEnd = x + ((<usize>len << 2) & ~(<usize>15));
   let p = x;
   for (; p < vecEnd; p += 16) {
+    touchAhead(p + o);
     v128.store(p + o, preluGrad(v128.load(p), v128.load(p + g), sv, z));
   }
   const end = x + (<usize>len << 2);
@@ -299,6 +331,7 @@ export function preluBackwardDxPeriodic(dy: usize, x: usize, dx: usize, n: i32, 
   const period = <usize>q << 2;
   let j: usize = 0;
   for (let p = x; p < end; p += 16) {
+    touchAhead(p + o);
     v128.store(p + o, preluGrad(v128.load(p), v128.load(p + g), v128.load(table + j), z));
     j += 16;
     j = select<usize>(0, j, j == period);

@@ -2,7 +2,7 @@
 // The backward kernel is thresholdedRelu's with threshold 0 (thresholdedRelu.ts):
 // relu'(x) is exactly thresholdedRelu'(x) at alpha = 0, from x or from y.
 
-import { paddedBytes } from './common';
+import { paddedBytes, touchAhead } from './common';
 
 /**
  * x <= 0 (-0 included) selects +0, anything else (NaN included) keeps x's bits: SPEC's
@@ -19,6 +19,7 @@ export function reluForward(x: usize, y: usize, n: i32): void {
   const d = y - x;
   const z = f32x4.splat(0);
   for (let p = x; p < end; p += 64) {
+    touchAhead(p + d);
     const a = relu(v128.load(p), z);
     const b = relu(v128.load(p, 16), z);
     const c = relu(v128.load(p, 32), z);

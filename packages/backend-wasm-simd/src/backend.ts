@@ -47,14 +47,18 @@ async function start(
 ): Promise<{ exports: WasmKernelExports; heap: WasmHeap; dispatch: Dispatch }> {
   if (threads === 1) {
     const exports = await instantiateKernels();
-    const heap = new WasmHeap(exports.memory, exports.heapBase());
+    const heap = new WasmHeap(exports.memory, exports.heapBase(), exports.storeAheadBytes());
     return { exports, heap, dispatch: Dispatch.single(exports) };
   }
   const { module, memory, exports } = await instantiateSharedKernels();
   // each worker's scratch sits between the static data and the heap, outside its accounting
   const base = Math.ceil(exports.heapBase() / 64) * 64;
   const scratch = Array.from({ length: threads - 1 }, (_, i) => base + i * SCRATCH_BYTES);
-  const heap = new WasmHeap(memory, base + (threads - 1) * SCRATCH_BYTES);
+  const heap = new WasmHeap(
+    memory,
+    base + (threads - 1) * SCRATCH_BYTES,
+    exports.storeAheadBytes(),
+  );
   // spinning only helps while every thread has a core of its own (decision 129)
   const spinMs = threads <= (await logicalCores()) ? SPIN_MS : 0;
   const dispatch = await Dispatch.pool(exports, module, memory, threads, scratch, isNode(), spinMs);

@@ -2,7 +2,9 @@
 // a DeviceBuffer is { ptr, bytes, block } with ptr a plain byte offset. Blocks are
 // 64-byte aligned and padded (kernels run whole 64-byte chunks past n), grouped in
 // size classes (4 per doubling, so at most 25% waste) and reused from free lists.
-// Memory grows by doubling, because every grow detaches the old ArrayBuffer.
+// Memory grows by doubling, because every grow detaches the old ArrayBuffer. Linear
+// memory always extends `tail` bytes past the last block: the kernels load their
+// output that far ahead of their stores (asm/common.ts touchAhead).
 
 import { BYTES_PER_ELEMENT, type DType, PointwiseError } from '@pointwise/core';
 
@@ -38,13 +40,16 @@ export class WasmHeap {
   #memory: WebAssembly.Memory | null;
   readonly #free = new Map<number, number[]>();
   #top: number;
+  readonly #tail: number;
   #bytes = 0;
   #buffers = 0;
   #f32: Float32Array;
   #u8: Uint8Array;
 
-  constructor(memory: WebAssembly.Memory, heapBase: number) {
+  /** `tail`: bytes of memory kept past the last block (the kernels' storeAheadBytes()). */
+  constructor(memory: WebAssembly.Memory, heapBase: number, tail: number) {
     this.#memory = memory;
+    this.#tail = tail;
     this.#top = Math.ceil(heapBase / ALIGN) * ALIGN;
     this.#f32 = new Float32Array(memory.buffer);
     this.#u8 = new Uint8Array(memory.buffer);
@@ -133,18 +138,19 @@ export class WasmHeap {
   #bump(block: number, op: string, size: number, dtype: DType): number {
     const ptr = this.#top;
     const end = ptr + block;
+    const need = end + this.#tail;
     const oom = () =>
       new PointwiseError(
         'OUT_OF_MEMORY',
         { op, arg: 'size', value: size },
         `a ${dtype} tensor of ${size} elements does not fit the wasm32 address space (4 GiB, ${this.#bytes} bytes live)`,
       );
-    if (end > MAX_BYTES) throw oom();
+    if (need > MAX_BYTES) throw oom();
     const memory = this.#live();
     const have = memory.buffer.byteLength;
-    if (end > have) {
+    if (need > have) {
       const havePages = have / PAGE;
-      const needPages = Math.ceil(end / PAGE) - havePages;
+      const needPages = Math.ceil(need / PAGE) - havePages;
       // double when possible so grows (which detach every view) stay rare
       const wanted = Math.min(MAX_PAGES - havePages, Math.max(needPages, havePages));
       try {

@@ -10,6 +10,8 @@ import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.gener
 export interface WasmKernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
+  /** Bytes of memory the heap keeps past every block: how far kernels touch ahead of their stores. */
+  storeAheadBytes(): number;
   /** Threaded build: points this instance's static scratch at its own 4 KiB block. */
   useScratch(p: number): void;
   reluForward(x: number, y: number, n: number): void;

@@ -1,11 +1,12 @@
 // The wasm heap: typed OUT_OF_MEMORY past the wasm32 address space (never a wrap or
 // a corrupt view), reuse of freed blocks, memory() back to baseline after dispose,
-// and tensors staying correct when memory grows.
+// tensors staying correct when memory grows, and the memory kept past the last block
+// for the kernels' loads ahead of their stores.
 
 import { type Pointwise, PointwiseError, pointwise } from '@pointwise/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WasmSimdBackend } from '../src/backend.js';
-import { sizeClass } from '../src/heap.js';
+import { sizeClass, WasmHeap } from '../src/heap.js';
 import { wasmSimdBackend } from '../src/index.js';
 
 let pw: Pointwise;
@@ -73,5 +74,27 @@ describe('wasm heap', () => {
       Array.from({ length: 1000 }, (_, i) => Math.max(0, i - 500)),
     );
     for (const t of [a, big, y]) t.dispose();
+  });
+
+  it('keeps storeAheadBytes() of memory past every block it hands out', () => {
+    const tail = backend.wasm.exports.storeAheadBytes();
+    expect(tail).toBeGreaterThan(0);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 64 });
+    const heap = new WasmHeap(memory, 0, tail);
+    // blocks ending exactly on a page boundary are the ones that need the extra page
+    for (const size of [16384 - tail / 4, 16384, 1, 40000, 16]) {
+      const block = heap.alloc('float32', size);
+      expect(memory.buffer.byteLength).toBeGreaterThanOrEqual(block.ptr + block.block + tail);
+    }
+  });
+
+  it('the kernels load no further than storeAheadBytes() past their output', () => {
+    const { exports } = backend.wasm;
+    const tail = exports.storeAheadBytes();
+    const end = exports.memory.buffer.byteLength;
+    // one 64-byte chunk, in place, as close to the end of memory as the contract allows
+    const last = end - 64 - tail;
+    expect(() => exports.reluForward(last, last, 16)).not.toThrow();
+    expect(() => exports.reluForward(end - 64, end - 64, 16)).toThrow(WebAssembly.RuntimeError);
   });
 });

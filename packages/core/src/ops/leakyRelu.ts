@@ -52,7 +52,16 @@ const leakyReluDefinition = defineActivation<
     backwardFromY: (dy, y, r) => (y > 0 ? dy : r.alpha * dy),
   },
   kinks: () => [0],
-  sampleParams: [{}, { alpha: 0.2 }, { alpha: -0.5 }, { alpha: 0 }, { alpha: 1e-30 }],
+  sampleParams: [
+    {},
+    { alpha: 0.2 },
+    { alpha: -0.5 },
+    { alpha: 0 },
+    { alpha: 1e-30 },
+    // the edges of (0, 1], where backends may take a max form (wasm-simd does), and past it
+    { alpha: 1 },
+    { alpha: 1.5 },
+  ],
   kernelParams: hostKernelParams,
 });
 

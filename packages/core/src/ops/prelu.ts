@@ -162,6 +162,10 @@ const preluDefinition = defineActivation<
     { slope: [0.1, -0.3, 2.5] },
     { slope: [0.5, 0.25, -1], channelAxis: -1 },
     { slope: 0 },
+    // every slope in (0, 1]: backends may take a max form there (wasm-simd does), whose
+    // edges are slope 1 and products that round to subnormals or to -0
+    { slope: [0.75, 1, 0.125] },
+    { slope: [1, 0.5, 2 ** -126, 1e-30], channelAxis: -1 },
   ],
   deviceParams: (r) => (r.slopeTensor ? [{ arg: 'slope', tensor: r.slopeTensor }] : []),
   kernelParams(ctx, r) {
