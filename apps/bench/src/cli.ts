@@ -1,5 +1,5 @@
 // `pnpm bench`: parse flags, probe each backend through core's probeBackends in its
-// own child process (and each peer in another), show progress, then print the
+// own child processes (one per size; each peer likewise), show progress, then print the
 // table and write JSON / markdown / SVG when asked. Children run one at a time so
 // they do not compete for the cores. Without --peers, the quick run adds one peer
 // (tfjs-wasm) at its largest size only. Progress: a bar on a terminal, otherwise a
@@ -82,6 +82,45 @@ function runChild(task: Task, onProgress: (label: string) => void): Promise<Chil
   });
 }
 
+/**
+ * A task run one size per child process (each size on a fresh heap: tfjs-wasm could no
+ * longer fit 2^27-element tensors after its 2^16 and 2^24 cases, #137), overhead in the
+ * first. After a peer traps, the cases it did not run at that size get a fresh child.
+ * A target that is unavailable or fails stops there.
+ */
+export async function runBySize(
+  task: Task,
+  onProgress: (label: string) => void,
+  run: typeof runChild = runChild,
+): Promise<ChildMessage[]> {
+  const all: ChildMessage[] = [];
+  for (const [index, size] of task.sizes.entries()) {
+    let cases = task.cases;
+    let overhead = index === 0;
+    for (;;) {
+      const messages = await run({ ...task, sizes: [size], cases, overhead }, onProgress);
+      all.push(...messages.filter((m) => m.type !== 'progress'));
+      if (messages.some((m) => m.type === 'unavailable' || m.type === 'error')) return all;
+      const result = messages.find((m) => m.type === 'result');
+      const left = new Set(
+        result?.type === 'result' ? result.unfinished?.map((u) => u.caseId) : [],
+      );
+      const next = cases.filter((c) => left.has(c.id));
+      if (next.length === 0) break;
+      // the trapping case itself is a skipped row, so a resume always runs fewer cases
+      if (next.length >= cases.length) {
+        const reason = 'not run: the peer trapped before it on every attempt';
+        const skipped = next.map((c) => ({ target: task.name, caseId: c.id, reason }));
+        all.push({ type: 'result', rows: [], overhead: [], skipped });
+        break;
+      }
+      cases = next;
+      overhead = false;
+    }
+  }
+  return all;
+}
+
 export async function runBench(args: BenchArgs): Promise<BenchReport> {
   const tasks = tasksFor(args);
   const machine = machineInfo();
@@ -120,7 +159,7 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
   };
   for (const task of tasks) {
     let done = 0;
-    const messages = await runChild(task, (label) => {
+    const messages = await runBySize(task, (label) => {
       done++;
       bar?.update(before + done, { label });
       plain(before + done, `${task.name} ${label}`);
@@ -128,11 +167,18 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
     before += ticksFor(task);
     bar?.update(before, { label: `${task.name} done` });
     plain(before, `${task.name} done`);
+    const order = new Map(task.cases.map((c, i) => [c.id, i]));
+    const rows: BenchReport['rows'] = [];
     for (const m of messages) {
       if (m.type === 'result') {
-        report.rows.push(...m.rows);
+        rows.push(...m.rows);
         report.overhead.push(...m.overhead);
-        report.skipped.push(...m.skipped);
+        for (const skip of m.skipped) {
+          const seen = report.skipped.some(
+            (s) => s.target === skip.target && s.caseId === skip.caseId && s.reason === skip.reason,
+          );
+          if (!seen) report.skipped.push(skip);
+        }
       } else if (m.type === 'unavailable') {
         report.unavailable.push({ target: m.target, reason: m.reason });
       } else if (m.type === 'error') {
@@ -142,6 +188,9 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
         });
       }
     }
+    // rows in case order, then size, as the tables read
+    rows.sort((a, b) => order.get(a.caseId)! - order.get(b.caseId)! || a.size - b.size);
+    report.rows.push(...rows);
   }
   bar?.stop();
   return report;

@@ -1,6 +1,7 @@
-// Messages between the CLI (parent) and one child process per backend or peer.
-// The parent forks dist/worker.js with a Task; the child sends progress ticks and
-// finally one result (rows + overhead, or the reason it could not run).
+// Messages between the CLI (parent) and its child processes: one per backend or peer
+// and size, and another for the cases left after a peer traps. The parent forks
+// dist/worker.js with a Task; the child sends progress ticks and finally one result
+// (rows + overhead, or the reason it could not run).
 
 import type { BenchCase } from './cases.js';
 
@@ -13,6 +14,8 @@ export interface Task {
   sizes: number[];
   samples: number;
   minSampleMs: number;
+  /** Measure per-call overhead at 64 elements first (default true; the parent asks once per target). */
+  overhead?: boolean;
 }
 
 export interface Row {
@@ -47,7 +50,14 @@ export interface Skip {
 export type ChildMessage =
   | { type: 'progress'; done: number; label: string }
   | { type: 'unavailable'; target: string; reason: string }
-  | { type: 'result'; rows: Row[]; overhead: Overhead[]; skipped: Skip[] }
+  | {
+      type: 'result';
+      rows: Row[];
+      overhead: Overhead[];
+      skipped: Skip[];
+      /** (case, size) pairs not run because the peer trapped before them: run them in a fresh process. */
+      unfinished?: { caseId: string; size: number }[];
+    }
   | { type: 'error'; target: string; message: string };
 
 /** Number of progress ticks a task produces: one per (case, size) plus one per case at 64. */

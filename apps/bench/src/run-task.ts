@@ -1,8 +1,9 @@
 // Runs one Task (one backend or one peer) in the current process: per-call overhead at
 // 64 elements first, then every (case, size) measured against the copy baseline, size
-// by size. A peer that fails at one (case, size) gets a skipped row there, and one
-// that traps gets skipped rows for the rest. The worker calls it in a child process;
-// tests call it directly.
+// by size. A peer that fails at one (case, size) gets a skipped row there; one that
+// traps stops, and its result lists what it did not run (`unfinished`) for the parent
+// to run in a fresh process. The worker calls it in a child process; tests call it
+// directly.
 
 import { bytesPerElement, gigabytesPerSecond } from './bytes.js';
 import { collectGarbage, measureAlone, measureInterleaved } from './measure.js';
@@ -39,7 +40,7 @@ export async function runTask(task: Task, send: (m: ChildMessage) => void): Prom
 /** Measures an open target over the task's cases and sizes (tests pass their own target). */
 export async function runTarget(
   target: Target,
-  task: Pick<Task, 'cases' | 'sizes' | 'samples' | 'minSampleMs'> & { name: string },
+  task: Pick<Task, 'cases' | 'sizes' | 'samples' | 'minSampleMs' | 'overhead'> & { name: string },
   send: (m: ChildMessage) => void,
 ): Promise<void> {
   const rows: Row[] = [];
@@ -51,22 +52,21 @@ export async function runTarget(
     send({ type: 'progress', done: ++done, label: `${task.name} ${label}` });
 
   // per-call overhead first: a peer that traps at a large size cannot be measured after it
-  await measureOverhead(target, task.cases, options, overhead, tick);
-  // a peer's wasm trap (or a failed dispose) leaves its instance unusable: the cases after
-  // it are skipped with this reason instead of failing on a corrupt heap
-  let broken: string | null = null;
+  if (task.overhead !== false) await measureOverhead(target, task.cases, options, overhead, tick);
+  // a peer's wasm trap (or a failed dispose) leaves its instance unusable: nothing more
+  // runs on it, and the (case, size) pairs after it are reported unfinished
+  let broken = false;
+  const unfinished: { caseId: string; size: number }[] = [];
   const failedAt = (size: number, error: unknown): string => {
-    const reason = `failed at ${size} elements: ${(error as Error).message}`;
-    if (error instanceof WebAssembly.RuntimeError)
-      broken = `not run after an earlier trap (${reason})`;
-    return reason;
+    if (error instanceof WebAssembly.RuntimeError) broken = true;
+    return `failed at ${size} elements: ${(error as Error).message}`;
   };
-  const disposeOf = (prepared: { dispose(): void }, size: number): void => {
+  const disposeOf = (prepared: { dispose(): void }): void => {
     try {
       prepared.dispose();
     } catch (error) {
       if (target.kind !== 'peer') throw error;
-      broken ??= `not run after a failed dispose at ${size} elements: ${(error as Error).message}`;
+      broken = true;
     }
   };
   // size-major: every case at one size before the next size, so no cache-resident
@@ -74,17 +74,18 @@ export async function runTarget(
   // 2^26 or 2^27 one ran 3-17x slower than alone; #131)
   for (const size of task.sizes) {
     for (const c of task.cases) {
+      if (broken) {
+        unfinished.push({ caseId: c.id, size });
+        continue;
+      }
       let prepared: Awaited<ReturnType<Target['prepare']>>;
-      if (broken !== null) prepared = { skip: broken };
-      else {
-        try {
-          prepared = await target.prepare(c, size);
-        } catch (error) {
-          // a peer that cannot run one size (tfjs-wasm's 4 GiB heap at 2^27) is a skipped
-          // row; a Pointwise backend that fails is the run's failure
-          if (target.kind !== 'peer') throw error;
-          prepared = { skip: failedAt(size, error) };
-        }
+      try {
+        prepared = await target.prepare(c, size);
+      } catch (error) {
+        // a peer that cannot run one size (tfjs-wasm's 4 GiB heap at 2^27) is a skipped
+        // row; a Pointwise backend that fails is the run's failure
+        if (target.kind !== 'peer') throw error;
+        prepared = { skip: failedAt(size, error) };
       }
       if ('skip' in prepared) {
         if (!skipped.some((s) => s.caseId === c.id && s.reason === prepared.skip))
@@ -104,13 +105,13 @@ export async function runTarget(
           throw error;
         }
         const reason = failedAt(size, error);
-        disposeOf(prepared, size);
+        disposeOf(prepared);
         skipped.push({ target: target.name, caseId: c.id, reason });
         tick(`${c.id} ${size}`);
         continue;
       }
       const { opSeconds, copySeconds } = measured;
-      disposeOf(prepared, size);
+      disposeOf(prepared);
       const gbps = gigabytesPerSecond(bytes, opSeconds);
       const copyGbps = copySeconds === null ? null : gigabytesPerSecond(bytes, copySeconds);
       rows.push({
@@ -136,7 +137,7 @@ export async function runTarget(
   } catch (error) {
     if (target.kind !== 'peer') throw error;
   }
-  send({ type: 'result', rows, overhead, skipped });
+  send({ type: 'result', rows, overhead, skipped, ...(unfinished.length ? { unfinished } : {}) });
 }
 
 /** Microseconds per call at OVERHEAD_SIZE elements, measured alone, for every case. */
