@@ -84,7 +84,7 @@ function runChild(task: Task, onProgress: (label: string) => void): Promise<Chil
 
 /**
  * A task run one size per child process (each size on a fresh heap: tfjs-wasm could no
- * longer fit 2^27-element tensors after its 2^16 and 2^24 cases, #137), overhead in the
+ * longer fit 2^27-element tensors after its 2^16 and 2^24 cases, #133), overhead in the
  * first. After a peer traps, the cases it did not run at that size get a fresh child.
  * A target that is unavailable or fails stops there.
  */

@@ -9,17 +9,18 @@
  * against 15.5 with this. The heap keeps this many bytes of memory past every block
  * (src/heap.ts, from storeAheadBytes()), so the touch never leaves linear memory.
  */
-export const STORE_AHEAD: usize = 512;
+export const STORE_AHEAD: usize = 1024;
 
 /**
- * Loads (and drops) the 4 bytes STORE_AHEAD past `out`, so that line's miss starts
- * early; a plain load, not a prefetch hint (wasm has none). The value is never used, and
- * nothing is written: past a range's end it may read another block or a pool
+ * Loads (and drops) the 4 bytes STORE_AHEAD past `p`, so that line's miss starts early:
+ * an output's (then the store finds its line) or, in elu's first pass, an input's (the
+ * next 1 KiB block). A plain load, not a prefetch hint (wasm has none). The value is never
+ * used, and nothing is written: past a range's end it may read another block or a pool
  * neighbour's range, which changes nothing.
  */
 // @ts-expect-error: decorator
-@inline export function touchAhead(out: usize): void {
-  load<i32>(out, STORE_AHEAD);
+@inline export function touchAhead(p: usize): void {
+  load<i32>(p, STORE_AHEAD);
 }
 
 /**
