@@ -12,7 +12,13 @@ import { PointwiseError } from '@pointwise/core';
 import cliProgress from 'cli-progress';
 import { type BenchArgs, HELP, parseArgs } from './args.js';
 import { expandCases } from './cases.js';
-import { type ChildMessage, type Task, ticksFor } from './protocol.js';
+import {
+  addSkipOnce,
+  type ChildMessage,
+  sortInCaseOrder,
+  type Task,
+  ticksFor,
+} from './protocol.js';
 import { renderJson } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { type BenchReport, machineInfo, REPORT_SCHEMA, sizesOf } from './report/model.js';
@@ -167,18 +173,12 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
     before += ticksFor(task);
     bar?.update(before, { label: `${task.name} done` });
     plain(before, `${task.name} done`);
-    const order = new Map(task.cases.map((c, i) => [c.id, i]));
     const rows: BenchReport['rows'] = [];
     for (const m of messages) {
       if (m.type === 'result') {
         rows.push(...m.rows);
         report.overhead.push(...m.overhead);
-        for (const skip of m.skipped) {
-          const seen = report.skipped.some(
-            (s) => s.target === skip.target && s.caseId === skip.caseId && s.reason === skip.reason,
-          );
-          if (!seen) report.skipped.push(skip);
-        }
+        for (const skip of m.skipped) addSkipOnce(report.skipped, skip);
       } else if (m.type === 'unavailable') {
         report.unavailable.push({ target: m.target, reason: m.reason });
       } else if (m.type === 'error') {
@@ -189,7 +189,7 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
       }
     }
     // rows in case order, then size, as the tables read
-    rows.sort((a, b) => order.get(a.caseId)! - order.get(b.caseId)! || a.size - b.size);
+    sortInCaseOrder(rows, task.cases);
     report.rows.push(...rows);
   }
   bar?.stop();

@@ -64,3 +64,17 @@ export type ChildMessage =
 export function ticksFor(task: Pick<Task, 'cases' | 'sizes'>): number {
   return task.cases.length * (task.sizes.length + 1);
 }
+
+/** Sorts rows in place in case order (as `cases` lists them), then by size, as the tables read. */
+export function sortInCaseOrder(rows: Row[], cases: readonly BenchCase[]): void {
+  const order = new Map(cases.map((c, i) => [c.id, i]));
+  rows.sort((a, b) => order.get(a.caseId)! - order.get(b.caseId)! || a.size - b.size);
+}
+
+/** Adds a skip unless the same target, case and reason is already listed. */
+export function addSkipOnce(skipped: Skip[], skip: Skip): void {
+  const seen = skipped.some(
+    (s) => s.target === skip.target && s.caseId === skip.caseId && s.reason === skip.reason,
+  );
+  if (!seen) skipped.push(skip);
+}

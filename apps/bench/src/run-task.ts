@@ -9,7 +9,15 @@ import { bytesPerElement, gigabytesPerSecond } from './bytes.js';
 import { collectGarbage, measureAlone, measureInterleaved } from './measure.js';
 import { ortTarget } from './peers/ort.js';
 import { tfjsTarget } from './peers/tfjs.js';
-import type { ChildMessage, Overhead, Row, Skip, Task } from './protocol.js';
+import {
+  addSkipOnce,
+  type ChildMessage,
+  type Overhead,
+  type Row,
+  type Skip,
+  sortInCaseOrder,
+  type Task,
+} from './protocol.js';
 import { ratio } from './stats.js';
 import { pointwiseTarget } from './targets/pointwise.js';
 import type { Target } from './targets/target.js';
@@ -88,8 +96,7 @@ export async function runTarget(
         prepared = { skip: failedAt(size, error) };
       }
       if ('skip' in prepared) {
-        if (!skipped.some((s) => s.caseId === c.id && s.reason === prepared.skip))
-          skipped.push({ target: target.name, caseId: c.id, reason: prepared.skip });
+        addSkipOnce(skipped, { target: target.name, caseId: c.id, reason: prepared.skip });
         tick(`${c.id} ${size}`);
         continue;
       }
@@ -130,8 +137,7 @@ export async function runTarget(
     }
   }
   // rows in case order, then size, as the tables read
-  const order = new Map(task.cases.map((c, i) => [c.id, i]));
-  rows.sort((a, b) => order.get(a.caseId)! - order.get(b.caseId)! || a.size - b.size);
+  sortInCaseOrder(rows, task.cases);
   try {
     target.close();
   } catch (error) {
