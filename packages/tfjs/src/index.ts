@@ -1,0 +1,16 @@
+// @pointwise/tfjs: Pointwise's kernels inside TensorFlow.js, on tfjs's own memory.
+//   import * as tf from '@tensorflow/tfjs';
+//   const pw = installPointwise(tf); ... pw.uninstall();
+
+export {
+  DEFAULT_KERNELS,
+  type Installation,
+  type InstallOptions,
+  installPointwise,
+  registerNewKernels,
+  SUPPORTED_BACKENDS,
+  type SupportedBackend,
+  type TfRegistry,
+} from './install.js';
+export { preluLayout } from './kernels/prelu.js';
+export { storageOf } from './storage.js';
