@@ -3,10 +3,12 @@
 //   const pw = installPointwise(tf); ... pw.uninstall();
 
 export {
+  DEFAULT_GRADIENTS,
   DEFAULT_KERNELS,
   type Installation,
   type InstallOptions,
   installPointwise,
+  KERNEL_NAMES,
   registerNewKernels,
   SUPPORTED_BACKENDS,
   type SupportedBackend,

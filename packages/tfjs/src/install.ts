@@ -10,11 +10,32 @@ import { NEW_KERNELS, OVERRIDES } from './kernels/index.js';
 export const SUPPORTED_BACKENDS = ['cpu', 'wasm'] as const;
 export type SupportedBackend = (typeof SUPPORTED_BACKENDS)[number];
 
-/** Per tfjs backend, the kernels installed by default (see the README's table). */
+/** Every tfjs kernel Pointwise can replace. */
+export const KERNEL_NAMES = [
+  'Relu',
+  'Relu6',
+  'LeakyRelu',
+  'Prelu',
+  'Elu',
+  'EluGrad',
+  'Step',
+  'ClipByValue',
+] as const;
+
+/**
+ * Per tfjs backend, the kernels installed by default: only where Pointwise was measured
+ * no slower than tfjs's own kernel, or where tfjs's is wrong (README, DECISIONS #201).
+ * On wasm, Pointwise's kernels are js over tfjs's heap, slower than XNNPACK: Prelu alone,
+ * and only for the broadcasts tfjs-wasm computes wrongly (tensorflow/tfjs#7458); the rest
+ * stays XNNPACK. Naming kernels in `options.kernels` installs them in full.
+ */
 export const DEFAULT_KERNELS: Record<SupportedBackend, readonly string[]> = {
-  cpu: ['Relu', 'Relu6', 'LeakyRelu', 'Prelu', 'Elu', 'EluGrad', 'Step', 'ClipByValue'],
-  wasm: ['Relu', 'Relu6', 'LeakyRelu', 'Prelu', 'Elu', 'EluGrad', 'Step', 'ClipByValue'],
+  cpu: KERNEL_NAMES,
+  wasm: ['Prelu'],
 };
+
+/** Per tfjs backend, whether the one-pass gradients are installed by default. */
+export const DEFAULT_GRADIENTS: Record<SupportedBackend, boolean> = { cpu: true, wasm: false };
 
 /** The parts of a tfjs namespace (`@tensorflow/tfjs` or `-core`) installPointwise uses. */
 export interface TfRegistry extends GradientHost {
@@ -33,7 +54,10 @@ export interface InstallOptions {
   backends?: readonly SupportedBackend[];
   /** Kernels to replace (default: DEFAULT_KERNELS per backend). */
   kernels?: readonly string[];
-  /** Replace the relu, relu6, leakyRelu and prelu gradients too (default true). */
+  /**
+   * Use the one-pass relu, relu6, leakyRelu and prelu gradients on the chosen backends
+   * (default: DEFAULT_GRADIENTS per backend). tfjs's gradient still runs elsewhere.
+   */
   gradients?: boolean;
 }
 
@@ -86,8 +110,12 @@ export function installPointwise(tf: TfRegistry, options: InstallOptions = {}): 
       if (!known.has(k))
         throw badOption('kernels', k, `unknown kernel; known: ${[...known].join(', ')}`);
   }
-  const gradients = options.gradients ?? true;
-  if (typeof gradients !== 'boolean') throw badOption('gradients', gradients, 'must be a boolean');
+  if (options.gradients !== undefined && typeof options.gradients !== 'boolean')
+    throw badOption('gradients', options.gradients, 'must be a boolean');
+  const gradBackends = backends.filter(
+    (b: SupportedBackend) => options.gradients ?? DEFAULT_GRADIENTS[b],
+  );
+  const gradients = gradBackends.length > 0;
 
   registerNewKernels(tf);
   const savedKernels: {
@@ -104,7 +132,11 @@ export function installPointwise(tf: TfRegistry, options: InstallOptions = {}): 
       tf.registerKernel({
         kernelName: o.kernelName,
         backendName,
-        kernelFunc: o.make(original) as never,
+        kernelFunc: o.make(
+          original,
+          backendName,
+          options.kernels === undefined && backendName === 'wasm',
+        ) as never,
       });
       savedKernels.push({ backendName, kernelName: o.kernelName, original });
     }
@@ -115,7 +147,7 @@ export function installPointwise(tf: TfRegistry, options: InstallOptions = {}): 
     const configs = gradientConfigs(
       tf,
       (name) => originals.get(name),
-      (b) => (backends as readonly string[]).includes(b),
+      (b) => (gradBackends as readonly string[]).includes(b),
     );
     for (const g of configs) {
       const original = tf.getGradient(g.kernelName);

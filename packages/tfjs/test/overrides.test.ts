@@ -9,7 +9,7 @@ import { pointwise } from '@pointwise/core';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installPointwise } from '../src/index.js';
+import { DEFAULT_KERNELS, installPointwise, KERNEL_NAMES } from '../src/index.js';
 import { expectBits, expectUlp, inputs } from './helpers.js';
 
 tf.env().set('IS_TEST', true);
@@ -24,11 +24,7 @@ function read(t: tf.Tensor): Float32Array {
 
 type PwTensor = Parameters<typeof pw.relu>[0];
 
-function ref(
-  fn: (x: PwTensor) => { readSync(): unknown },
-  x: Float32Array,
-  shape: number[],
-) {
+function ref(fn: (x: PwTensor) => { readSync(): unknown }, x: Float32Array, shape: number[]) {
   const px = pw.tensor(x, shape) as PwTensor;
   const y = fn(px);
   const out = y.readSync() as Float32Array;
@@ -40,7 +36,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
     let uninstall: () => void = () => {};
     beforeAll(async () => {
       expect(await tf.setBackend(backend)).toBe(true);
-      uninstall = installPointwise(tf).uninstall;
+      // every kernel and gradient, opted in on wasm too (DEFAULT_KERNELS holds the measured defaults)
+      uninstall = installPointwise(tf, { kernels: KERNEL_NAMES, gradients: true }).uninstall;
     });
     afterAll(() => uninstall());
 
@@ -234,7 +231,7 @@ describe('uninstall()', () => {
         return outs;
       };
       const tfjs = run();
-      const inst = installPointwise(tf);
+      const inst = installPointwise(tf, { kernels: KERNEL_NAMES, gradients: true });
       expect(inst.kernels).toContain(`${backend}/Relu`);
       const withPw = run();
       inst.uninstall();
@@ -250,6 +247,29 @@ describe('uninstall()', () => {
       expect(withPw[8]![i6]).toBe(0);
     });
   }
+});
+
+describe('installPointwise defaults', () => {
+  it('installs every kernel and gradient on cpu, only Prelu on wasm (where tfjs-wasm is wrong)', async () => {
+    const inst = installPointwise(tf);
+    expect(DEFAULT_KERNELS.cpu).toEqual(KERNEL_NAMES);
+    expect(inst.kernels).toEqual([...KERNEL_NAMES.map((k) => `cpu/${k}`), 'wasm/Prelu']);
+    expect(inst.gradients).toEqual(['Relu', 'Relu6', 'LeakyRelu', 'Prelu']);
+    expect(await tf.setBackend('wasm')).toBe(true);
+    // tfjs-wasm's own leakyRelu gradient still runs on wasm
+    const x = tf.tensor([-1, 2]);
+    const g = tf.grad((v: tf.Tensor) => tf.leakyRelu(v, 0.5))(x);
+    expect(Array.from(g.dataSync())).toEqual([0.5, 1]);
+    const x3 = tf.tensor([-1, -2, -3, 4, -5, -6], [1, 2, 3]);
+    const a3 = tf.tensor([0.1, 0.2], [1, 2, 1]);
+    expectBits(
+      read(tf.prelu(x3, a3)),
+      Float32Array.from([-0.1, -0.2, -0.3, 4, -1, -1.2]),
+      'wasm prelu #7458',
+    );
+    inst.uninstall();
+    for (const t of [x, g, x3, a3]) t.dispose();
+  });
 });
 
 describe('installPointwise arguments', () => {

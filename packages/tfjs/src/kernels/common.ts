@@ -18,7 +18,8 @@ export type KernelFunction = (args: KernelArgs) => TensorInfo | TensorInfo[];
  */
 export interface Override {
   readonly kernelName: string;
-  make(original: KernelConfig | undefined): KernelFunction;
+  /** `fixOnly`: keep tfjs's kernel wherever it is right (a default install on a backend where tfjs's is faster). */
+  make(original: KernelConfig | undefined, backendName: string, fixOnly: boolean): KernelFunction;
 }
 
 /** A kernel tfjs does not have (a new name, `Pointwise…`), registered per backend. */

@@ -63,12 +63,16 @@ export function preluLayout(
 
 export const preluOverride: Override = {
   kernelName: 'Prelu',
-  make: (original) => (args) => {
+  make: (original, _backendName, fixOnly) => (args) => {
     const x = args.inputs.x as TensorInfo;
     const alpha = args.inputs.alpha as TensorInfo;
     const layout =
       x.dtype === 'float32' && alpha.dtype === 'float32' ? preluLayout(x.shape, alpha.shape) : null;
     if (layout === null) return runOriginal(original, args, 'Prelu');
+    // fixOnly (wasm's default): XNNPACK's prelu is right up to the sign of zero
+    // (prelu(-0) = +0 there) and faster when alpha covers x's trailing axes
+    if (fixOnly && original !== undefined && layout.inner === 1 && layout.tile === null)
+      return runOriginal(original, args, 'Prelu');
     const storage = requireStorage(args.backend, 'Prelu');
     const size = sizeOf(x.shape);
     const { out, v, o } = withViews(storage, { x, alpha }, [{ shape: x.shape, dtype: 'float32' }]);
