@@ -15,4 +15,15 @@ export {
   type TfRegistry,
 } from './install.js';
 export { preluLayout } from './kernels/prelu.js';
+export {
+  clippedRelu,
+  type DropoutWithReplacementOptions,
+  dropoutWithReplacement,
+  elu,
+  registerPointwiseOps,
+  type SparseDropoutOptions,
+  shiftedRelu,
+  sparseDropoutWithReplacement,
+  thresholdedRelu,
+} from './ops.js';
 export { storageOf } from './storage.js';

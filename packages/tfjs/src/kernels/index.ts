@@ -2,10 +2,15 @@
 
 import { clipByValueOverride, clippedReluGrad, relu6Override } from './clip.js';
 import type { NewKernel, Override } from './common.js';
+import { dropout, dropoutGrad } from './dropout.js';
 import { eluAlpha, eluAlphaGrad, eluGradOverride, eluOverride } from './elu.js';
 import { leakyReluGrad, leakyReluOverride } from './leakyRelu.js';
+import { pact, pactGrad } from './pact.js';
 import { preluGrad, preluOverride } from './prelu.js';
 import { reluGrad, reluOverride, stepOverride } from './relu.js';
+import { shiftedRelu, shiftedReluGrad } from './shiftedRelu.js';
+import { sparseDropout } from './sparseDropout.js';
+import { thresholdedRelu, thresholdedReluGrad } from './thresholdedRelu.js';
 
 export const OVERRIDES: readonly Override[] = [
   reluOverride,
@@ -25,4 +30,13 @@ export const NEW_KERNELS: NewKernel[] = [
   preluGrad,
   eluAlpha,
   eluAlphaGrad,
+  shiftedRelu,
+  shiftedReluGrad,
+  pact,
+  pactGrad,
+  thresholdedRelu,
+  thresholdedReluGrad,
+  dropout,
+  dropoutGrad,
+  sparseDropout,
 ];
