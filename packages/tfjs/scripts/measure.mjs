@@ -18,11 +18,11 @@ const cases = {
   elu: (x) => tf.elu(x),
   step: (x) => tf.step(x),
   clip: (x) => tf.clipByValue(x, 0, 3),
-  'relu grad': (x, a, dy) => tf.grad((v) => tf.relu(v))(x, dy),
-  'relu6 grad': (x, a, dy) => tf.grad((v) => tf.relu6(v))(x, dy),
-  'leakyRelu grad': (x, a, dy) => tf.grad((v) => tf.leakyRelu(v, 0.2))(x, dy),
+  'relu grad': (x, _a, dy) => tf.grad((v) => tf.relu(v))(x, dy),
+  'relu6 grad': (x, _a, dy) => tf.grad((v) => tf.relu6(v))(x, dy),
+  'leakyRelu grad': (x, _a, dy) => tf.grad((v) => tf.leakyRelu(v, 0.2))(x, dy),
   'prelu grad': (x, a, dy) => tf.grads((v, s) => tf.prelu(v, s))([x, a], dy),
-  'elu grad': (x, a, dy, y) => tf.engine().runKernel('EluGrad', { dy, y }),
+  'elu grad': (_x, _a, dy, y) => tf.engine().runKernel('EluGrad', { dy, y }),
 };
 
 function time(fn, size) {
@@ -52,7 +52,14 @@ for (const size of sizes) {
     tf.dispose(call());
     const pwt = time(call, size);
     inst.uninstall();
-    rows.push({ backend, size, op: name, tfjs_ms: base.toFixed(4), pointwise_ms: pwt.toFixed(4), speedup: (base / pwt).toFixed(2) });
+    rows.push({
+      backend,
+      size,
+      op: name,
+      tfjs_ms: base.toFixed(4),
+      pointwise_ms: pwt.toFixed(4),
+      speedup: (base / pwt).toFixed(2),
+    });
   }
   tf.dispose([x, dy, a, y]);
 }
