@@ -1,0 +1,99 @@
+// Bundle entry for tfjs's own published specs (tfjs-core 4.22 dist/*_test.js): boots
+// jasmine, starts the tfjs backend named by PW_SPEC_BACKEND, installs every Pointwise
+// kernel and gradient on it when PW_SPEC_ADAPTER=1, loads the relevant specs in order
+// (require keeps that order; jasmine's globals must exist first) and prints one JSON
+// line with each spec's full name and status. Built by esbuild (run.ts).
+
+const jasmineRequire = require('jasmine-core');
+const jasmine = jasmineRequire.boot();
+const env = jasmine.getEnv();
+
+const backend = process.env.PW_SPEC_BACKEND;
+const withAdapter = process.env.PW_SPEC_ADAPTER === '1';
+
+if (backend === 'webgpu') {
+  // Dawn for Node on SwiftShader, as backend-webgpu's tests use it.
+  const fs = require('node:fs');
+  const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  if (!process.env.VK_ICD_FILENAMES && fs.existsSync(icd)) process.env.VK_ICD_FILENAMES = icd;
+  const { create, globals } = require('webgpu');
+  Object.assign(globalThis, globals);
+  Object.defineProperty(globalThis, 'navigator', {
+    value: { gpu: create([]) },
+    configurable: true,
+  });
+}
+
+const tf = require('@tensorflow/tfjs-core');
+require('@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops');
+require('@tensorflow/tfjs-core/dist/register_all_gradients');
+require('@tensorflow/tfjs-backend-cpu');
+if (backend === 'wasm') {
+  require('@tensorflow/tfjs-backend-wasm').setWasmPaths(process.env.PW_SPEC_WASM_DIR);
+}
+if (backend === 'webgpu') require('@tensorflow/tfjs-backend-webgpu');
+
+const { setTestEnvs } = require('@tensorflow/tfjs-core/dist/jasmine_util');
+setTestEnvs([{ name: `test-${backend}`, backendName: backend, isDataSync: true }]);
+
+let installed = null;
+if (withAdapter) {
+  const { installPointwise, KERNEL_NAMES } = require('../../src/index.ts');
+  installed = installPointwise(tf, { backends: [backend], kernels: KERNEL_NAMES, gradients: true });
+}
+
+// PW_SPEC_SABOTAGE=1 swaps Relu for an identity, so the test can show the specs catch a wrong kernel.
+if (process.env.PW_SPEC_SABOTAGE === '1') {
+  const relu = tf.getKernel('Relu', backend);
+  tf.unregisterKernel('Relu', backend);
+  tf.registerKernel({
+    ...relu,
+    kernelFunc: ({ inputs, backend: b }) => {
+      b.incRef(inputs.x.dataId);
+      return { dataId: inputs.x.dataId, shape: inputs.x.shape, dtype: inputs.x.dtype };
+    },
+  });
+}
+
+// The suites under test (prelu lives in binary_ops_test next to other binary ops).
+const SUITES = ['relu ', 'relu6 ', 'leakyrelu ', 'prelu ', 'elu ', 'step kernel ', 'clipByValue '];
+env.configure({
+  random: false,
+  specFilter: (spec) => SUITES.some((s) => spec.getFullName().startsWith(s)),
+});
+require('@tensorflow/tfjs-core/dist/ops/relu_test');
+require('@tensorflow/tfjs-core/dist/ops/relu6_test');
+require('@tensorflow/tfjs-core/dist/ops/leaky_relu_test');
+require('@tensorflow/tfjs-core/dist/ops/elu_test');
+require('@tensorflow/tfjs-core/dist/ops/binary_ops_test');
+require('@tensorflow/tfjs-core/dist/ops/step_test');
+require('@tensorflow/tfjs-core/dist/ops/clip_by_value_test');
+
+const specs = [];
+const activeBackends = new Set();
+// a top-level beforeEach runs after each suite's beforeAll has set the backend
+beforeEach(() => activeBackends.add(tf.getBackend()));
+env.addReporter({
+  specDone: (r) => {
+    if (r.status === 'excluded') return;
+    specs.push({
+      name: r.fullName,
+      status: r.status,
+      messages: r.failedExpectations.map((e) => e.message.slice(0, 300)),
+    });
+  },
+  jasmineDone: (r) => {
+    const result = {
+      backend,
+      adapter: withAdapter,
+      activeBackends: [...activeBackends],
+      kernels: installed ? installed.kernels : [],
+      gradients: installed ? installed.gradients : [],
+      overall: r.overallStatus,
+      globalErrors: r.failedExpectations.map((e) => e.message.slice(0, 300)),
+      specs,
+    };
+    process.stdout.write(`PW_SPEC_RESULT ${JSON.stringify(result)}\n`);
+  },
+});
+env.execute();
