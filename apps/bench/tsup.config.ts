@@ -9,4 +9,6 @@ export default defineConfig({
   banner: { js: '#!/usr/bin/env node' },
   // Peers are devDependencies loaded at run time; onnxruntime-node is native.
   external: [/^@tensorflow\//, 'onnxruntime-node', 'vega', 'vega-lite'],
+  // the shared cases, byte accounting and inputs are TypeScript source: bundled in
+  noExternal: ['@pointwise/bench-cases'],
 });

@@ -2,8 +2,8 @@
 // quick/full presets. Bad input is a PointwiseError naming the flag and value.
 
 import os, { availableParallelism } from 'node:os';
+import { OP_NAMES, type OpName, PRELU_CHANNELS } from '@pointwise/bench-cases';
 import { BACKEND_NAMES, PointwiseError } from '@pointwise/core';
-import { OP_NAMES, type OpName, PRELU_CHANNELS } from './cases.js';
 import { cpuInfo } from './machine.js';
 import { fullSizes, MAX_SIZE } from './sizes.js';
 

@@ -8,10 +8,10 @@
 import { fork } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { expandCases } from '@pointwise/bench-cases';
 import { PointwiseError } from '@pointwise/core';
 import cliProgress from 'cli-progress';
 import { type BenchArgs, HELP, parseArgs } from './args.js';
-import { expandCases } from './cases.js';
 import {
   addSkipOnce,
   type ChildMessage,

@@ -3,7 +3,7 @@
 // dist/worker.js with a Task; the child sends progress ticks and finally one result
 // (rows + overhead, or the reason it could not run).
 
-import type { BenchCase } from './cases.js';
+import type { BenchCase } from '@pointwise/bench-cases';
 
 export interface Task {
   /** `backend` goes through core's probeBackends; `peer` loads one peer library. */

@@ -5,7 +5,7 @@
 // to run in a fresh process. The worker calls it in a child process; tests call it
 // directly.
 
-import { bytesPerElement, gigabytesPerSecond } from './bytes.js';
+import { bytesPerElement, gigabytesPerSecond } from '@pointwise/bench-cases';
 import { collectGarbage, measureAlone, measureInterleaved } from './measure.js';
 import { ortTarget } from './peers/ort.js';
 import { tfjsTarget } from './peers/tfjs.js';

@@ -1,10 +1,10 @@
 // Argument parsing: presets, comma lists, 2^N sizes, pass-through `--`, and bad
 // input rejected with a PointwiseError that names the flag and the value.
 
+import { OP_NAMES } from '@pointwise/bench-cases';
 import { BACKEND_NAMES, PointwiseError } from '@pointwise/core';
 import { describe, expect, it } from 'vitest';
 import { FULL_DEFAULTS, parseArgs, parseSize, QUICK_DEFAULTS } from '../src/args.js';
-import { OP_NAMES } from '../src/cases.js';
 
 function errorOf(fn: () => unknown): PointwiseError {
   try {

@@ -1,9 +1,15 @@
 // Byte accounting (SPEC traffic per element), GB/s, median and the ratios that
 // every report prints; plus the data-driven copy-hook table.
 
+import {
+  bytesPerElement,
+  casesFor,
+  copyBytes,
+  expandCases,
+  gigabytesPerSecond,
+  OP_NAMES,
+} from '@pointwise/bench-cases';
 import { describe, expect, it } from 'vitest';
-import { bytesPerElement, copyBytes, gigabytesPerSecond } from '../src/bytes.js';
-import { casesFor, expandCases, OP_NAMES } from '../src/cases.js';
 import { BACKEND_KINDS, COPY_HOOKS, kindOf } from '../src/copy.js';
 import { ticksFor } from '../src/protocol.js';
 import { best, median, ratio } from '../src/stats.js';

@@ -5,9 +5,9 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expandCases } from '@pointwise/bench-cases';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../src/args.js';
-import { expandCases } from '../src/cases.js';
 import { tasksFor, writeOutputs } from '../src/cli.js';
 import type { ChildMessage, Row } from '../src/protocol.js';
 import { renderMarkdown } from '../src/report/markdown.js';

@@ -2,8 +2,8 @@
 // measured in the first only), a fresh child for the cases a peer left unfinished
 // after a trap, and nothing more once a target is unavailable.
 
+import { expandCases } from '@pointwise/bench-cases';
 import { describe, expect, it } from 'vitest';
-import { expandCases } from '../src/cases.js';
 import { runBySize } from '../src/cli.js';
 import type { ChildMessage, Task } from '../src/protocol.js';
 

@@ -5,8 +5,8 @@
 // rest unfinished; overhead is measured first; a Pointwise backend that fails fails
 // the run.
 
+import { expandCases } from '@pointwise/bench-cases';
 import { describe, expect, it } from 'vitest';
-import { expandCases } from '../src/cases.js';
 import type { ChildMessage } from '../src/protocol.js';
 import { runTarget } from '../src/run-task.js';
 import type { Target } from '../src/targets/target.js';

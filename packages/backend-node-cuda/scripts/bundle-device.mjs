@@ -1,6 +1,6 @@
 // Prepares .device-bundle/ for the H200 machine, which has no Node.js: the runner
 // (scripts/device/runner.ts with core, the conformance suite, backend-js, this backend and
-// apps/bench's cases, bundled into one ESM file by esbuild), koffi's JS and its linux-x64
+// the bench's shared cases from tools/bench-cases, bundled into one ESM file by esbuild), koffi's JS and its linux-x64
 // .node beside it (node_modules/ layout, so koffi finds its binary), the PyTorch bench,
 // and this machine's node binary compressed with xz. Fails if the whole exceeds 64 MiB.
 //   node scripts/bundle-device.mjs   then   scripts/device-run.sh .device-bundle

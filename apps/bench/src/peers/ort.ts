@@ -3,9 +3,15 @@
 // inputs and outputs on every call). ORT has no gradient kernels, so backward
 // rows are reported as skipped.
 
-import { type BenchCase, PARAMS, PRELU_CHANNELS } from '../cases.js';
+import {
+  type BenchCase,
+  benchShape,
+  PARAMS,
+  PRELU_CHANNELS,
+  preluSlopes,
+  uniformInputs,
+} from '@pointwise/bench-cases';
 import { COPY_HOOKS } from '../copy.js';
-import { benchShape, preluSlopes, uniformInputs } from '../inputs.js';
 import { buildSingleNodeModel, type OnnxNodeSpec } from '../onnx/model.js';
 import type { Preparation, Target } from '../targets/target.js';
 

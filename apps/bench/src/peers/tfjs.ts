@@ -3,9 +3,14 @@
 // forward too, as a tfjs user would) except elu, whose EluGrad kernel is called via
 // runKernel from y. Cases tfjs has no equivalent for are reported as skipped.
 
-import { type BenchCase, PARAMS } from '../cases.js';
+import {
+  type BenchCase,
+  benchShape,
+  PARAMS,
+  preluSlopes,
+  uniformInputs,
+} from '@pointwise/bench-cases';
 import { COPY_HOOKS } from '../copy.js';
-import { benchShape, preluSlopes, uniformInputs } from '../inputs.js';
 import type { Preparation, Target } from '../targets/target.js';
 
 type Tf = typeof import('@tensorflow/tfjs');

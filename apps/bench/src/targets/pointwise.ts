@@ -4,10 +4,15 @@
 // completion point so asynchronous backends are timed honestly. Forward and
 // backward write into preallocated outputs (`out`), so no call allocates.
 
+import {
+  type BenchCase,
+  benchShape,
+  PARAMS,
+  preluSlopes,
+  uniformInputs,
+} from '@pointwise/bench-cases';
 import { type Pointwise, probeBackend, type Tensor } from '@pointwise/core';
-import { type BenchCase, PARAMS } from '../cases.js';
 import { COPY_HOOKS, kindOf } from '../copy.js';
-import { benchShape, preluSlopes, uniformInputs } from '../inputs.js';
 import type { Timed } from '../measure.js';
 import type { Preparation, Target } from './target.js';
 

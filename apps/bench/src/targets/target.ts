@@ -2,7 +2,7 @@
 // `prepare` sets up inputs for one (case, size) and returns the call to time, or
 // why this target cannot run that case (a peer without a gradient kernel, say).
 
-import type { BenchCase } from '../cases.js';
+import type { BenchCase } from '@pointwise/bench-cases';
 import type { Timed } from '../measure.js';
 
 export interface Prepared {

@@ -1,6 +1,6 @@
 // The H200 run (bundled by scripts/bundle-device.mjs; run by scripts/device-run.sh): the
 // whole conformance suite on node-cuda, a bit-for-bit comparison with backend-js on large
-// tensors (exact ops and masks), and the bench of every apps/bench case at 2^24 and 2^28
+// tensors (exact ops and masks), and the bench of every bench case (tools/bench-cases) at 2^24 and 2^28
 // elements as a ratio of cuMemcpyDtoD of the same bytes, timed with CUDA events.
 // Writes <out>/node-cuda.json and prints a summary. Usage: node runner.mjs <out-dir> [--quick]
 // [--host-harness]: the last runs everything on the kernels compiled for the CPU
@@ -10,9 +10,16 @@ import { join } from 'node:path';
 import { jsBackend } from '@pointwise/backend-js';
 import { type Pointwise, pointwise, sameF32, type Tensor } from '@pointwise/core';
 import { runConformance } from '@pointwise/core/conformance';
-import { copyBytes } from '../../../../apps/bench/src/bytes.js';
-import { type BenchCase, expandCases, OP_NAMES, PARAMS } from '../../../../apps/bench/src/cases.js';
-import { benchShape, preluSlopes, uniformInputs } from '../../../../apps/bench/src/inputs.js';
+import {
+  type BenchCase,
+  benchShape,
+  copyBytes,
+  expandCases,
+  OP_NAMES,
+  PARAMS,
+  preluSlopes,
+  uniformInputs,
+} from '../../../../tools/bench-cases/src/index.js';
 import type { CudaBackend } from '../../src/backend.js';
 import type { CudaDevice } from '../../src/cuda-device.js';
 import { nodeCudaBackend } from '../../src/index.js';
