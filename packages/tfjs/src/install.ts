@@ -3,9 +3,9 @@
 // exactly the configs tfjs had and re-runs their setupFunc on the active backend.
 
 import { PointwiseError } from '@pointwise/core';
-import type { GradConfig, KernelConfig } from '@tensorflow/tfjs-core';
 import { type GradientHost, gradientConfigs } from './gradients.js';
 import { NEW_KERNELS, OVERRIDES } from './kernels/index.js';
+import type { GradConfig, KernelConfig } from './tfTypes.js';
 
 export const SUPPORTED_BACKENDS = ['cpu', 'wasm'] as const;
 export type SupportedBackend = (typeof SUPPORTED_BACKENDS)[number];
@@ -169,7 +169,8 @@ export function installPointwise(tf: TfRegistry, options: InstallOptions = {}): 
         tf.unregisterKernel(s.kernelName, s.backendName);
         if (s.original === undefined) continue;
         tf.registerKernel(s.original);
-        if (s.backendName === now) s.original.setupFunc?.(tf.backend() as never);
+        if (s.backendName === now)
+          (s.original.setupFunc as ((b: unknown) => void) | undefined)?.(tf.backend());
       }
       for (const s of savedGrads) {
         tf.unregisterGradient(s.kernelName);
