@@ -4,8 +4,8 @@
 // (Step + LessEqual + Mul). On a backend without the Pointwise kernel (webgpu,
 // webgl, tensorflow) or a layout the kernel does not take, tfjs's own gradient runs.
 
-import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { preluLayout } from './kernels/prelu.js';
+import type { GradConfig, NamedAttrMap, Tensor, TypedGradConfig } from './tfTypes.js';
 
 /** The parts of a tfjs namespace the gradients use. */
 export interface GradientHost {
@@ -45,12 +45,12 @@ export function gradientConfigs(
   tf: GradientHost,
   original: (kernelName: string) => GradConfig | undefined,
   enabled: (backendName: string) => boolean,
-): GradConfig[] {
+): TypedGradConfig[] {
   const available = (_: GradientHost, kernel: string) => availableOn(tf, kernel, enabled);
   const fallback = (name: string, dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
     const g = original(name);
     if (g === undefined) throw new Error(`${name}: no tfjs gradient to fall back to`);
-    return g.gradFunc(dy, saved, attrs);
+    return (g.gradFunc as (d: unknown, s: unknown, a: unknown) => Grads)(dy, saved, attrs);
   };
   return [
     {

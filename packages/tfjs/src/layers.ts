@@ -5,8 +5,8 @@
 // identity at inference) and PointwiseELU (any alpha). tfjs-layers is an optional
 // peer, so the classes are made from the tfjs namespace you pass in.
 
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { clippedRelu, dropoutWithReplacement, elu, shiftedRelu } from './ops.js';
+import type { Tensor } from './tfTypes.js';
 
 interface Weight {
   read(): Tensor;
@@ -146,7 +146,7 @@ export function pointwiseLayers(tf: TfLayersHost): PointwiseLayerClasses {
     }
     call(inputs: Tensor | Tensor[], kwargs?: Kwargs): Tensor {
       const x = one(inputs);
-      if (kwargs?.training !== true) return x.clone();
+      if (kwargs?.training !== true) return (x as unknown as { clone(): Tensor }).clone();
       const { y, mask } = dropoutWithReplacement(x, {
         rate: this.rate,
         replacement: this.replacement === null ? this.initial : this.replacement.read(),

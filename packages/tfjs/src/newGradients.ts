@@ -1,7 +1,7 @@
 // Gradient configs of Pointwise's own tfjs kernels (new kernel names, so registering
 // them changes nothing tfjs already has): each runs the op's one-pass backward kernel.
 
-import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, Tensor, TypedGradConfig } from './tfTypes.js';
 
 type Run = (
   name: string,
@@ -9,7 +9,7 @@ type Run = (
   attrs?: NamedAttrMap,
 ) => Tensor | Tensor[];
 
-export function newGradientConfigs(run: Run): GradConfig[] {
+export function newGradientConfigs(run: Run): TypedGradConfig[] {
   return [
     {
       kernelName: 'PointwiseShiftedRelu',

@@ -8,19 +8,24 @@ import { PointwiseError } from '@pointwise/core';
 import * as tfc from '@tensorflow/tfjs-core';
 import { registerNewKernels } from './install.js';
 import { newGradientConfigs } from './newGradients.js';
+import type { Tensor } from './tfTypes.js';
 
-type Tensor = tfc.Tensor;
+type TfTensor = tfc.Tensor;
 let registered = false;
 
 /** Registers Pointwise's new kernels and their gradients once (idempotent). */
 export function registerPointwiseOps(): void {
   if (registered) return;
-  registerNewKernels(tfc);
-  const run = (name: string, inputs: Record<string, Tensor>, attrs?: tfc.NamedAttrMap) =>
-    tfc.engine().runKernel(name, inputs, attrs) as Tensor | Tensor[];
+  registerNewKernels(tfc as never);
+  const run = (name: string, inputs: Record<string, Tensor>, attrs?: Record<string, unknown>) =>
+    kernel(name, inputs as never, attrs as never) as unknown as Tensor | Tensor[];
   for (const g of newGradientConfigs(run))
-    if (tfc.getGradient(g.kernelName) === undefined) tfc.registerGradient(g);
+    if (tfc.getGradient(g.kernelName) === undefined) tfc.registerGradient(g as never);
   registered = true;
+}
+
+function kernel(name: string, inputs: Record<string, Tensor>, attrs?: Record<string, unknown>) {
+  return tfc.engine().runKernel(name, inputs as never, attrs as never) as unknown;
 }
 
 function isTensor(v: unknown): v is Tensor {
@@ -50,7 +55,7 @@ function finiteNumber(op: string, arg: string, v: unknown): number {
 /** A learnable parameter: a float32 tensor as given, or a number made into a scalar tensor. */
 function param(op: string, arg: string, v: unknown): Tensor {
   if (isTensor(v)) return floatTensor(op, arg, v);
-  return tfc.scalar(finiteNumber(op, arg, v));
+  return tfc.scalar(finiteNumber(op, arg, v)) as unknown as Tensor;
 }
 
 function u64(op: string, arg: string, v: unknown): number {
@@ -77,7 +82,7 @@ function rateOf(op: string, v: unknown): number {
   return v;
 }
 
-function withParam(p: Tensor, given: unknown, run: () => Tensor): Tensor {
+function withParam<T>(p: Tensor, given: unknown, run: () => T): T {
   try {
     return run();
   } finally {
@@ -86,20 +91,16 @@ function withParam(p: Tensor, given: unknown, run: () => Tensor): Tensor {
 }
 
 /** max(0, x - threshold); threshold a number or a float32 tensor ([] / [1], or [C] per channel on x's last axis). */
-export function shiftedRelu(x: Tensor, threshold: Tensor | number = 0): Tensor {
+export function shiftedRelu<T extends Tensor>(x: T, threshold: Tensor | number = 0): T {
   const op = 'shiftedRelu';
   registerPointwiseOps();
   floatTensor(op, 'x', x);
   const t = param(op, 'threshold', threshold);
-  return withParam(
-    t,
-    threshold,
-    () => tfc.engine().runKernel('PointwiseShiftedRelu', { x, threshold: t }) as Tensor,
-  );
+  return withParam(t, threshold, () => kernel('PointwiseShiftedRelu', { x, threshold: t }) as T);
 }
 
 /** x <= 0 ? +0 : min(x, ceiling) (PACT); the ceiling gets dy where x >= ceiling. */
-export function clippedRelu(x: Tensor, ceiling: Tensor | number = 6): Tensor {
+export function clippedRelu<T extends Tensor>(x: T, ceiling: Tensor | number = 6): T {
   const op = 'clippedRelu';
   registerPointwiseOps();
   floatTensor(op, 'x', x);
@@ -110,29 +111,25 @@ export function clippedRelu(x: Tensor, ceiling: Tensor | number = 6): Tensor {
       'must be > 0',
     );
   const c = param(op, 'ceiling', ceiling);
-  return withParam(
-    c,
-    ceiling,
-    () => tfc.engine().runKernel('PointwiseClippedRelu', { x, ceiling: c }) as Tensor,
-  );
+  return withParam(c, ceiling, () => kernel('PointwiseClippedRelu', { x, ceiling: c }) as T);
 }
 
 /** ONNX / Caffe2 ThresholdedRelu: x <= alpha ? +0 : x, one kernel. */
-export function thresholdedRelu(x: Tensor, alpha = 1): Tensor {
+export function thresholdedRelu<T extends Tensor>(x: T, alpha = 1): T {
   const op = 'thresholdedRelu';
   registerPointwiseOps();
   floatTensor(op, 'x', x);
   const a = finiteNumber(op, 'alpha', alpha);
-  return tfc.engine().runKernel('PointwiseThresholdedRelu', { x }, { alpha: a }) as Tensor;
+  return kernel('PointwiseThresholdedRelu', { x }, { alpha: a }) as T;
 }
 
 /** x > 0 ? x : alpha * expm1(x), any finite alpha (tfjs's elu has alpha 1 only). */
-export function elu(x: Tensor, alpha = 1): Tensor {
+export function elu<T extends Tensor>(x: T, alpha = 1): T {
   const op = 'elu';
   registerPointwiseOps();
   floatTensor(op, 'x', x);
   const a = finiteNumber(op, 'alpha', alpha);
-  return tfc.engine().runKernel('PointwiseElu', { x }, { alpha: a }) as Tensor;
+  return kernel('PointwiseElu', { x }, { alpha: a }) as T;
 }
 
 export interface DropoutWithReplacementOptions {
@@ -154,10 +151,10 @@ export interface DropoutWithReplacementOptions {
  * draw for (seed, stream, i), the same bits on every backend. Returns y and the keep mask
  * (bool, 1 = kept); dispose the mask if you do not need it (gradients keep their own copy).
  */
-export function dropoutWithReplacement(
-  x: Tensor,
+export function dropoutWithReplacement<T extends Tensor>(
+  x: T,
   options: DropoutWithReplacementOptions = {},
-): { y: Tensor; mask: Tensor } {
+): { y: T; mask: T } {
   const op = 'dropoutWithReplacement';
   registerPointwiseOps();
   floatTensor(op, 'x', x);
@@ -197,15 +194,17 @@ export function dropoutWithReplacement(
     );
   }
   try {
-    if (!training) return { y: x.clone(), mask: tfc.ones(x.shape, 'bool') };
-    const [y, mask] = tfc
-      .engine()
-      .runKernel(
-        'PointwiseDropout',
-        { x, replacement: r },
-        { rate, seed, stream, scale },
-      ) as Tensor[];
-    return { y: y as Tensor, mask: mask as Tensor };
+    if (!training)
+      return {
+        y: (x as unknown as TfTensor).clone() as unknown as T,
+        mask: tfc.ones(x.shape, 'bool') as unknown as T,
+      };
+    const [y, mask] = kernel(
+      'PointwiseDropout',
+      { x, replacement: r },
+      { rate, seed, stream, scale },
+    ) as T[];
+    return { y: y as T, mask: mask as T };
   } finally {
     if (r !== given) r.dispose();
   }
@@ -223,11 +222,11 @@ export interface SparseDropoutOptions {
  * Caffe2 SparseDropoutWithReplacement on int32 ids (tfjs has no int64): segment j of
  * `lengths` is dropped by the dense draw's index j and becomes one `replacement` id.
  */
-export function sparseDropoutWithReplacement(
-  values: Tensor,
-  lengths: Tensor,
+export function sparseDropoutWithReplacement<T extends Tensor>(
+  values: T,
+  lengths: T,
   options: SparseDropoutOptions = {},
-): { values: Tensor; lengths: Tensor } {
+): { values: T; lengths: T } {
   const op = 'sparseDropoutWithReplacement';
   registerPointwiseOps();
   for (const [arg, t] of [
@@ -264,7 +263,7 @@ export function sparseDropoutWithReplacement(
       { op, arg: 'replacement', value: replacement },
       'must be an int32 integer',
     );
-  const lens = lengths.dataSync() as Int32Array;
+  const lens = (lengths as unknown as TfTensor).dataSync() as Int32Array;
   let total = 0;
   for (const l of lens) {
     if (l < 0)
@@ -281,12 +280,10 @@ export function sparseDropoutWithReplacement(
       { op, arg: 'lengths', value: total },
       `must sum to values.length (${values.size})`,
     );
-  const [v, l] = tfc
-    .engine()
-    .runKernel(
-      'PointwiseSparseDropout',
-      { values, lengths },
-      { rate, seed, stream, replacement },
-    ) as Tensor[];
-  return { values: v as Tensor, lengths: l as Tensor };
+  const [v, l] = kernel(
+    'PointwiseSparseDropout',
+    { values, lengths },
+    { rate, seed, stream, replacement },
+  ) as T[];
+  return { values: v as T, lengths: l as T };
 }

@@ -4,7 +4,7 @@
 // here and run Pointwise's js kernels on them in place: no copy in or out.
 
 import { PointwiseError } from '@pointwise/core';
-import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import type { DataType, TensorInfo } from './tfTypes.js';
 
 export type View = Float32Array | Int32Array | Uint8Array;
 

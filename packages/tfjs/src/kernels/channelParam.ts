@@ -4,7 +4,7 @@
 // parameter gradient summed per channel in float64 in element order.
 
 import { PointwiseError } from '@pointwise/core';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '../tfTypes.js';
 
 /** 1 for a scalar parameter, else the channel count (the last axis of x). */
 export function channelsOf(op: string, arg: string, x: TensorInfo, p: TensorInfo): number {

@@ -2,8 +2,8 @@
 // fallback to tfjs's own kernel for inputs outside Pointwise's float32 contract,
 // and allocation of outputs before any view is taken (wasm's heap may move).
 
-import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { requireStorage, type Storage, sizeOf } from '../storage.js';
+import type { KernelConfig, NamedAttrMap, TensorInfo } from '../tfTypes.js';
 
 export interface KernelArgs {
   inputs: Record<string, TensorInfo>;
@@ -51,11 +51,11 @@ export function runOriginal(
       setUp.set(original, seen);
     }
     if (!seen.has(args.backend)) {
-      original.setupFunc(args.backend as never);
+      (original.setupFunc as (backend: unknown) => void)(args.backend);
       seen.add(args.backend);
     }
   }
-  return original.kernelFunc(args as never);
+  return (original.kernelFunc as KernelFunction)(args);
 }
 
 /** Allocates the outputs, then views inputs and outputs: the order wasm needs. */

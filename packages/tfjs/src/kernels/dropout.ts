@@ -5,8 +5,8 @@
 
 import { jsKernels } from '@pointwise/backend-js';
 import { makeDropoutDraw } from '@pointwise/core';
-import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { requireStorage, sizeOf } from '../storage.js';
+import type { NamedAttrMap, TensorInfo } from '../tfTypes.js';
 import { f32, type NewKernel, withViews } from './common.js';
 
 function params(attrs: NamedAttrMap | undefined, replacement: Float32Array) {

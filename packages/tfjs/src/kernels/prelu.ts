@@ -7,8 +7,8 @@
 // in one pass, for untiled layouts.
 
 import { jsKernels } from '@pointwise/backend-js';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { requireStorage, sizeOf } from '../storage.js';
+import type { TensorInfo } from '../tfTypes.js';
 import { type NewKernel, type Override, runOriginal, withViews } from './common.js';
 
 export interface PreluLayout {

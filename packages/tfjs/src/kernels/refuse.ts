@@ -2,7 +2,7 @@
 // typed PointwiseError naming the op, never a silent cast.
 
 import { PointwiseError } from '@pointwise/core';
-import type { KernelConfig } from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '../tfTypes.js';
 
 export function refuseNonFloat(op: string): KernelConfig {
   return {

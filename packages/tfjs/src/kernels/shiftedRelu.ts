@@ -4,8 +4,8 @@
 // shaped like threshold. Scalar thresholds run Pointwise's js kernel itself.
 
 import { jsKernels } from '@pointwise/backend-js';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { requireStorage, sizeOf } from '../storage.js';
+import type { TensorInfo } from '../tfTypes.js';
 import { channelsOf } from './channelParam.js';
 import { type NewKernel, withViews } from './common.js';
 

@@ -5,8 +5,8 @@
 
 import { jsKernels } from '@pointwise/backend-js';
 import { makeDropoutDraw } from '@pointwise/core';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { requireStorage } from '../storage.js';
+import type { TensorInfo } from '../tfTypes.js';
 import type { NewKernel } from './common.js';
 
 export const sparseDropout: NewKernel = {
