@@ -1,6 +1,7 @@
 // Bundle entry for tfjs's own published specs (tfjs-core 4.22 dist/*_test.js): boots
 // jasmine, starts the tfjs backend named by PW_SPEC_BACKEND, installs every Pointwise
-// kernel and gradient on it when PW_SPEC_ADAPTER=1, loads the relevant specs in order
+// kernel and gradient on it when PW_SPEC_ADAPTER=1 (wasm: also with wasmSimd when
+// PW_SPEC_WASM_SIMD=1), loads the relevant specs in order
 // (require keeps that order; jasmine's globals must exist first) and prints one JSON
 // line with each spec's full name and status. Built by esbuild (run.ts).
 
@@ -37,22 +38,29 @@ const { setTestEnvs } = require('@tensorflow/tfjs-core/dist/jasmine_util');
 setTestEnvs([{ name: `test-${backend}`, backendName: backend, isDataSync: true }]);
 
 let installed = null;
-if (withAdapter) {
+async function install() {
+  if (!withAdapter) return;
   const { installPointwise, KERNEL_NAMES } = require('../../src/index.ts');
-  installed = installPointwise(tf, { backends: [backend], kernels: KERNEL_NAMES, gradients: true });
-}
+  const options = { backends: [backend], kernels: KERNEL_NAMES, gradients: true };
+  // PW_SPEC_WASM_SIMD=1: the wasm gradients run on a @pointwise/backend-wasm-simd heap
+  if (process.env.PW_SPEC_WASM_SIMD === '1') {
+    const { wasmSimdBackend } = require('@pointwise/backend-wasm-simd');
+    options.wasmSimd = await wasmSimdBackend({ threads: 1 }).create();
+  }
+  installed = installPointwise(tf, options);
 
-// PW_SPEC_SABOTAGE=1 swaps Relu for an identity, so the test can show the specs catch a wrong kernel.
-if (process.env.PW_SPEC_SABOTAGE === '1') {
-  const relu = tf.getKernel('Relu', backend);
-  tf.unregisterKernel('Relu', backend);
-  tf.registerKernel({
-    ...relu,
-    kernelFunc: ({ inputs, backend: b }) => {
-      b.incRef(inputs.x.dataId);
-      return { dataId: inputs.x.dataId, shape: inputs.x.shape, dtype: inputs.x.dtype };
-    },
-  });
+  // PW_SPEC_SABOTAGE=1 swaps Relu for an identity, so the test can show the specs catch a wrong kernel.
+  if (process.env.PW_SPEC_SABOTAGE === '1') {
+    const relu = tf.getKernel('Relu', backend);
+    tf.unregisterKernel('Relu', backend);
+    tf.registerKernel({
+      ...relu,
+      kernelFunc: ({ inputs, backend: b }) => {
+        b.incRef(inputs.x.dataId);
+        return { dataId: inputs.x.dataId, shape: inputs.x.shape, dtype: inputs.x.dtype };
+      },
+    });
+  }
 }
 
 // The suites under test (prelu lives in binary_ops_test next to other binary ops).
@@ -96,4 +104,10 @@ env.addReporter({
     process.stdout.write(`PW_SPEC_RESULT ${JSON.stringify(result)}\n`);
   },
 });
-env.execute();
+install().then(
+  () => env.execute(),
+  (error) => {
+    process.stderr.write(`${error.stack}\n`);
+    process.exit(1);
+  },
+);

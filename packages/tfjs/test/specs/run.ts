@@ -56,11 +56,16 @@ export function bundle(): Promise<string> {
 }
 
 /** Runs the bundled specs on one tfjs backend, with or without every Pointwise override installed. */
-export async function runSpecs(
-  backend: string,
-  adapter: boolean,
-  sabotage = false,
-): Promise<SpecRun> {
+export interface SpecOptions {
+  /** Install every Pointwise kernel and gradient (else tfjs's own kernels run). */
+  adapter: boolean;
+  /** wasm: pass a @pointwise/backend-wasm-simd backend as `wasmSimd`. */
+  wasmSimd?: boolean;
+  /** Swap Relu for an identity after installing, to show the specs catch it. */
+  sabotage?: boolean;
+}
+
+export async function runSpecs(backend: string, options: SpecOptions): Promise<SpecRun> {
   const file = await bundle();
   const wasmDir = join(
     dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')),
@@ -74,8 +79,9 @@ export async function runSpecs(
     env: {
       ...process.env,
       PW_SPEC_BACKEND: backend,
-      PW_SPEC_ADAPTER: adapter ? '1' : '0',
-      PW_SPEC_SABOTAGE: sabotage ? '1' : '0',
+      PW_SPEC_ADAPTER: options.adapter ? '1' : '0',
+      PW_SPEC_WASM_SIMD: options.wasmSimd ? '1' : '0',
+      PW_SPEC_SABOTAGE: options.sabotage ? '1' : '0',
       PW_SPEC_WASM_DIR: `${wasmDir}/`,
     },
   });

@@ -12,10 +12,19 @@ import { runSpecs } from './run.js';
 const SUITES = ['relu ', 'relu6 ', 'leakyrelu ', 'prelu ', 'elu ', 'step kernel ', 'clipByValue '];
 
 describe("tfjs's published specs", () => {
-  for (const backend of ['cpu', 'wasm', 'webgpu']) {
+  const runs = [
+    { backend: 'cpu', wasmSimd: false },
+    { backend: 'wasm', wasmSimd: false },
+    { backend: 'wasm', wasmSimd: true },
+    { backend: 'webgpu', wasmSimd: false },
+  ];
+  for (const { backend, wasmSimd } of runs) {
     const adapter = (SUPPORTED_BACKENDS as readonly string[]).includes(backend);
-    it(`${backend}${adapter ? ' with every Pointwise override' : " (tfjs's own kernels: adapter not on this backend yet)"}`, async () => {
-      const run = await runSpecs(backend, adapter);
+    const label = adapter
+      ? `with every Pointwise override${wasmSimd ? ' and the wasmSimd gradients' : ''}`
+      : "(tfjs's own kernels: adapter not on this backend yet)";
+    it(`${backend} ${label}`, async () => {
+      const run = await runSpecs(backend, { adapter, wasmSimd });
       expect(run.activeBackends).toEqual([backend]);
       expect(run.globalErrors).toEqual([]);
       if (adapter) {
@@ -39,7 +48,7 @@ describe("tfjs's published specs", () => {
   }
 
   it('catches a wrong kernel (Relu swapped for identity on cpu)', async () => {
-    const run = await runSpecs('cpu', true, true);
+    const run = await runSpecs('cpu', { adapter: true, sabotage: true });
     const failed = run.specs.filter((s) => s.status === 'failed').map((s) => s.name);
     expect(failed.some((n) => n.startsWith('relu test-cpu'))).toBe(true);
   });
