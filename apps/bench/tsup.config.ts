@@ -2,7 +2,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { cli: 'src/cli.ts', worker: 'src/worker.ts' },
+  entry: { cli: 'src/cli.ts', worker: 'src/worker.ts', 'tfjs-adapter': 'src/tfjs-adapter/cli.ts' },
   format: ['esm'],
   target: 'es2022',
   platform: 'node',

@@ -1,0 +1,114 @@
+// `pnpm --filter @pointwise/bench tfjs-adapter`: tfjs's own kernels against
+// tfjs-with-Pointwise (@pointwise/tfjs with its default overrides; on wasm also with the
+// `wasmSimd` gradients), per op, forward and gradient, per tfjs backend and size, and one
+// training step of a small MLP, as ratios measured in one run. Prints a markdown table.
+//   node dist/tfjs-adapter.js [--backends cpu,wasm] [--sizes 2^16,2^20,2^24] [--samples 5]
+//     [--min-sample-ms 40] [--md out.md] [--json out.json]
+
+import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { wasmSimdBackend } from '@pointwise/backend-wasm-simd';
+import { installPointwise } from '@pointwise/tfjs';
+import { type AdapterRow, type Installer, measureBackend } from './measure.js';
+import { renderAdapterMarkdown } from './report.js';
+
+type Tf = typeof import('@tensorflow/tfjs');
+
+export interface AdapterArgs {
+  backends: string[];
+  sizes: number[];
+  samples: number;
+  minSampleMs: number;
+  md?: string;
+  json?: string;
+}
+
+function parseSize(text: string): number {
+  const m = /^2\^(\d+)$/.exec(text);
+  const n = m ? 2 ** Number(m[1]) : Number(text);
+  if (!Number.isInteger(n) || n < 64 || n % 16 !== 0) throw new Error(`--sizes: bad size ${text}`);
+  return n;
+}
+
+export function parseAdapterArgs(argv: readonly string[]): AdapterArgs {
+  const args: AdapterArgs = {
+    backends: ['cpu', 'wasm'],
+    sizes: [2 ** 16, 2 ** 20, 2 ** 24],
+    samples: 5,
+    minSampleMs: 40,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if (value === undefined) throw new Error(`${flag}: missing value`);
+    i++;
+    if (flag === '--backends') {
+      args.backends = value.split(',');
+      for (const b of args.backends)
+        if (b !== 'cpu' && b !== 'wasm') throw new Error(`--backends: ${b} is not cpu or wasm`);
+    } else if (flag === '--sizes') args.sizes = value.split(',').map(parseSize);
+    else if (flag === '--samples') args.samples = Number(value);
+    else if (flag === '--min-sample-ms') args.minSampleMs = Number(value);
+    else if (flag === '--md') args.md = value;
+    else if (flag === '--json') args.json = value;
+    else throw new Error(`unknown flag ${flag}`);
+  }
+  return args;
+}
+
+/** The installers measured on a tfjs backend: the defaults, and on wasm the defaults with `wasmSimd`. */
+async function installersFor(tf: Tf, backend: string): Promise<Installer[]> {
+  const list: Installer[] = [
+    { name: 'default', install: () => installPointwise(tf, { backends: [backend as 'cpu'] }) },
+  ];
+  if (backend === 'wasm') {
+    const simd = await wasmSimdBackend({ threads: 1 }).create();
+    list.push({
+      name: 'default+wasmSimd',
+      install: () => installPointwise(tf, { backends: ['wasm'], wasmSimd: simd as never }),
+    });
+  }
+  return list;
+}
+
+export async function runAdapterBench(
+  args: AdapterArgs,
+  log: (line: string) => void,
+): Promise<AdapterRow[]> {
+  const tf: Tf = await import('@tensorflow/tfjs');
+  await import('@tensorflow/tfjs-backend-wasm');
+  tf.env().set('PROD', true);
+  const rows: AdapterRow[] = [];
+  for (const backend of args.backends) {
+    if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') failed`);
+    await tf.ready();
+    for (const installer of await installersFor(tf, backend)) {
+      await measureBackend(tf, backend, installer, args.sizes, args, (row) => {
+        rows.push(row);
+        log(`${row.backend} ${row.variant} ${row.case} ${row.size}: ${row.ratio.toFixed(2)}x`);
+      });
+    }
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const args = parseAdapterArgs(process.argv.slice(2));
+  const started = Date.now();
+  const rows = await runAdapterBench(args, (line) => process.stderr.write(`${line}\n`));
+  const md = renderAdapterMarkdown(rows, {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    command: `node dist/tfjs-adapter.js ${process.argv.slice(2).join(' ')}`.trim(),
+    seconds: (Date.now() - started) / 1000,
+  });
+  process.stdout.write(md);
+  if (args.md) await writeFile(args.md, md);
+  if (args.json) await writeFile(args.json, `${JSON.stringify(rows, null, 2)}\n`);
+}
+
+if (process.argv[1]?.endsWith('tfjs-adapter.js')) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`tfjs-adapter: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}
