@@ -21,7 +21,9 @@ describe('tfjs-adapter target', () => {
       backends: ['wasm'],
       sizes: [1024, 4096],
       samples: 3,
+      training: true,
     });
+    expect(parseAdapterArgs(['--training', '0']).training).toBe(false);
     expect(() => parseAdapterArgs(['--backends', 'webgl'])).toThrow(/webgl/);
     expect(() => parseAdapterArgs(['--sizes', '100'])).toThrow(/100/);
     expect(() => parseAdapterArgs(['--bogus', '1'])).toThrow(/--bogus/);
@@ -55,7 +57,7 @@ describe('tfjs-adapter target', () => {
 
   it('measures every op, forward and gradient, and a training step on tfjs-cpu', async () => {
     const rows = await runAdapterBench(
-      { backends: ['cpu'], sizes: [1024], samples: 1, minSampleMs: 1 },
+      { backends: ['cpu'], sizes: [1024], samples: 1, minSampleMs: 1, training: true },
       () => {},
     );
     expect(rows.map((r) => r.case)).toEqual([

@@ -3,7 +3,7 @@
 // `wasmSimd` gradients), per op, forward and gradient, per tfjs backend and size, and one
 // training step of a small MLP, as ratios measured in one run. Prints a markdown table.
 //   node dist/tfjs-adapter.js [--backends cpu,wasm] [--sizes 2^16,2^20,2^24] [--samples 5]
-//     [--min-sample-ms 40] [--md out.md] [--json out.json]
+//     [--min-sample-ms 40] [--training 0] [--md out.md] [--json out.json]
 
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -19,6 +19,8 @@ export interface AdapterArgs {
   sizes: number[];
   samples: number;
   minSampleMs: number;
+  /** Also time the training step (default true; `--training 0` skips it). */
+  training: boolean;
   md?: string;
   json?: string;
 }
@@ -36,6 +38,7 @@ export function parseAdapterArgs(argv: readonly string[]): AdapterArgs {
     sizes: [2 ** 16, 2 ** 20, 2 ** 24],
     samples: 5,
     minSampleMs: 40,
+    training: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -49,6 +52,7 @@ export function parseAdapterArgs(argv: readonly string[]): AdapterArgs {
     } else if (flag === '--sizes') args.sizes = value.split(',').map(parseSize);
     else if (flag === '--samples') args.samples = Number(value);
     else if (flag === '--min-sample-ms') args.minSampleMs = Number(value);
+    else if (flag === '--training') args.training = value !== '0';
     else if (flag === '--md') args.md = value;
     else if (flag === '--json') args.json = value;
     else throw new Error(`unknown flag ${flag}`);

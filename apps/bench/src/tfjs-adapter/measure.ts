@@ -30,6 +30,8 @@ export interface AdapterRow {
 export interface AdapterMeasureOptions {
   samples: number;
   minSampleMs: number;
+  /** Also time the training step (default true). */
+  training?: boolean;
 }
 
 async function timeBatch(call: () => unknown, reps: number): Promise<number> {
@@ -105,6 +107,7 @@ export async function measureBackend(
           c.dispose();
         }
       }
+  if (options.training === false) return;
   const training = trainingStep(tf);
   try {
     const t = await compare(training.step, installer, options);
