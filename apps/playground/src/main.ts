@@ -167,6 +167,11 @@ const views = {
   train: createTrainView($('train-view'), () => void runTraining()),
 };
 let backends: BackendEntry[] = [];
+// Live: a tap on a chart changes it without a recompute.
+Object.defineProperty(debug, 'readoutIndex', {
+  get: () => views.plot.selected(),
+  enumerable: true,
+});
 
 // ---- controls -------------------------------------------------------------
 
@@ -463,7 +468,6 @@ async function recompute(s: PlaygroundState): Promise<void> {
   debug.kinkLabels = views.plot.kinkLabels();
   debug.plotSeries = views.plot.series();
   debug.ticks = structuredClone(views.plot.ticks());
-  debug.readoutIndex = views.plot.selected();
   debug.curveLabels = views.plot.curveLabels();
   debug.special = special.rows;
 

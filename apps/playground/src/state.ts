@@ -8,6 +8,7 @@ import {
   DROPOUT_PARAM_KEYS,
   resolveDropout,
 } from '@pointwise/core';
+import { shortF32 } from './format.js';
 
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 /** What the op control can select: an activation, dense dropout or sparse dropout. */
@@ -94,7 +95,9 @@ export function coreDefault(op: PageOp, name: ParamName): number | undefined {
     resolve(op: string, params: object, shape: number[]): Record<string, unknown>;
   };
   const value = spec.resolve(op, {}, [1])[name];
-  return value instanceof Float32Array ? value[0] : (value as number);
+  // Core holds float32 (0.009999999776482582): the control shows the short decimal
+  // that rounds to it (0.01), which gives core the same float32.
+  return Number(shortF32(value instanceof Float32Array ? value[0]! : (value as number)));
 }
 
 /** The op that owns a control's value and checks it (alpha: the selected op, if it takes alpha). */

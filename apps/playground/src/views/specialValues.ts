@@ -122,14 +122,15 @@ export function createSpecialView(root: HTMLElement): SpecialView {
           : '';
         return (
           `<tr class="${r.match ? 'ok' : 'bad'}"><th scope="row">${w(r.x)}${note}</th>` +
-          `<td>${w(r.y)}</td><td>${w(r.refY)}</td><td>${w(r.dx)}</td><td>${w(r.refDx)}</td>` +
+          `<td>${w(r.y)}<span class="ref">ref ${w(r.refY)}</span></td>` +
+          `<td>${w(r.dx)}<span class="ref">ref ${w(r.refDx)}</span></td>` +
           `<td aria-label="${r.match ? 'matches' : 'differs'}">${mark}</td></tr>`
         );
       });
       table.innerHTML =
-        `<caption>${op} on ${backend} (dy = 1) against core's float64 reference</caption>` +
-        '<thead><tr><th scope="col">x</th><th scope="col">y</th><th scope="col">y ref</th>' +
-        '<th scope="col">dx</th><th scope="col">dx ref</th><th scope="col"></th></tr></thead>' +
+        `<caption>${op} on ${backend} (dy = 1); under each value core's float64 reference</caption>` +
+        '<thead><tr><th scope="col">x</th><th scope="col">y</th><th scope="col">dx</th>' +
+        '<th scope="col"></th></tr></thead>' +
         `<tbody>${rows.join('')}</tbody>`;
       const bad = data.rows.filter((r) => !r.match).length;
       summary.textContent =
