@@ -318,7 +318,8 @@ function markActiveParams(): void {
   const paramBox = $('param-controls');
   paramBox.hidden = !paramBox.querySelector('.param:not([hidden])');
   const sparse = state.op === SPARSE_OP;
-  for (const id of ['card-plot', 'card-special', 'card-sparsity']) $(id).hidden = sparse;
+  for (const id of ['card-plot', 'card-special', 'card-sparsity', 'range-controls'])
+    $(id).hidden = sparse;
   document.body.dataset.op = sparse ? 'sparse' : isActivation(state.op) ? 'activation' : 'dropout';
 }
 

@@ -87,6 +87,8 @@ export const DROPOUT_PARAMS: ParamName[] = ['ratio', 'replacement', 'seed', 'str
  */
 export function coreDefault(op: PageOp, name: ParamName): number | undefined {
   if (!OP_PARAMS[op].includes(name)) return undefined;
+  // Sparse dropout's documented defaults (ratio 0, replacement 0) differ from dense dropout's.
+  if (op === SPARSE_OP) return { ratio: 0, replacement: 0, seed: 0, stream: 0 }[name as string];
   if (!isActivation(op)) {
     const r = resolveDropout(op, {}, DROPOUT_PARAM_KEYS);
     return { ratio: r.ratio, replacement: r.replacement, seed: 0, stream: 0 }[name as string];

@@ -15,7 +15,8 @@ import {
 } from '../src/state.js';
 import { seededUniform, twoMoons } from '../src/training.js';
 import { decodeState, encodeState, PAGE_OPS, readHash } from '../src/urlState.js';
-import { axisUnit, placeKinkLabels } from '../src/views/plot.js';
+import { axisUnit } from '../src/views/chartAxes.js';
+import { placeKinkLabels } from '../src/views/chartMarks.js';
 
 describe('shortF32', () => {
   it('writes float32 values shortly: 0.1, not 0.10000000149011612', () => {
@@ -108,6 +109,9 @@ describe('defaults from core', () => {
     expect(p.threshold).toBe(0);
     expect(p.ceiling).toBe(6);
     expect(p.slope).toBe(0.25);
+    expect(p.ratio).toBe(0.5); // dense dropout's
+    expect(coreDefault('sparseDropoutWithReplacement', 'ratio')).toBe(0);
+    expect(coreDefault('relu', 'alpha')).toBeUndefined();
     for (const { name, spec } of activations) {
       const r = (spec as any).resolve(name, {}, [1]);
       for (const key of OP_PARAMS[name as PageOp]) {

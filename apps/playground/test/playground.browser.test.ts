@@ -1001,6 +1001,8 @@ describe('playground in Chromium', () => {
     expect(d.error).toBeNull();
     expect(d.sparse!.matchesReference).toBe(true);
     await expect(page.isVisible('#card-plot')).resolves.toBe(false);
+    await expect(page.isVisible('#range-min')).resolves.toBe(false); // no x to range over
+    await expect(page.isVisible('#compare')).resolves.toBe(false);
     await expect(page.isVisible('#sparse-table')).resolves.toBe(true);
     expect(d.code).toBe(
       'await pw.sparseDropoutWithReplacement(values, lengths, { ratio: 0.4, replacement: 0n, seed: 0, stream: 0 })',

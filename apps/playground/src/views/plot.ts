@@ -1,7 +1,8 @@
 // The plot view: f(x), f'(x) (backward with dy = 1) and the per-element parameter
 // gradient term (prelu dslope, shiftedRelu dthreshold, clippedRelu dceiling),
 // computed on the chosen backend and overlaid with core's float64 reference rounded
-// to float32, kinks marked. The max ulp difference from the reference is reported per curve.
+// to float32, kinks marked; dense dropout as kept/dropped points. A readout line gives
+// the values at the tapped point. The max ulp difference from the reference is reported per curve.
 
 import {
   DROPOUT_PARAM_KEYS,
@@ -13,9 +14,14 @@ import {
   ulpDistance,
 } from '@pointwise/core';
 import uPlot from 'uplot';
-import { shortF32, TICK_INCREMENTS, tickLabels } from '../format.js';
+import { shortF32 } from '../format.js';
 import { backwardOf, forwardOf, specOf } from '../ops.js';
 import { plotXs } from '../samples.js';
+import { axes, axisUnit, inUnit, yRange } from './chartAxes.js';
+import { curveLabels, type KinkLabel, kinkMarker } from './chartMarks.js';
+
+export type { KinkLabel } from './chartMarks.js';
+
 import type { ActivationName, PageOp } from '../state.js';
 
 export const PLOT_POINTS = 1001;
@@ -179,15 +185,6 @@ const COMPARE_DASHES = [
 ];
 const REFERENCE_DASH = [7, 5];
 
-/** A kink label as drawn, in CSS pixels relative to the chart canvas. */
-export interface KinkLabel {
-  text: string;
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
-
 /** How a series is drawn (published for the browser test). */
 export interface SeriesStyle {
   label: string;
@@ -197,171 +194,6 @@ export interface SeriesStyle {
   /** Drawn as separate points, not a line (dense dropout). */
   points: boolean;
   show: boolean;
-}
-
-/**
- * Label boxes for kinks at canvas x positions `xs` (CSS px): each label goes on the
- * first row where it does not overlap a label already placed.
- */
-export function placeKinkLabels(
-  items: { text: string; x: number; width: number }[],
-  top: number,
-  rowHeight: number,
-): KinkLabel[] {
-  const placed: KinkLabel[] = [];
-  for (const item of [...items].sort((a, b) => a.x - b.x)) {
-    let row = 0;
-    const left = item.x + 4;
-    while (
-      placed.some(
-        (p) =>
-          p.top === top + row * rowHeight &&
-          left < p.left + p.width + 2 &&
-          p.left < left + item.width + 2,
-      )
-    )
-      row++;
-    placed.push({
-      text: item.text,
-      left,
-      top: top + row * rowHeight,
-      width: item.width,
-      height: rowHeight,
-    });
-  }
-  return placed;
-}
-
-/** Vertical dashed lines at the kinks, a non-overlapping label each, a dot on each series' value there. */
-function kinkMarker(
-  kinks: () => number[],
-  labelsOut: (labels: KinkLabel[]) => void,
-  xUnit: number,
-): uPlot.Plugin {
-  return {
-    hooks: {
-      draw: [
-        (u) => {
-          const { ctx, bbox } = u;
-          const xs = u.data[0] as number[];
-          const ratio = devicePixelRatio;
-          ctx.save();
-          ctx.font = `${12 * ratio}px sans-serif`;
-          const labels = placeKinkLabels(
-            kinks().map((k) => {
-              const text = `kink x=${shortF32(k)}`;
-              return {
-                text,
-                x: u.valToPos(k / xUnit, 'x', true) / ratio,
-                width: ctx.measureText(text).width / ratio,
-              };
-            }),
-            bbox.top / ratio + 2,
-            15,
-          );
-          ctx.fillStyle = '#444';
-          // uPlot leaves textAlign as its axes set it (center): the boxes assume left.
-          ctx.textAlign = 'left';
-          ctx.textBaseline = 'top';
-          for (const l of labels) ctx.fillText(l.text, l.left * ratio, l.top * ratio);
-          labelsOut(labels);
-          for (const k of kinks()) {
-            const cx = u.valToPos(k / xUnit, 'x', true);
-            ctx.strokeStyle = '#888';
-            ctx.setLineDash([4, 4]);
-            ctx.lineWidth = 1;
-            ctx.beginPath();
-            ctx.moveTo(cx, bbox.top);
-            ctx.lineTo(cx, bbox.top + bbox.height);
-            ctx.stroke();
-            ctx.setLineDash([]);
-            const at = xs.indexOf(k / xUnit);
-            if (at < 0) continue;
-            for (let s = 1; s < u.series.length; s++) {
-              if (!u.series[s]!.show) continue;
-              const value = (u.data[s] as (number | null)[])[at];
-              if (value === undefined || value === null || !Number.isFinite(value)) continue;
-              ctx.fillStyle = (u.series[s]!.stroke as () => string)?.() ?? '#000';
-              ctx.beginPath();
-              ctx.arc(cx, u.valToPos(value, 'y', true), 4 * devicePixelRatio, 0, 2 * Math.PI);
-              ctx.fill();
-            }
-          }
-          ctx.restore();
-        },
-      ],
-    },
-  };
-}
-
-/**
- * Names at the right end of the op's curve and each compared curve, in the curve's
- * colour, moved apart vertically where curves coincide (relu, leakyRelu and elu all
- * end at y = 5): with the dashes, this tells coinciding curves apart.
- */
-function curveLabels(
-  names: () => string[],
-  labelsOut: (labels: KinkLabel[]) => void,
-): uPlot.Plugin {
-  return {
-    hooks: {
-      draw: [
-        (u) => {
-          const texts = names();
-          if (texts.length < 2) return labelsOut([]);
-          const { ctx, bbox } = u;
-          const ratio = devicePixelRatio;
-          const rowHeight = 15;
-          ctx.save();
-          ctx.font = `bold ${12 * ratio}px sans-serif`;
-          const items = texts.flatMap((text, k) => {
-            // Series 1 is the op, 2 its reference, 3... the compared ops.
-            const s = k === 0 ? 1 : k + 2;
-            const values = u.data[s] as (number | null)[];
-            const last = values.at(-1);
-            if (last === null || last === undefined || !Number.isFinite(last)) return [];
-            const width = ctx.measureText(text).width / ratio;
-            const y = u.valToPos(last, 'y', true) / ratio;
-            return [{ text, s, width, y }];
-          });
-          items.sort((a, b) => a.y - b.y);
-          const placed: (KinkLabel & { s: number })[] = [];
-          for (const item of items) {
-            const prev = placed.at(-1);
-            const top = Math.max(item.y - rowHeight / 2, prev ? prev.top + rowHeight : -Infinity);
-            const left = (bbox.left + bbox.width) / ratio - item.width - 6;
-            placed.push({
-              text: item.text,
-              left,
-              top,
-              width: item.width,
-              height: rowHeight,
-              s: item.s,
-            });
-          }
-          // Keep the stack inside the plot: shift it up if it runs off the bottom.
-          const bottom = (bbox.top + bbox.height) / ratio;
-          const overflow = (placed.at(-1)?.top ?? 0) + rowHeight - bottom;
-          if (overflow > 0) for (const p of placed) p.top -= overflow;
-          ctx.textAlign = 'left';
-          ctx.textBaseline = 'top';
-          for (const p of placed) {
-            ctx.fillStyle = '#fffc';
-            ctx.fillRect(
-              p.left * ratio - 2,
-              p.top * ratio,
-              (p.width + 4) * ratio,
-              rowHeight * ratio,
-            );
-            ctx.fillStyle = (u.series[p.s]!.stroke as () => string)?.() ?? '#000';
-            ctx.fillText(p.text, p.left * ratio, (p.top + 1) * ratio);
-          }
-          ctx.restore();
-          labelsOut(placed.map(({ s: _s, ...label }) => label));
-        },
-      ],
-    },
-  };
 }
 
 function line(label: string, stroke: string, dash: number[] | null): uPlot.Series {
@@ -389,81 +221,6 @@ function styleOf(series: uPlot.Series): SeriesStyle {
     points,
     show: series.show !== false,
   };
-}
-
-/**
- * The multiples of `incr` in [min, max]. uPlot's own splits round each tick to the
- * decimals it knows for its own increments (down to 1e-16): near 1e-38 that gives 0
- * forever and the chart stays empty.
- */
-function splits(_u: uPlot, _axis: number, min: number, max: number, incr: number): number[] {
-  const out: number[] = [];
-  if (!(incr > 0) || !Number.isFinite(min) || !Number.isFinite(max)) return out;
-  for (let k = Math.ceil(min / incr); k * incr <= max && out.length < 100; k++)
-    out.push(k === 0 ? 0 : Number((k * incr).toPrecision(12)));
-  return out;
-}
-
-/**
- * The unit a chart axis is drawn in: 1, or for spans under 1e-10 (uPlot refuses scales
- * narrower than 1e-16, so ±1e-38 drew nothing) the power of ten at the span, with the
- * ticks still labelled in real values. The data are divided by it for uPlot only.
- */
-export function axisUnit(values: Iterable<number | null>): number {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (const v of values) {
-    if (v === null || !Number.isFinite(v)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  const span = hi - lo || Math.abs(hi);
-  if (!(span > 0) || span >= 1e-10) return 1;
-  return Number(`1e${Math.floor(Math.log10(span))}`);
-}
-
-const inUnit = (values: Iterable<number | null>, unit: number): (number | null)[] =>
-  Array.from(values, (v) => (v === null || unit === 1 ? v : v / unit));
-
-/** Axis options that tick every float32 magnitude readably, recording the labels drawn. */
-function axes(
-  record: (axis: 'x' | 'y', labels: string[]) => void,
-  units: { x: number; y: number },
-): uPlot.Axis[] {
-  const values =
-    (axis: 'x' | 'y'): uPlot.Axis.DynamicValues =>
-    (_u, splits, _axisIdx, _space, incr) => {
-      const unit = units[axis];
-      const labels = tickLabels(
-        splits.map((v) => v * unit),
-        incr * unit,
-      );
-      record(axis, labels);
-      return labels;
-    };
-  return [
-    { incrs: TICK_INCREMENTS, splits, values: values('x'), space: 56 },
-    {
-      incrs: TICK_INCREMENTS,
-      splits,
-      values: values('y'),
-      space: 30,
-      // As wide as the longest label (uPlot's fixed 50 px cuts "-2.5e-38").
-      size: (_u, labels) =>
-        labels ? 16 + 7.5 * Math.max(3, ...labels.map((l) => String(l).length)) : 40,
-    },
-  ];
-}
-
-/** The y range of the drawn data with a margin; never empty, also for ranges near 1e-38. */
-function yRange(_u: uPlot, lo: number | null, hi: number | null): uPlot.Range.MinMax {
-  if (lo === null || hi === null || !Number.isFinite(lo) || !Number.isFinite(hi)) return [-1, 1];
-  if (lo === hi) {
-    const pad = lo === 0 ? 1 : Math.abs(lo) / 2;
-    return [lo - pad, hi + pad];
-  }
-  const pad = (hi - lo) * 0.08;
-  return [lo - pad, hi + pad];
 }
 
 export interface PlotView {
