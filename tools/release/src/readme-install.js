@@ -53,12 +53,17 @@ export function pointwisePackagesOf(code) {
 
 /**
  * Whether a README snippet can run as it is where `installed` packages are: no `declare`
- * stand-ins for the reader's own values, and every @pointwise package it imports installed.
+ * stand-ins for the reader's own values, every @pointwise package it imports installed, and
+ * no other package imported (`node:` built-ins aside): the tarballs install nothing else.
  * @param {{ code: string }} snippet
  * @param {Set<string>} installed
  */
 export function canRun(snippet, installed) {
   if (/^declare\s/m.test(snippet.code)) return false;
+  const specifiers = [
+    ...snippet.code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^import\s+)['"]([^'"]+)['"]/gm),
+  ].map((m) => /** @type {string} */ (m[1]));
+  if (specifiers.some((s) => !s.startsWith('@pointwise/') && !s.startsWith('node:'))) return false;
   const needs = pointwisePackagesOf(snippet.code);
   return needs.length > 0 && needs.every((n) => installed.has(n));
 }

@@ -78,15 +78,18 @@ export async function rehearseTarballInstall({ root, workDir, packages, env, ste
   );
 
   // Only commands that need nothing from the registry run here (the rehearsal registry has
-  // no uplinks): no extra registry arguments, no tarball with third-party dependencies.
+  // no uplinks): no extra registry arguments, no tarball with third-party dependencies or
+  // required third-party peers (npm would install those).
   const byTarball = new Map(packed.map((p) => [tarballName(p.name), p]));
   const manifests = new Map(packages.map((p) => [p.name, p.manifest]));
-  /** @param {string} t */
+  /** Third-party packages npm would fetch for a tarball: dependencies, required peers. @param {string} t */
   const thirdParty = (t) => {
-    const name = byTarball.get(t)?.name ?? '';
-    return Object.keys(manifests.get(name)?.dependencies ?? {}).filter(
-      (d) => !d.startsWith('@pointwise/'),
-    );
+    const manifest = manifests.get(byTarball.get(t)?.name ?? '');
+    const optional = manifest?.peerDependenciesMeta ?? {};
+    return [
+      ...Object.keys(manifest?.dependencies ?? {}),
+      ...Object.keys(manifest?.peerDependencies ?? {}).filter((p) => !optional[p]?.optional),
+    ].filter((d) => !d.startsWith('@pointwise/'));
   };
   const app = join(workDir, 'tarball-consumer');
   mkdirSync(app);

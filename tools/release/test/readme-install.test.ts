@@ -77,5 +77,11 @@ describe('canRun', () => {
       ),
     ).toBe(false);
     expect(canRun({ code: 'console.log(1);' }, installed)).toBe(false);
+    const withTf =
+      "import * as tf from '@tensorflow/tfjs';\nimport { pointwise } from '@pointwise/core';";
+    expect(canRun({ code: withTf }, installed)).toBe(false);
+    const withNode =
+      "import { cpus } from 'node:os';\nimport { pointwise } from '@pointwise/core';";
+    expect(canRun({ code: withNode }, installed)).toBe(true);
   });
 });
