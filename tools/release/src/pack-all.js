@@ -46,9 +46,13 @@ export async function packAll(packages, destination) {
 
 /** @param {string[]} argv */
 export async function main(argv) {
-  const outIndex = argv.indexOf('--out');
-  const destination = resolve(outIndex === -1 ? join(repoRoot, PACK_FOLDER) : argv[outIndex + 1]);
-  const { packages, broken } = discoverPublishedPackages(repoRoot);
+  const flag = (/** @type {string} */ name) => {
+    const at = argv.indexOf(name);
+    return at === -1 ? undefined : argv[at + 1];
+  };
+  const root = resolve(flag('--root') ?? repoRoot);
+  const destination = resolve(flag('--out') ?? join(root, PACK_FOLDER));
+  const { packages, broken } = discoverPublishedPackages(root);
   for (const b of broken) console.error(`pack:all: skipped ${b.dir}: ${b.reason}`);
   const unbuilt = packages.filter((p) => !existsSync(join(p.dir, 'dist')));
   if (unbuilt.length > 0) {
@@ -60,7 +64,9 @@ export async function main(argv) {
   const packed = await packAll(packages, destination);
   for (const p of packed) console.log(`${p.file}  (${p.name}@${p.version})`);
   const core = packed.find((p) => p.name === '@pointwise/core');
-  const backend = packed.find((p) => p.name === '@pointwise/backend-wasm-simd') ?? packed[1];
+  const backend =
+    packed.find((p) => p.name === '@pointwise/backend-wasm-simd') ??
+    packed.find((p) => p.name.startsWith('@pointwise/backend-'));
   if (core && backend) console.log(`\nIn your project:\nnpm install ${core.file} ${backend.file}`);
   return 0;
 }

@@ -3,9 +3,11 @@
 // run in a fresh project, and each README example run from there. It passes as written and
 // fails when an example breaks, a README names a tarball pack:all does not write, or a
 // package README has no tarball install line.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tarballName } from '../src/pack-all.js';
 import { rehearseTarballInstall } from '../src/tarball-install.js';
@@ -77,6 +79,34 @@ async function rehearse(root: string) {
 }
 
 const sh = (line: string) => `\`\`\`sh\n${line}\n\`\`\`\n`;
+
+describe('pack-all.js (`pnpm pack:all`)', () => {
+  const script = fileURLToPath(new URL('../src/pack-all.js', import.meta.url));
+  const readmes = { root: sh(install), core: sh(install), backend: sh(install) };
+
+  it('packs every published package into dist-packages/ with stable names and prints the command', () => {
+    const root = repo(readmes);
+    mkdirSync(join(root, 'dist-packages'));
+    writeFileSync(join(root, 'dist-packages/pointwise-core-0.0.9.tgz'), 'old');
+    const r = spawnSync(process.execPath, [script, '--root', root], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(readdirSync(join(root, 'dist-packages')).sort()).toEqual([
+      'pointwise-backend-fake.tgz',
+      'pointwise-core.tgz',
+    ]);
+    expect(r.stdout).toContain(
+      `npm install ${join(root, 'dist-packages/pointwise-core.tgz')} ${join(root, 'dist-packages/pointwise-backend-fake.tgz')}`,
+    );
+  }, 60_000);
+
+  it('exits 1 naming a package that is not built', () => {
+    const root = repo(readmes);
+    rmSync(join(root, 'packages/backend-fake/dist'), { recursive: true });
+    const r = spawnSync(process.execPath, [script, '--root', root], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('not built: @pointwise/backend-fake');
+  }, 60_000);
+});
 
 describe('rehearseTarballInstall', () => {
   it('names tarballs without their version', () => {
