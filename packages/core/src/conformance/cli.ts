@@ -19,7 +19,9 @@ installed are named once, under the matrix.
   --backend, --backends  comma-separated backend names, from: ${BACKEND_NAMES.join(', ')} (default: all)
   --wasm-threads <N>     run the wasm-simd column with N threads (a number or auto); default:
                          two columns, wasm-simd (1 thread) and wasm-simd xN ('auto': N cores)
-  --filter               only cases whose id contains this text (e.g. elu/ or errors/)
+  --filter <text>        only cases whose id has this text at the start of a segment (the
+                         start of the id or right after a /): elu/ is elu's cases (not
+                         leakyRelu's), errors/, golden, backward-y
   --json                 print only {backends: [{name, available, reason?, passed, failed, cases: [{id, op, pass, maxUlp?}]}]} on stdout
   --progress-every <s>   when stderr is not a terminal, a progress line every <s> seconds (default 5)
   -h, --help             this text
