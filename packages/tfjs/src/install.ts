@@ -1,0 +1,210 @@
+// installPointwise: swaps tfjs's kernels (and the gradients Pointwise computes in one
+// pass) for Pointwise's, per tfjs backend, and returns uninstall(), which puts back
+// exactly the configs tfjs had and re-runs their setupFunc on the active backend.
+
+import { PointwiseError } from '@pointwise/core';
+import { type GradientHost, gradientConfigs } from './gradients.js';
+import { NEW_KERNELS, OVERRIDES } from './kernels/index.js';
+import { type WasmSimdLike, wasmSimdGradKernels } from './kernels/wasmSimd.js';
+import type { GradConfig, KernelConfig } from './tfTypes.js';
+
+export const SUPPORTED_BACKENDS = ['cpu', 'wasm'] as const;
+export type SupportedBackend = (typeof SUPPORTED_BACKENDS)[number];
+
+/** Every tfjs kernel Pointwise can replace. */
+export const KERNEL_NAMES = [
+  'Relu',
+  'Relu6',
+  'LeakyRelu',
+  'Prelu',
+  'Elu',
+  'EluGrad',
+  'Step',
+  'ClipByValue',
+] as const;
+
+/**
+ * Per tfjs backend, the kernels installed by default: only where Pointwise was measured
+ * no slower than tfjs's own kernel, or where tfjs's is wrong (README, DECISIONS #201).
+ * On wasm, Pointwise's kernels are js over tfjs's heap, slower than XNNPACK: Prelu alone,
+ * and only for the broadcasts tfjs-wasm computes wrongly (tensorflow/tfjs#7458); the rest
+ * stays XNNPACK. Naming kernels in `options.kernels` installs them in full.
+ */
+export const DEFAULT_KERNELS: Record<SupportedBackend, readonly string[]> = {
+  cpu: KERNEL_NAMES,
+  wasm: ['Prelu'],
+};
+
+/** Per tfjs backend, whether the one-pass gradients are installed by default. */
+export const DEFAULT_GRADIENTS: Record<SupportedBackend, boolean> = { cpu: true, wasm: false };
+
+/** The parts of a tfjs namespace (`@tensorflow/tfjs` or `-core`) installPointwise uses. */
+export interface TfRegistry extends GradientHost {
+  getKernel(kernelName: string, backendName: string): KernelConfig | undefined;
+  registerKernel(config: KernelConfig): void;
+  unregisterKernel(kernelName: string, backendName: string): void;
+  getGradient(kernelName: string): GradConfig | undefined;
+  registerGradient(config: GradConfig): void;
+  unregisterGradient(kernelName: string): void;
+  getBackend(): string;
+  backend(): unknown;
+}
+
+export interface InstallOptions {
+  /** tfjs backends to install on (default: cpu and wasm). */
+  backends?: readonly SupportedBackend[];
+  /** Kernels to replace (default: DEFAULT_KERNELS per backend). */
+  kernels?: readonly string[];
+  /**
+   * Use the one-pass relu, relu6, leakyRelu and prelu gradients on the chosen backends
+   * (default: DEFAULT_GRADIENTS per backend, and wasm too when `wasmSimd` is given).
+   * tfjs's gradient still runs elsewhere.
+   */
+  gradients?: boolean;
+  /**
+   * A created `@pointwise/backend-wasm-simd` backend (`await wasmSimdBackend({ threads: 1 }).create()`):
+   * on tfjs's wasm backend the one-pass gradients then copy into its heap and run its
+   * SIMD kernels (measured 14-42x tfjs-wasm's composed leakyRelu gradient), and are on by default.
+   */
+  wasmSimd?: WasmSimdLike;
+}
+
+export interface Installation {
+  /** `backend/kernel` pairs now running Pointwise. */
+  readonly kernels: readonly string[];
+  /** Gradient configs now Pointwise's. */
+  readonly gradients: readonly string[];
+  /** Restores tfjs's originals exactly; a second call does nothing. */
+  uninstall(): void;
+}
+
+function badOption(arg: string, value: unknown, reason: string): PointwiseError {
+  return new PointwiseError('INVALID_ARGUMENT', { op: 'installPointwise', arg, value }, reason);
+}
+
+/** Registers the Pointwise* kernels tfjs does not have, on every supported backend. */
+export function registerNewKernels(tf: Pick<TfRegistry, 'getKernel' | 'registerKernel'>): void {
+  for (const backendName of SUPPORTED_BACKENDS)
+    for (const k of NEW_KERNELS)
+      if (tf.getKernel(k.kernelName, backendName) === undefined)
+        tf.registerKernel({
+          kernelName: k.kernelName,
+          backendName,
+          kernelFunc: k.kernelFunc as never,
+        });
+}
+
+export function installPointwise(tf: TfRegistry, options: InstallOptions = {}): Installation {
+  if (typeof tf !== 'object' || tf === null || typeof tf.registerKernel !== 'function')
+    throw badOption(
+      'tf',
+      tf,
+      'must be the tfjs namespace (import * as tf from "@tensorflow/tfjs")',
+    );
+  const backends: readonly SupportedBackend[] = options.backends ?? SUPPORTED_BACKENDS;
+  if (!Array.isArray(backends)) throw badOption('backends', backends, 'must be an array');
+  for (const b of backends)
+    if (!(SUPPORTED_BACKENDS as readonly string[]).includes(b))
+      throw badOption(
+        'backends',
+        b,
+        `unsupported tfjs backend; supported: ${SUPPORTED_BACKENDS.join(', ')}`,
+      );
+  const known = new Set(OVERRIDES.map((o) => o.kernelName));
+  if (options.kernels !== undefined) {
+    if (!Array.isArray(options.kernels))
+      throw badOption('kernels', options.kernels, 'must be an array');
+    for (const k of options.kernels)
+      if (!known.has(k))
+        throw badOption('kernels', k, `unknown kernel; known: ${[...known].join(', ')}`);
+  }
+  if (options.gradients !== undefined && typeof options.gradients !== 'boolean')
+    throw badOption('gradients', options.gradients, 'must be a boolean');
+  const simd = options.wasmSimd;
+  if (simd !== undefined && (typeof simd !== 'object' || simd === null || !('wasm' in simd)))
+    throw badOption('wasmSimd', simd, 'must be a created @pointwise/backend-wasm-simd backend');
+  const gradBackends = backends.filter(
+    (b: SupportedBackend) =>
+      options.gradients ?? (DEFAULT_GRADIENTS[b] || (b === 'wasm' && simd !== undefined)),
+  );
+  const gradients = gradBackends.length > 0;
+
+  registerNewKernels(tf);
+  const savedKernels: {
+    backendName: string;
+    kernelName: string;
+    original: KernelConfig | undefined;
+  }[] = [];
+  for (const backendName of backends) {
+    const wanted = options.kernels ?? DEFAULT_KERNELS[backendName as SupportedBackend];
+    for (const o of OVERRIDES) {
+      if (!wanted.includes(o.kernelName)) continue;
+      const original = tf.getKernel(o.kernelName, backendName);
+      if (original !== undefined) tf.unregisterKernel(o.kernelName, backendName);
+      tf.registerKernel({
+        kernelName: o.kernelName,
+        backendName,
+        kernelFunc: o.make(
+          original,
+          backendName,
+          options.kernels === undefined && backendName === 'wasm',
+        ) as never,
+      });
+      savedKernels.push({ backendName, kernelName: o.kernelName, original });
+    }
+  }
+  const savedSimd: { kernelName: string; original: KernelConfig | undefined }[] = [];
+  if (simd !== undefined && gradBackends.includes('wasm')) {
+    for (const k of wasmSimdGradKernels(simd)) {
+      const original = tf.getKernel(k.kernelName, 'wasm');
+      if (original !== undefined) tf.unregisterKernel(k.kernelName, 'wasm');
+      tf.registerKernel({
+        kernelName: k.kernelName,
+        backendName: 'wasm',
+        kernelFunc: k.kernelFunc as never,
+      });
+      savedSimd.push({ kernelName: k.kernelName, original });
+    }
+  }
+  const savedGrads: { kernelName: string; original: GradConfig | undefined }[] = [];
+  if (gradients) {
+    const originals = new Map<string, GradConfig | undefined>();
+    const configs = gradientConfigs(
+      tf,
+      (name) => originals.get(name),
+      (b) => (gradBackends as readonly string[]).includes(b),
+    );
+    for (const g of configs) {
+      const original = tf.getGradient(g.kernelName);
+      originals.set(g.kernelName, original);
+      if (original !== undefined) tf.unregisterGradient(g.kernelName);
+      tf.registerGradient(g);
+      savedGrads.push({ kernelName: g.kernelName, original });
+    }
+  }
+  let installed = true;
+  return {
+    kernels: savedKernels.map((s) => `${s.backendName}/${s.kernelName}`),
+    gradients: savedGrads.map((s) => s.kernelName),
+    uninstall() {
+      if (!installed) return;
+      installed = false;
+      const now = tf.getBackend();
+      for (const s of savedKernels) {
+        tf.unregisterKernel(s.kernelName, s.backendName);
+        if (s.original === undefined) continue;
+        tf.registerKernel(s.original);
+        if (s.backendName === now)
+          (s.original.setupFunc as ((b: unknown) => void) | undefined)?.(tf.backend());
+      }
+      for (const s of savedSimd) {
+        tf.unregisterKernel(s.kernelName, 'wasm');
+        if (s.original !== undefined) tf.registerKernel(s.original);
+      }
+      for (const s of savedGrads) {
+        tf.unregisterGradient(s.kernelName);
+        if (s.original !== undefined) tf.registerGradient(s.original);
+      }
+    },
+  };
+}
