@@ -119,7 +119,13 @@ export function runRange(
     const e = Math.min(end, s + step);
     for (let i = 0; i < argc; i++) {
       const stride = job[24 + i] as number;
-      a[i] = stride === -1 ? e - s : (job[8 + i] as number) + stride * s;
+      // stride 0 passes the value as it is: -0 + 0 * s would be +0 (issue 19)
+      a[i] =
+        stride === -1
+          ? e - s
+          : stride === 0
+            ? (job[8 + i] as number)
+            : (job[8 + i] as number) + stride * s;
     }
     const r = fn(...a);
     if (chunk > 0) partials[s / chunk] = r as number;
@@ -506,7 +512,8 @@ function rangeArgs(job: Float64Array, s: number, e: number): number[] {
   const a: number[] = new Array(argc);
   for (let i = 0; i < argc; i++) {
     const stride = job[STRIDES + i] as number;
-    a[i] = stride === N ? e - s : (job[ARGS + i] as number) + stride * s;
+    const v = job[ARGS + i] as number;
+    a[i] = stride === N ? e - s : stride === 0 ? v : v + stride * s;
   }
   return a;
 }
