@@ -15,6 +15,7 @@
 // the calling thread. The one-thread backend uses the same chunks.
 
 import { PointwiseError } from '@pointwise/core';
+import type { Adaptive } from './adapt.js';
 import type { WasmKernelExports } from './wasm.js';
 
 /** Elements per reduction chunk (decision 91): 128 KiB of float32. */
@@ -134,7 +135,7 @@ export function runRange(
 
 /**
  * Takes blocks of the posted job from the shared counter until none is left, running
- * each with run. Self-contained: workers run its source.
+ * each with run; returns how many it took. Self-contained: workers run its source.
  */
 export function runBlocks(
   fn: (...args: number[]) => number | undefined,
@@ -142,14 +143,17 @@ export function runBlocks(
   job: Float64Array,
   partials: Float64Array,
   run: typeof runRange,
-): void {
+): number {
   const n = job[3] as number;
   const block = job[4] as number;
   const blocks = job[5] as number;
+  let taken = 0;
   for (let b = Atomics.add(ctl, 4, 1); b < blocks; b = Atomics.add(ctl, 4, 1)) {
     const start = b * block;
     run(fn, job, start, Math.min(n, start + block), partials);
+    taken++;
   }
+  return taken;
 }
 
 /** A worker's whole program (stringified with runRange and runBlocks; no imports, no closure). */
@@ -238,6 +242,20 @@ function lostError(reason: string): PointwiseError {
   );
 }
 
+/** How a pool splits calls (Dispatch.pool). */
+export interface PoolOptions {
+  /** Ms a thread spins before it parks (SPIN_MS, or 0 with more threads than cores). */
+  spinMs: number;
+  /**
+   * Testing (the `crossover` option): every call of at least this many elements is
+   * split, in place of the per-op crossovers, in blocks as small as UNIT; null: the
+   * defaults (STREAM_MIN / COMPUTE_MIN, blocks of at least MIN_BLOCK).
+   */
+  crossover: number | null;
+  /** 'auto''s busy-machine guard (adapt.ts), or null: always split large calls. */
+  adaptive: Adaptive | null;
+}
+
 /**
  * Runs kernel calls for one backend: `parallel(n, min)` says whether a call of n
  * elements goes to the pool (min: the op's crossover), `each` splits an element-wise
@@ -252,6 +270,8 @@ export class Dispatch {
   readonly #workers: PoolWorker[];
   readonly #wait: boolean;
   readonly #spinMs: number;
+  readonly #crossover: number | null;
+  readonly #adaptive: Adaptive | null;
   #lost: string | null = null;
   #destroyed = false;
   #pooled = 0;
@@ -261,10 +281,12 @@ export class Dispatch {
     threads: number,
     shared: { ctl: Int32Array; job: Float64Array; partials: Float64Array } | null,
     workers: PoolWorker[],
-    spinMs = 0,
+    options: PoolOptions = { spinMs: 0, crossover: null, adaptive: null },
   ) {
     this.#k = k;
-    this.#spinMs = spinMs;
+    this.#spinMs = options.spinMs;
+    this.#crossover = options.crossover;
+    this.#adaptive = options.adaptive;
     this.threads = threads;
     this.#ctl = shared?.ctl ?? null;
     this.#job = shared?.job ?? new Float64Array(JOB_LENGTH);
@@ -289,8 +311,9 @@ export class Dispatch {
     threads: number,
     scratch: number[],
     node: boolean,
-    spinMs: number,
+    options: PoolOptions,
   ): Promise<Dispatch> {
+    const { spinMs } = options;
     const ctl = new SharedArrayBuffer(CTL_LENGTH * 4);
     const job = new SharedArrayBuffer(JOB_LENGTH * 8);
     const partials = new SharedArrayBuffer(MAX_CHUNKS * 8);
@@ -366,7 +389,7 @@ export class Dispatch {
         partials: new Float64Array(partials),
       },
       workers,
-      spinMs,
+      options,
     );
     if (!node) {
       for (const w of workers as Worker[]) {
@@ -391,17 +414,26 @@ export class Dispatch {
     if (this.#lost !== null) throw lostError(this.#lost);
   }
 
-  /** Whether a call of n elements is split over the pool (min: the op's crossover). */
+  /** 'auto''s busy-machine guard, or null (explicit thread counts, `crossover`). */
+  get adaptive(): Adaptive | null {
+    return this.#adaptive;
+  }
+
+  /**
+   * Whether a call of n elements is split over the pool (min: the op's crossover, or
+   * the `crossover` option; not while 'auto''s guard keeps calls on this thread).
+   */
   parallel(n: number, min: number): boolean {
     if (this.#lost !== null) throw lostError(this.#lost);
-    return this.threads > 1 && n >= min;
+    if (this.threads === 1 || n < (this.#crossover ?? min)) return false;
+    return this.#adaptive === null || this.#adaptive.usePool();
   }
 
   /** An element-wise kernel over n elements, split into UNIT-aligned blocks. */
   each(name: KernelName, n: number, args: readonly number[], strides: readonly number[]): void {
     this.#setJob(name, args, strides, 0);
     const share = Math.ceil(n / (this.threads * BLOCKS_PER_THREAD) / UNIT) * UNIT;
-    this.#run(n, Math.max(MIN_BLOCK, share));
+    this.#run(n, Math.max(this.#crossover === null ? MIN_BLOCK : UNIT, share));
   }
 
   /**
@@ -479,13 +511,17 @@ export class Dispatch {
     this.#pooled++;
     job[SIZE] = n;
     job[BLOCK] = block;
-    job[BLOCKS] = Math.ceil(n / block);
+    const blocks = Math.ceil(n / block);
+    job[BLOCKS] = blocks;
+    const adaptive = this.#adaptive;
+    const start = adaptive === null ? 0 : adaptive.now();
     Atomics.store(ctl, NEXT, 0);
     Atomics.store(ctl, DONE, 0);
     Atomics.add(ctl, GEN, 1);
     Atomics.notify(ctl, GEN);
     const fn = this.#k[KERNEL_NAMES[job[0] as number]!] as unknown as AnyKernel;
-    runBlocks(fn, ctl, job, this.#partials, runRange);
+    const mine = runBlocks(fn, ctl, job, this.#partials, runRange);
+    const own = adaptive === null ? 0 : adaptive.now();
     const others = this.threads - 1;
     const started = Date.now();
     const spinUntil = performance.now() + this.#spinMs;
@@ -498,6 +534,7 @@ export class Dispatch {
       }
       done = Atomics.load(ctl, DONE);
     }
+    adaptive?.record(start, own, adaptive.now(), mine, blocks);
     const failed = Atomics.load(ctl, FAILED);
     if (failed !== 0) {
       this.#lost = `worker ${failed - 1} trapped in ${KERNEL_NAMES[job[0] as number]}`;

@@ -9,6 +9,7 @@ import { jsBackend } from '@pointwise/backend-js';
 import { type Pointwise, pointwise, type Tensor } from '@pointwise/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { floatData } from '../../../tools/test-support/src/index.js';
+import type { WasmSimdBackend } from '../src/backend.js';
 import { wasmSimdBackend } from '../src/index.js';
 import { COMPUTE_MIN, STREAM_MIN } from '../src/pool.js';
 
@@ -67,16 +68,21 @@ const hex = (u: number | undefined) => `0x${(u ?? 0).toString(16).padStart(8, '0
 
 let js: Pointwise;
 const threaded: [string, Pointwise][] = [];
+const split: [string, Pointwise][] = [];
 beforeAll(async () => {
   js = await pointwise(jsBackend());
-  threaded.push(['1 thread', await pointwise(wasmSimdBackend({ threads: 1 }))]);
+  const one = await pointwise(wasmSimdBackend({ threads: 1 }));
+  threaded.push(['1 thread', one]);
+  split.push(['1 thread', one]);
   for (const threads of [2, 3]) {
     threaded.push([`${threads} threads`, await pointwise(wasmSimdBackend({ threads }))]);
+    const pw = await pointwise(wasmSimdBackend({ threads, crossover: 0 }));
+    split.push([`${threads} threads, crossover 0`, pw]);
   }
 });
 afterAll(() => {
   js.destroy();
-  for (const [, pw] of threaded) pw.destroy();
+  for (const [, pw] of [...threaded, ...split.slice(1)]) pw.destroy();
 });
 
 /** Runs op on every instance at `size` and expects js's bits everywhere. */
@@ -115,5 +121,22 @@ describe('parameters keep their bits above the thread crossovers', () => {
   for (const [name, run] of Object.entries(OPS)) {
     const size = name.startsWith('elu') || name.startsWith('dropout') ? COMPUTE_MIN : STREAM_MIN;
     it(`${name} at ${size} + 3 elements`, () => check(name, run, size + 3, threaded));
+  }
+});
+
+describe('parameters keep their bits when every call is split (crossover: 0)', () => {
+  for (const [name, run] of Object.entries(OPS)) {
+    it(`${name} at 1, 300 and 5000 elements`, () => {
+      const before = split.map(
+        ([, pw]) => (pw.backend as WasmSimdBackend).wasm.dispatch.pooledCalls,
+      );
+      for (const size of [1, 300, 5000]) check(name, run, size, split);
+      // the split instances really ran on the pool
+      for (const [i, [label, pw]] of split.entries()) {
+        if (i === 0) continue;
+        const calls = (pw.backend as WasmSimdBackend).wasm.dispatch.pooledCalls;
+        expect(calls, label).toBeGreaterThan(before[i]!);
+      }
+    });
   }
 });
