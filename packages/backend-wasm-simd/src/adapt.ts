@@ -4,13 +4,17 @@
 // pooled call the dispatch reports how long the call took against how long the calling
 // thread alone would have taken (its own blocks' time scaled to every block); a call
 // that lost sends the next calls to the calling thread for a back-off period that
-// doubles with each losing probe (up to MAX_BACKOFF_MS) and halves with each winning
-// one. The kernels write the same bits on either path, so this changes only the time.
+// doubles with each losing call (up to MAX_BACKOFF_MS) and halves after WINS_TO_SHRINK
+// winning calls in a row: a lost call costs milliseconds (a scheduler time slice) and a
+// won one saves a fraction of a call, so the pool must win almost always to be worth
+// it. The kernels write the same bits on either path, so this changes only the time.
 
 /** First back-off after a losing pooled call. */
 export const MIN_BACKOFF_MS = 8;
 /** Longest back-off: one probe per this long costs at most a few ms under load. */
 export const MAX_BACKOFF_MS = 512;
+/** Winning pooled calls in a row that halve the back-off. */
+export const WINS_TO_SHRINK = 16;
 
 export class Adaptive {
   /** The clock (ms). Tests replace it to drive the policy without timing assertions. */
@@ -18,6 +22,7 @@ export class Adaptive {
   #soloUntil = Number.NEGATIVE_INFINITY;
   #backoff = MIN_BACKOFF_MS;
   #lost = 0;
+  #wins = 0;
 
   constructor(now: () => number = () => performance.now()) {
     this.now = now;
@@ -47,9 +52,11 @@ export class Adaptive {
     const alone = mine > 0 ? ((own - start) * blocks) / mine : Number.POSITIVE_INFINITY;
     if (end - start > alone) {
       this.#lost++;
+      this.#wins = 0;
       this.#soloUntil = end + this.#backoff;
       this.#backoff = Math.min(MAX_BACKOFF_MS, this.#backoff * 2);
-    } else {
+    } else if (++this.#wins >= WINS_TO_SHRINK) {
+      this.#wins = 0;
       this.#backoff = Math.max(MIN_BACKOFF_MS, this.#backoff / 2);
     }
   }

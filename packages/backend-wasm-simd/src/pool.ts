@@ -3,10 +3,12 @@
 // threaded build on the backend's shared memory, and the calling thread take one at a
 // time from a shared counter (so a thread that starts late or is preempted does fewer
 // blocks instead of holding up the call). Ops are synchronous from the caller's view:
-// the calling thread posts the job, takes blocks itself, then waits for the workers
-// (Atomics.wait in Node and in workers; a spin on Atomics.load on a browser page, where
-// Atomics.wait throws). So an op sees every earlier op's result and read() / readSync()
-// never find pending work.
+// the calling thread posts the job, takes blocks itself, closes the job, then waits for
+// the workers that joined it (Atomics.wait in Node and in workers; a spin on
+// Atomics.load on a browser page, where Atomics.wait throws); a worker that wakes after
+// the close leaves the job alone, so a descheduled worker never holds up a call it took
+// no part in (decision 143). So an op sees every earlier op's result and read() /
+// readSync() never find pending work.
 //
 // Same bits for any thread count: element-wise kernels write each element once whatever
 // the split; reductions (parameter gradients) are summed per fixed CHUNK of elements
@@ -66,13 +68,15 @@ const BLOCKS = 5;
 const ARGS = 8;
 const STRIDES = 24;
 const JOB_LENGTH = 40;
-// ctl: [generation, workers done, failed worker + 1, stop, next block]
+// ctl: [generation, workers in the job, failed worker + 1, stop, next block, open job's
+// generation (0: closed)]; the worker's source uses the same indices as literals
 const GEN = 0;
-const DONE = 1;
+const ACTIVE = 1;
 const FAILED = 2;
 const STOP = 3;
 const NEXT = 4;
-const CTL_LENGTH = 5;
+const OPEN = 5;
+const CTL_LENGTH = 6;
 
 /** Export names a worker can run, by index (the job's fn slot). */
 export const KERNEL_NAMES = [
@@ -200,12 +204,17 @@ function workerMain(
       }
       seen = now;
       if (Atomics.load(ctl, 3) !== 0) return;
-      try {
-        take(fns[job[0] as number]!, ctl, job, partials, run);
-      } catch {
-        Atomics.store(ctl, 2, init.index + 1);
-      }
+      // join only while the job is open: announce first, then check, so the calling
+      // thread either waits for this worker or this worker sees the job closed
       Atomics.add(ctl, 1, 1);
+      if (Atomics.load(ctl, 5) === now) {
+        try {
+          take(fns[job[0] as number]!, ctl, job, partials, run);
+        } catch {
+          Atomics.store(ctl, 2, init.index + 1);
+        }
+      }
+      Atomics.sub(ctl, 1, 1);
       Atomics.notify(ctl, 1);
     }
   });
@@ -500,9 +509,10 @@ export class Dispatch {
   }
 
   /**
-   * Cuts [0, n) into blocks of `block` elements, posts them, takes blocks here too and
-   * waits until every worker has found the counter exhausted (so no worker still reads
-   * this job when the next is posted).
+   * Cuts [0, n) into blocks of `block` elements, posts them, takes blocks here too,
+   * closes the job once the counter is exhausted and waits until every worker that
+   * joined has left it (so no worker still reads this job when the next is posted; one
+   * that wakes later sees the job closed and does nothing).
    */
   #run(n: number, block: number): void {
     if (this.#lost !== null) throw lostError(this.#lost);
@@ -515,24 +525,28 @@ export class Dispatch {
     job[BLOCKS] = blocks;
     const adaptive = this.#adaptive;
     const start = adaptive === null ? 0 : adaptive.now();
+    // generation 0 is the workers' start state and OPEN's "closed": skip it on wrap-around
+    let gen = (Atomics.load(ctl, GEN) + 1) | 0;
+    if (gen === 0) gen = 1;
     Atomics.store(ctl, NEXT, 0);
-    Atomics.store(ctl, DONE, 0);
-    Atomics.add(ctl, GEN, 1);
+    Atomics.store(ctl, OPEN, gen);
+    Atomics.store(ctl, GEN, gen);
     Atomics.notify(ctl, GEN);
     const fn = this.#k[KERNEL_NAMES[job[0] as number]!] as unknown as AnyKernel;
     const mine = runBlocks(fn, ctl, job, this.#partials, runRange);
     const own = adaptive === null ? 0 : adaptive.now();
-    const others = this.threads - 1;
+    // every block is taken: close the job, then wait only for the workers inside it
+    Atomics.store(ctl, OPEN, 0);
     const started = Date.now();
     const spinUntil = performance.now() + this.#spinMs;
-    let done = Atomics.load(ctl, DONE);
-    while (done < others) {
-      if (this.#wait && performance.now() > spinUntil) Atomics.wait(ctl, DONE, done, 200);
+    let active = Atomics.load(ctl, ACTIVE);
+    while (active > 0) {
+      if (this.#wait && performance.now() > spinUntil) Atomics.wait(ctl, ACTIVE, active, 200);
       if (Date.now() - started > DEADLINE_MS) {
         this.#lost = `no answer from the workers in ${DEADLINE_MS / 1000} s`;
         throw lostError(this.#lost);
       }
-      done = Atomics.load(ctl, DONE);
+      active = Atomics.load(ctl, ACTIVE);
     }
     adaptive?.record(start, own, adaptive.now(), mine, blocks);
     const failed = Atomics.load(ctl, FAILED);

@@ -1,13 +1,13 @@
 // 'auto''s busy-machine guard (adapt.ts), driven by an injected clock, never by a timing
 // assertion: a pooled call that took longer than the calling thread alone would have
 // sends the next calls to the calling thread for a back-off that doubles with each
-// losing probe (capped) and halves with each winning one; during the back-off the
+// losing call (capped) and halves after WINS_TO_SHRINK wins in a row; during the back-off the
 // kernels run on the calling thread with the same bits; after it, the next large call
 // probes the pool again. Explicit thread counts and `crossover` do not adapt.
 
 import { type BackendFactory, type Pointwise, pointwise } from '@pointwise/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Adaptive, MAX_BACKOFF_MS, MIN_BACKOFF_MS } from '../src/adapt.js';
+import { Adaptive, MAX_BACKOFF_MS, MIN_BACKOFF_MS, WINS_TO_SHRINK } from '../src/adapt.js';
 import { createWasmSimdBackend, type WasmSimdBackend } from '../src/backend.js';
 import { wasmSimdBackend } from '../src/index.js';
 import { STREAM_MIN } from '../src/pool.js';
@@ -45,13 +45,20 @@ describe('Adaptive', () => {
     t = end + 2 * MIN_BACKOFF_MS;
     expect(a.usePool()).toBe(true);
   });
-  it('caps the back-off and shrinks it with winning probes', () => {
+  it('caps the back-off and halves it only after WINS_TO_SHRINK wins in a row', () => {
     const a = new Adaptive(() => 0);
-    for (let i = 0; i < 20; i++) a.record(0, 1, 100, 1, 1);
+    const lose = () => a.record(0, 1, 100, 1, 1);
+    const win = () => a.record(0, 10, 11, 5, 10);
+    for (let i = 0; i < 20; i++) lose();
     expect(a.backoffMs).toBe(MAX_BACKOFF_MS);
-    a.record(0, 10, 11, 5, 10);
+    // a loss in between starts the count again
+    for (let i = 0; i < WINS_TO_SHRINK - 1; i++) win();
+    lose();
+    for (let i = 0; i < WINS_TO_SHRINK - 1; i++) win();
+    expect(a.backoffMs).toBe(MAX_BACKOFF_MS);
+    win();
     expect(a.backoffMs).toBe(MAX_BACKOFF_MS / 2);
-    for (let i = 0; i < 20; i++) a.record(0, 10, 11, 5, 10);
+    for (let i = 0; i < 20 * WINS_TO_SHRINK; i++) win();
     expect(a.backoffMs).toBe(MIN_BACKOFF_MS);
   });
 });
@@ -83,18 +90,29 @@ describe('a pool with the guard (what threads: auto runs)', () => {
       y.dispose();
       expect(got.findIndex((v, i) => !Object.is(v, want[i]))).toBe(-1);
     };
-    // a frozen clock: every pooled call takes no time, so the pool wins
+    // a frozen clock: every pooled call takes no time, so the pool wins; each pooled
+    // call reports its timing and its blocks
     let t = 1000;
     a.now = () => t;
+    const reports: number[][] = [];
+    const record = a.record.bind(a);
+    a.record = (...r: Parameters<Adaptive['record']>) => {
+      reports.push(r);
+      record(...r);
+    };
     let calls = d.pooledCalls;
     relu();
     expect(d.pooledCalls).toBe(++calls);
-    // a slow worker: the clock reads, in order, parallel()'s check, the post, the
-    // caller's own blocks done (1 ms) and the join (100 ms later)
-    const script = [1000, 1000, 1001, 1100];
-    a.now = () => script.shift() ?? t;
-    relu();
-    expect(d.pooledCalls).toBe(++calls);
+    expect(reports).toHaveLength(1);
+    const [start, own, end, mine, blocks] = reports[0]!;
+    expect([start, own, end]).toEqual([1000, 1000, 1000]);
+    // 16 blocks per thread, in whole 256-element units
+    const n = STREAM_MIN + 5;
+    expect(blocks).toBe(Math.ceil(n / (Math.ceil(n / 32 / 256) * 256)));
+    expect(mine).toBeGreaterThanOrEqual(0);
+    expect(mine).toBeLessThanOrEqual(blocks!);
+    // a slow worker: the caller's own blocks took 1 ms, everyone joined 100 ms later
+    a.record(1000, 1001, 1100, 1, 1);
     expect(a.lostCalls).toBe(1);
     t = 1100;
     relu();
