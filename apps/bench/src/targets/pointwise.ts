@@ -71,11 +71,16 @@ function opParams(c: BenchCase): Record<string, unknown> {
 }
 
 /**
- * `wasm-simd x2` -> wasm-simd with { threads: 2 }; plain `wasm-simd` is one thread (its
- * default, 'auto', would use every core); other names as they are.
+ * `wasm-simd x2` -> wasm-simd with { threads: 2 }; `wasm-simd auto` -> { threads: 'auto' }
+ * (the backend's default: every core, adapting to a busy machine); plain `wasm-simd` is
+ * one thread; other names as they are.
  */
-export function backendOf(name: string): { backend: string; options?: { threads: number } } {
+export function backendOf(name: string): {
+  backend: string;
+  options?: { threads: number | 'auto' };
+} {
   if (name === 'wasm-simd') return { backend: name, options: { threads: 1 } };
+  if (name === 'wasm-simd auto') return { backend: 'wasm-simd', options: { threads: 'auto' } };
   const threaded = /^(wasm-simd) x(\d+)$/.exec(name);
   return threaded
     ? { backend: threaded[1]!, options: { threads: Number(threaded[2]) } }
