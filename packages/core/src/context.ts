@@ -309,7 +309,9 @@ function relabelLifetime(error: unknown, op: string): unknown {
   )
     return error;
   const details =
-    error.arg === undefined ? { op, value: error.value } : { op, arg: error.arg, value: error.value };
+    error.arg === undefined
+      ? { op, value: error.value }
+      : { op, arg: error.arg, value: error.value };
   return new PointwiseError(error.code, details, error.reason);
 }
 
