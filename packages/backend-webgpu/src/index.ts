@@ -4,7 +4,7 @@
 //   const pw = await pointwise(webgpuBackend());
 
 import type { Backend, BackendFactory, Pointwise } from '@pointwise/core';
-import { adoptBuffer, PointwiseError, Tensor } from '@pointwise/core';
+import { adoptBuffer, PointwiseError, type Tensor } from '@pointwise/core';
 import {
   type BackendOptions,
   createWebGpuBackend,
@@ -94,7 +94,12 @@ export function gpuDeviceOf(pw: Pointwise): object {
 
 /** The GPUBuffer holding a tensor (no copy; typed `object`: cast to GPUBuffer). Its first `tensor.size * bytesPerElement` bytes are the data. */
 export function gpuBufferOf(tensor: Tensor): object {
-  if (!(tensor instanceof Tensor)) {
+  // duck-typed: a tensor of another copy of core (a bundle) is still a tensor
+  if (
+    tensor === null ||
+    typeof tensor !== 'object' ||
+    typeof (tensor as Partial<Tensor>).bufferFor !== 'function'
+  ) {
     throw new PointwiseError(
       'INVALID_ARGUMENT',
       { op: 'gpuBufferOf', arg: 'tensor', value: tensor },
