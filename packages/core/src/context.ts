@@ -154,7 +154,7 @@ export class PointwiseContext implements OpContext, TensorOwner {
       throw new PointwiseError(
         'FOREIGN_TENSOR',
         { op, arg, value: tensor },
-        `tensor belongs to another Pointwise instance (backend ${tensor.backendName})`,
+        `tensor belongs to another Pointwise instance (backend ${tensor.backendName}); copy it over with pw.tensor(await t.read(), t.shape)`,
       );
     }
     const buffer = tensor.bufferFor(op, arg);
