@@ -1,5 +1,6 @@
 // Every conformance case, in a stable order: golden vectors, activations,
-// dropout, sparse dropout, errors, memory, lifetime, api, device parameters, preallocated outputs, paramGrad: false.
+// dropout, sparse dropout, errors, memory, lifetime, api, device parameters, preallocated outputs, paramGrad: false, training (recorded
+// params, bound ops, tensor writes / clones / views, sgdStep).
 
 import type { BackendFactory } from '../../backend.js';
 import type { ConformanceCase } from '../case.js';
@@ -14,6 +15,7 @@ import { memoryCases } from './memory.js';
 import { outputCases } from './outputs.js';
 import { paramGradCases } from './paramGrad.js';
 import { sparseDropoutCases } from './sparseDropout.js';
+import { trainingCases } from './training.js';
 
 /** All cases; `factory` lets the foreign-tensor case open a second instance of the same backend. */
 export function conformanceCases(factory: BackendFactory | null = null): ConformanceCase[] {
@@ -29,5 +31,6 @@ export function conformanceCases(factory: BackendFactory | null = null): Conform
     ...deviceParamCases(() => factory),
     ...outputCases(() => factory),
     ...paramGradCases(),
+    ...trainingCases(() => factory),
   ];
 }
