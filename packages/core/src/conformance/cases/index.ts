@@ -1,4 +1,4 @@
-// Every conformance case, in a stable order: golden vectors, activations,
+// Every conformance case, in a stable order: golden vectors, activations, elu with rounding gradients,
 // dropout, sparse dropout, errors, memory, lifetime, api, device parameters, preallocated outputs, paramGrad: false.
 
 import type { BackendFactory } from '../../backend.js';
@@ -7,6 +7,7 @@ import { activationCases } from './activations.js';
 import { apiCases } from './api.js';
 import { deviceParamCases } from './deviceParams.js';
 import { dropoutCases } from './dropout.js';
+import { eluGradientCases } from './eluGradients.js';
 import { errorCases } from './errors.js';
 import { goldenCases } from './golden.js';
 import { lifetimeCases } from './lifetime.js';
@@ -20,6 +21,7 @@ export function conformanceCases(factory: BackendFactory | null = null): Conform
   return [
     ...goldenCases(),
     ...activationCases(),
+    ...eluGradientCases(),
     ...dropoutCases(),
     ...sparseDropoutCases(),
     ...errorCases(() => factory),
