@@ -49,10 +49,9 @@ fn f(x: u32, gi: u32) -> u32 {
 }`;
 
 // P0 = alpha bits, P1 = AM = |alpha| / 2^ea * 2^24 (an integer in [2^23, 2^24)), P2 = ea (i32).
-// Only the range reduction's first step is a float operation, and its result is exact;
+// Only x - k LN2_HI is a float operation, and its result is exact;
 // the rest is integer arithmetic (the README's "elu backward" has the error bound).
 const BACKWARD_X = `
-const L2E = bitcast<f32>(0x3fb8aa3bu);
 const LN2_HI = bitcast<f32>(0x3f317200u);
 // (ln 2 - LN2_HI) * 2^48 = 402117071.475: its 16-bit halves
 const D_HI = 0x17f7u;
@@ -139,12 +138,19 @@ fn f(dy: u32, x: u32, gi: u32) -> u32 {
     if (((dy >> 23u) & 0xffu) == 255u) { return 0x7fc00000u; }
     return (dy ^ P0()) & 0x80000000u;
   }
-  let xf = bitcast<f32>(x);
-  // k = round(x log2 e) in [-260, 0]: whichever way the float rounds, |r| < 0.35
-  let k = i32(bitcast<u32>(xf * L2E + bitcast<f32>(0x4b400000u))) - i32(0x4b400000u);
-  // r1 = x - k LN2_HI is exact (24 bits, Sterbenz); r = r1 - k (ln 2 - LN2_HI) in Q32
+  // k = round(x log2 e) in [-260, 0] from x's bits (within 1/2 + 2^-14, so |r| < 0.3466):
+  // |x| log2 e = m L / 2^(180 - e) with L = log2(e) 2^30; k = 0 below |x| = 2^-10
+  let ex = (x >> 23u) & 0xffu;
+  var k = 0;
+  if (ex >= 117u) {
+    let lk = mul64((x & 0x7fffffu) | 0x800000u, 0x5c551d95u);
+    let s = 180u - ex;
+    k = -i32((lk.y + (1u << (s - 33u))) >> (s - 32u));
+  }
+  // r1 = x - k LN2_HI is exact (24 bits: Sterbenz, or both multiples of 2^-25 below 0.5),
+  // so any rounding or fusion gives it; r = r1 - k (ln 2 - LN2_HI) in Q32
   var r1 = x;
-  if (k != 0) { r1 = bitcast<u32>(xf - f32(k) * LN2_HI); }
+  if (k != 0) { r1 = bitcast<u32>(bitcast<f32>(x) - f32(k) * LN2_HI); }
   let ak = u32(-k);
   let r = to_q32(r1) + i32(ak * D_HI + ((ak * D_LO + 0x8000u) >> 16u));
   // e^r = 1 + r (1 + r (1/2 + ... + r/8!)) in Q30 (Taylor, degree 8)
