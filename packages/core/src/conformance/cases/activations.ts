@@ -24,6 +24,7 @@ import {
   EDGE_SIZES,
   fullF32Sweep,
   gradientsFor,
+  roundingGradientsFor,
   SPECIAL_VALUES,
   seededRandom,
   specialPairs,
@@ -64,14 +65,14 @@ export function shapeFor(p: Params, length: number): Shape {
   return [length / channels, channels];
 }
 
-interface ElementChecker {
+export interface ElementChecker {
   /** forward: x → y check */
   forward(x: Float32Array, actual: Float32Array): CheckResult;
   backward(dy: Float32Array, x: Float32Array, actual: Float32Array): CheckResult;
   backwardFromY(dy: Float32Array, y: Float32Array, actual: Float32Array): CheckResult;
 }
 
-function checkerFor(spec: AnySpec, r: any): ElementChecker {
+export function checkerFor(spec: AnySpec, r: any): ElementChecker {
   const ref = spec.reference;
   const ulps = spec.accuracy.kind === 'ulp' ? spec.accuracy.ulp : 0;
   const alpha = (r as { alpha?: number }).alpha ?? 1;
@@ -107,7 +108,7 @@ function checkerFor(spec: AnySpec, r: any): ElementChecker {
   };
 }
 
-function outcome(label: string, result: CheckResult): CaseOutcome {
+export function outcome(label: string, result: CheckResult): CaseOutcome {
   return {
     pass: result.pass,
     maxUlp: result.maxUlp,
@@ -164,7 +165,11 @@ function referenceY(spec: AnySpec, r: any, x: Float32Array): Float32Array {
 }
 
 const sweepCache = new Map<string, { x: Float32Array; dy: Float32Array }>();
-/** The sweep for one op and params: the full float32 sweep then every special x × special dy pair. */
+/**
+ * The sweep for one op and params: the full float32 sweep then every special x × special
+ * dy pair. Ops judged in ulps (elu) get dy whose products round (full significands, both
+ * signs, near the subnormal and overflow edges): an exact op's product is exact anyway.
+ */
 function sweepFor(spec: AnySpec, p: Params): { x: Float32Array; dy: Float32Array } {
   const key = `${spec.name}/${paramsLabel(p)}`;
   let cached = sweepCache.get(key);
@@ -173,7 +178,11 @@ function sweepFor(spec: AnySpec, p: Params): { x: Float32Array; dy: Float32Array
     const kinks = spec.kinks(probe);
     const sweep = fullF32Sweep(kinks);
     const pairs = specialPairs(kinks);
-    cached = { x: concat(sweep, pairs.x), dy: concat(gradientsFor(sweep.length, 7), pairs.dy) };
+    const dy =
+      spec.accuracy.kind === 'ulp'
+        ? roundingGradientsFor(sweep.length, 7)
+        : gradientsFor(sweep.length, 7);
+    cached = { x: concat(sweep, pairs.x), dy: concat(dy, pairs.dy) };
     sweepCache.clear(); // keep one sweep alive at a time (about 8 MB)
     sweepCache.set(key, cached);
   }

@@ -1,6 +1,7 @@
-// Every conformance case, in a stable order: golden vectors, activations,
-// dropout, sparse dropout, errors, memory, lifetime, api, device parameters, preallocated outputs, paramGrad: false, training (recorded
-// params, bound ops, tensor writes / clones / views, sgdStep).
+// Every conformance case, in a stable order: golden vectors, activations, elu with rounding
+// gradients, dropout, sparse dropout, errors, memory, lifetime, api, device parameters,
+// preallocated outputs, paramGrad: false, training (recorded params, bound ops, tensor
+// writes / clones / views, sgdStep).
 
 import type { BackendFactory } from '../../backend.js';
 import type { ConformanceCase } from '../case.js';
@@ -8,6 +9,7 @@ import { activationCases } from './activations.js';
 import { apiCases } from './api.js';
 import { deviceParamCases } from './deviceParams.js';
 import { dropoutCases } from './dropout.js';
+import { eluGradientCases } from './eluGradients.js';
 import { errorCases } from './errors.js';
 import { goldenCases } from './golden.js';
 import { lifetimeCases } from './lifetime.js';
@@ -22,6 +24,7 @@ export function conformanceCases(factory: BackendFactory | null = null): Conform
   return [
     ...goldenCases(),
     ...activationCases(),
+    ...eluGradientCases(),
     ...dropoutCases(),
     ...sparseDropoutCases(),
     ...errorCases(() => factory),
