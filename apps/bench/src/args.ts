@@ -27,8 +27,13 @@ export interface BenchArgs {
   minSampleMs: number;
   /** Seconds between plain progress lines when stderr is not a terminal. */
   progressEvery: number;
-  /** Threads of the threaded wasm-simd target (`wasm-simd xN`); 1: no threaded target. */
-  wasmThreads: number;
+  /**
+   * Threads of the threaded wasm-simd target (`wasm-simd xN`, or `wasm-simd auto` for
+   * the backend's default, which adapts to a busy machine); 1: no threaded target.
+   */
+  wasmThreads: number | 'auto';
+  /** Competing CPU-bound processes run alongside the measurements (--busy). */
+  busy: number;
   /**
    * The quick run's default peer: one target at one size (tfjs-wasm at the run's largest
    * size); null with --peers, --full or --peers none.
@@ -79,8 +84,11 @@ Usage: pnpm bench [flags]
   --backends js,wasm-simd   backends to probe (${BACKEND_NAMES.join(', ')}); default: all
                             (--backend is the same flag)
   --sizes 2^16,2^20,4096    element counts, 2^N or integers (>= 64, multiples of 16)
-  --wasm-threads N          with wasm-simd, also run a threaded target \`wasm-simd xN\` (default:
-                            every core, here ${defaultWasmThreads()}; 1: single-thread wasm-simd only)
+  --wasm-threads N|auto     with wasm-simd, also run a threaded target \`wasm-simd xN\` (default:
+                            every core, here ${defaultWasmThreads()}; 1: single-thread wasm-simd only;
+                            auto: \`wasm-simd auto\`, the backend's default threads: 'auto')
+  --busy N                  run N CPU-bound processes (node -e 'for(;;){}') alongside the
+                            measurements, to see the threaded targets on a busy machine (default 0)
   --peers tfjs,ort|none     peers run side by side at every size (${PEER_NAMES.join(', ')}; tfjs is
                             tfjs-cpu and tfjs-wasm); default:
                             tfjs-wasm at the largest size only (--full: tfjs,ort at every size)
@@ -208,8 +216,20 @@ export function parseArgs(
           items.length === 1 && items[0] === 'none' ? [] : oneOf('--peers', items, PEER_NAMES);
         break;
       }
+      case '--busy': {
+        const text = value();
+        const n = text === '0' ? 0 : positiveInt('--busy', text);
+        if (n > 64) fail('--busy', n, 'must be at most 64');
+        given.busy = n;
+        break;
+      }
       case '--wasm-threads': {
-        const n = positiveInt('--wasm-threads', value());
+        const text = value();
+        if (text === 'auto') {
+          given.wasmThreads = 'auto';
+          break;
+        }
+        const n = positiveInt('--wasm-threads', text);
         if (n > 256) fail('--wasm-threads', n, 'must be at most 256');
         given.wasmThreads = n;
         break;
@@ -262,6 +282,7 @@ export function parseArgs(
     minSampleMs: given.minSampleMs ?? preset.minSampleMs,
     progressEvery: given.progressEvery ?? 5,
     wasmThreads: given.wasmThreads ?? defaultWasmThreads(),
+    busy: given.busy ?? 0,
     json: given.json,
     md: given.md,
     svg: given.svg,

@@ -12,6 +12,7 @@ import { expandCases } from '@pointwise/bench-cases';
 import { PointwiseError } from '@pointwise/core';
 import cliProgress from 'cli-progress';
 import { type BenchArgs, HELP, parseArgs } from './args.js';
+import { BUSY_SCRIPT, startBusy } from './busy.js';
 import {
   addSkipOnce,
   type ChildMessage,
@@ -36,8 +37,11 @@ export function tasksFor(args: BenchArgs): Task[] {
   const cases = expandCases(args.ops);
   const common = { cases, sizes: args.sizes, samples: args.samples, minSampleMs: args.minSampleMs };
   // the threaded wasm-simd target runs right after the single-thread one: its own rows
+  const threads = args.wasmThreads;
   const backends = args.backends.flatMap((name) =>
-    name === 'wasm-simd' && args.wasmThreads > 1 ? [name, `${name} x${args.wasmThreads}`] : [name],
+    name !== 'wasm-simd' || threads === 1
+      ? [name]
+      : [name, threads === 'auto' ? `${name} auto` : `${name} x${threads}`],
   );
   const peers = [...new Set(args.peers.flatMap((p) => PEER_TARGETS[p] ?? []))].map((name) => ({
     kind: 'peer' as const,
@@ -141,6 +145,22 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
     skipped: [],
     unavailable: [],
   };
+  const busy = await startBusy(args.busy);
+  if (args.busy > 0) {
+    report.args.notes = [
+      ...report.args.notes,
+      `${args.busy} busy process(es) (node -e '${BUSY_SCRIPT}') ran alongside every measurement`,
+    ];
+  }
+  try {
+    return await runTasks(args, tasks, report);
+  } finally {
+    await busy.stop();
+  }
+}
+
+/** Runs the tasks one after another (one child per size), filling the report. */
+async function runTasks(args: BenchArgs, tasks: Task[], report: BenchReport): Promise<BenchReport> {
   const total = tasks.reduce((n, t) => n + ticksFor(t), 0);
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar(

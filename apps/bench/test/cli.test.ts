@@ -1,6 +1,7 @@
-// The bench CLI as a user runs it (spawned dist/cli.js): -h / --help, exit 2 on usage
-// errors naming the known backends, plain progress lines on stderr when it is not a
-// terminal, and uninstalled backends named once in a footnote, not per row.
+// The bench CLI as a user runs it (spawned dist/cli.js, and `pnpm bench` from the repo
+// root): -h / --help, exit 2 on usage errors naming the known backends, plain progress
+// lines on stderr when it is not a terminal, uninstalled backends named once in a footnote,
+// and `pnpm bench` with the CLI's own exit code, the build on stderr and a clean stdout.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -99,4 +100,45 @@ describe('pnpm bench (dist/cli.js)', () => {
       expect(alone.stderr).toContain('nothing was measured');
     },
   );
+});
+
+/** `pnpm bench` from the repo root, as the README says to run it (the build is turbo-cached). */
+function pnpmBench(args: string[]) {
+  const r = spawnSync('pnpm', ['bench', ...args], {
+    encoding: 'utf8',
+    cwd: repoRoot,
+    timeout: 240_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('pnpm bench (root script)', () => {
+  // `pnpm test` has built everything; alone, the first `pnpm bench` may rebuild the workspace.
+  beforeAll(() => {
+    spawnSync('pnpm', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
+      cwd: repoRoot,
+      stdio: 'ignore',
+    });
+  }, 900_000);
+
+  it('exits 2 on a usage error, with nothing on stdout and no recursive-run noise', () => {
+    const { code, stdout, stderr } = pnpmBench(['--wat']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('unknown flag');
+    expect(stderr).not.toMatch(/RECURSIVE|--filter/);
+  }, 250_000);
+
+  it('prints the table first on stdout (build output on stderr) and runs only the op asked for', () => {
+    const { code, stdout, stderr } = pnpmBench([...tiny, '--ops', 'elu', '--backends', 'js']);
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toMatch(/^Pointwise bench · /);
+    expect(stdout).not.toMatch(/turbo|Packages in scope|Tasks:/);
+    expect(stderr).toContain('turbo');
+    const cases = stdout
+      .split('\n')
+      .filter((l) => /^\w+\.\S+\s+2\^6\s/.test(l))
+      .map((l) => l.split(/\s+/)[0]);
+    expect(cases).toEqual(['elu.forward', 'elu.backward', 'elu.backward+y']);
+  }, 250_000);
 });

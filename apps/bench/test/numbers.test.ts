@@ -17,9 +17,10 @@ import { best, median, ratio } from '../src/stats.js';
 describe('bytes per element', () => {
   it('counts 8 B forward and 12 B backward for activations', () => {
     for (const op of OP_NAMES.filter((o) => o !== 'dropout')) {
-      const [fwd, bwd] = casesFor(op);
-      expect(bytesPerElement(fwd)).toBe(4 + 4);
-      expect(bytesPerElement(bwd)).toBe(4 + 4 + 4);
+      const [fwd, ...bwd] = casesFor(op);
+      expect(bytesPerElement(fwd!)).toBe(4 + 4);
+      // dy, x or y, dx
+      for (const c of bwd) expect(bytesPerElement(c)).toBe(4 + 4 + 4);
     }
   });
 
@@ -46,7 +47,8 @@ describe('bytes per element', () => {
 
   it('expands every op into forward and backward cases', () => {
     const cases = expandCases([...OP_NAMES]);
-    expect(cases).toHaveLength(7 * 2 + 5); // seven activations (shiftedRelu included), dropout × 5
+    // seven activations (shiftedRelu included), elu's backward from y, dropout × 5
+    expect(cases).toHaveLength(7 * 2 + 1 + 5);
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
     expect(ticksFor({ cases, sizes: [1, 2, 3] })).toBe(cases.length * 4);
   });

@@ -280,7 +280,7 @@ describe('report header and threaded rows', () => {
 });
 
 describe('backward timed with preallocated outputs', () => {
-  it.each(['relu', 'prelu', 'clippedRelu', 'shiftedRelu', 'dropout'] as const)(
+  it.each(['relu', 'prelu', 'clippedRelu', 'shiftedRelu', 'elu', 'dropout'] as const)(
     '%s backward calls allocate nothing',
     async (op) => {
       const target = await pointwiseTarget('js');

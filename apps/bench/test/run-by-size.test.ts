@@ -39,14 +39,14 @@ describe('runBySize', () => {
   it('runs one child per size, overhead in the first only', async () => {
     const { seen } = await calls(ok);
     expect(seen).toEqual([
-      '256: relu.forward relu.backward elu.forward elu.backward +overhead',
-      '4096: relu.forward relu.backward elu.forward elu.backward',
+      '256: relu.forward relu.backward elu.forward elu.backward elu.backward+y +overhead',
+      '4096: relu.forward relu.backward elu.forward elu.backward elu.backward+y',
     ]);
   });
 
   it('runs the cases a trap left unfinished in a fresh child', async () => {
     const { seen, messages } = await calls((t) => {
-      if (t.sizes[0] !== 4096 || t.cases.length !== 4) return ok(t);
+      if (t.sizes[0] !== 4096 || t.cases.length !== 5) return ok(t);
       return [
         {
           type: 'result',
@@ -58,13 +58,14 @@ describe('runBySize', () => {
           unfinished: [
             { caseId: 'elu.forward', size: 4096 },
             { caseId: 'elu.backward', size: 4096 },
+            { caseId: 'elu.backward+y', size: 4096 },
           ],
         },
       ];
     });
     expect(seen.slice(1)).toEqual([
-      '4096: relu.forward relu.backward elu.forward elu.backward',
-      '4096: elu.forward elu.backward',
+      '4096: relu.forward relu.backward elu.forward elu.backward elu.backward+y',
+      '4096: elu.forward elu.backward elu.backward+y',
     ]);
     expect(messages.filter((m) => m.type === 'result')).toHaveLength(3);
   });

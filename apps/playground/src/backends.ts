@@ -5,8 +5,9 @@
 
 import { type BackendImporter, type Pointwise, pointwise, probeBackends } from '@pointwise/core';
 
-/** The backends a browser can run (node-cuda is Node-only). */
-export const PLAYGROUND_BACKENDS = ['js', 'wasm-simd', 'webgpu'] as const;
+import { PLAYGROUND_BACKENDS } from './urlState.js';
+
+export { PLAYGROUND_BACKENDS };
 
 const backendModules: Record<string, () => Promise<unknown>> = {
   '@pointwise/backend-js': () => import('@pointwise/backend-js'),

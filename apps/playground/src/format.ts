@@ -28,3 +28,39 @@ function literal(params: Record<string, number | bigint | boolean>): string {
 export function codeFor(op: string, params: Record<string, number | bigint | boolean>): string {
   return `pw.${op}(x${literal(params)})`;
 }
+
+/**
+ * One axis tick written compactly with `precision` significant digits: plain decimals
+ * from 1e-3 to 1e5, otherwise `2.5e-38` / `1e30` (uPlot's default writes 1e-6 as "0"
+ * and 1e30 as 31 digits with separators).
+ */
+export function compactNumber(value: number, precision: number): string {
+  if (value === 0) return '0';
+  const a = Math.abs(value);
+  if (a >= 1e5 || a < 1e-3) {
+    const [mantissa, exponent] = value.toExponential(precision - 1).split('e');
+    return `${String(Number(mantissa))}e${Number(exponent)}`;
+  }
+  return String(Number(value.toPrecision(precision)));
+}
+
+/**
+ * Tick labels for an axis whose ticks are `step` apart: the fewest significant digits
+ * that keep every label distinct; a tick within step·1e-9 of 0 (uPlot's arithmetic
+ * leaves 1e-17 there) reads 0.
+ */
+export function tickLabels(values: readonly number[], step: number): string[] {
+  const ticks = values.map((v) => (Math.abs(v) < Math.abs(step) * 1e-9 ? 0 : v));
+  for (let precision = 1; precision <= 17; precision++) {
+    const labels = ticks.map((v) => compactNumber(v, precision));
+    if (new Set(labels).size === labels.length) return labels;
+  }
+  return ticks.map(String);
+}
+
+/** Tick steps 1, 2 and 5 × 10^k covering every float32 magnitude (uPlot's own stop at 1e-16..1e15). */
+export const TICK_INCREMENTS: number[] = (() => {
+  const out: number[] = [];
+  for (let e = -46; e <= 39; e++) for (const m of [1, 2, 5]) out.push(Number(`${m}e${e}`));
+  return out;
+})();

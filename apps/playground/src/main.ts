@@ -1,6 +1,7 @@
-// Entry of the playground page: builds the controls, probes the backends through
-// core's probeBackends, recomputes every view when a control changes (latest
-// change wins) and publishes what it computed on window.__pointwise for tests.
+// Entry of the playground page: builds the controls (only those the selected op
+// uses are shown), probes the backends through core's probeBackends, recomputes
+// every view when a control changes (latest change wins) and publishes what it
+// computed on window.__pointwise for tests.
 
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
@@ -9,9 +10,10 @@ import { type BackendEntry, loadBackends } from './backends.js';
 import { codeFor } from './format.js';
 import {
   type ActivationName,
-  ALPHA_DEFAULT,
+  coreDefault,
   coreParams,
   DROPOUT_OP,
+  defaultRange,
   dropoutParams,
   initialState,
   isActivation,
@@ -21,14 +23,22 @@ import {
   type PageOp,
   type ParamName,
   type PlaygroundState,
+  SPARSE_OP,
 } from './state.js';
 import { type TrainResult, train } from './training.js';
-import { decodeState, encodeState } from './urlState.js';
+import { encodeState, rangeProblem, readHash } from './urlState.js';
 import { type BenchResult, createBenchView, runBench } from './views/bench.js';
 import { computeDropoutMasks, createDropoutMaskView } from './views/dropoutMask.js';
-import { computeDropoutPlot, computePlot, createPlotView, type KinkLabel } from './views/plot.js';
+import {
+  computeDropoutPlot,
+  computePlot,
+  createPlotView,
+  type KinkLabel,
+  type SeriesStyle,
+} from './views/plot.js';
 import { computeSparse, createSparseView } from './views/sparseTable.js';
 import { computeSparsity, createSparsityView } from './views/sparsity.js';
+import { computeSpecial, createSpecialView, type SpecialRow } from './views/specialValues.js';
 import { createTrainView } from './views/train.js';
 
 /** What the page computed last, for the browser test (plain arrays, so it serializes). */
@@ -61,6 +71,18 @@ export interface PlaygroundDebug {
   kinkLabels: KinkLabel[];
   /** Ops overlaid on the forward chart and their values on xs. */
   compare: { op: string; ys: number[] }[];
+  /** How each series of the forward and gradient charts is drawn. */
+  plotSeries: { forward: SeriesStyle[]; grad: SeriesStyle[] };
+  /** The tick labels last drawn on each chart axis. */
+  ticks: Record<'forwardX' | 'forwardY' | 'gradX' | 'gradY', string[]>;
+  /** Names at the right end of the op's and the compared curves (CSS px), apart where curves coincide. */
+  curveLabels: KinkLabel[];
+  /** The point the value readout shows (a tap or click on a chart picks it). */
+  readoutIndex: number;
+  /** The special-values table: ±0, ±Inf, NaN, subnormals through the op on this backend. */
+  special: SpecialRow[];
+  /** What the URL hash asked for that the page ignored, one line each. */
+  urlIgnored: string[];
   /** The `pw.<op>(x, {...})` call for the current controls (what "copy as code" copies). */
   code: string;
   training: (TrainResult & { running: boolean; error?: string }) | null;
@@ -91,7 +113,8 @@ declare global {
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const state = decodeState(location.hash, initialState());
+const hash = readHash(location.hash, initialState());
+const state = hash.state;
 const debug: PlaygroundDebug = {
   ready: false,
   revision: 0,
@@ -112,6 +135,12 @@ const debug: PlaygroundDebug = {
   kinks: [],
   kinkLabels: [],
   compare: [],
+  plotSeries: { forward: [], grad: [] },
+  ticks: { forwardX: [], forwardY: [], gradX: [], gradY: [] },
+  curveLabels: [],
+  readoutIndex: 0,
+  special: [],
+  urlIgnored: hash.ignored,
   code: '',
   training: null,
   maxUlp: 0,
@@ -130,6 +159,7 @@ window.__pointwise = debug;
 
 const views = {
   plot: createPlotView($('plot-view')),
+  special: createSpecialView($('special-view')),
   sparsity: createSparsityView($('sparsity-view')),
   mask: createDropoutMaskView($('mask-view')),
   sparse: createSparseView($('sparse-view')),
@@ -137,6 +167,11 @@ const views = {
   train: createTrainView($('train-view'), () => void runTraining()),
 };
 let backends: BackendEntry[] = [];
+// Live: a tap on a chart changes it without a recompute.
+Object.defineProperty(debug, 'readoutIndex', {
+  get: () => views.plot.selected(),
+  enumerable: true,
+});
 
 // ---- controls -------------------------------------------------------------
 
@@ -152,22 +187,31 @@ function buildControls(): void {
   for (const name of ACTIVATION_NAMES) activationGroup.append(new Option(name, name));
   const dropoutGroup = opSelect.appendChild(document.createElement('optgroup'));
   dropoutGroup.label = 'dropout';
-  dropoutGroup.append(new Option(DROPOUT_OP, DROPOUT_OP));
+  dropoutGroup.append(new Option(DROPOUT_OP, DROPOUT_OP), new Option(SPARSE_OP, SPARSE_OP));
   opSelect.value = state.op;
   opSelect.addEventListener('change', () => {
     state.op = opSelect.value as PageOp;
-    const alpha = isActivation(state.op) ? ALPHA_DEFAULT[state.op] : undefined;
-    syncCompare();
+    // alpha is shared by three ops with different defaults: take the new op's (core's).
+    const alpha = coreDefault(state.op, 'alpha');
     if (alpha !== undefined) setParam('alpha', alpha);
+    syncCompare();
+    setRange(defaultRange(state.op, state.params));
     markActiveParams();
     schedule();
   });
 
-  const compare = $<HTMLSelectElement>('compare');
-  for (const name of ACTIVATION_NAMES) compare.add(new Option(name, name));
+  const compare = $<HTMLFieldSetElement>('compare');
+  for (const name of ACTIVATION_NAMES) {
+    const label = compare.appendChild(document.createElement('label'));
+    label.className = 'check';
+    label.innerHTML = `<input type="checkbox" value="${name}" id="compare-${name}" /> ${name}`;
+  }
   syncCompare();
   compare.addEventListener('change', () => {
-    state.compare = Array.from(compare.selectedOptions, (o) => o.value as ActivationName);
+    state.compare = Array.from(
+      compare.querySelectorAll<HTMLInputElement>('input:checked'),
+      (o) => o.value as ActivationName,
+    );
     schedule();
   });
 
@@ -200,8 +244,11 @@ function buildControls(): void {
 
   const min = $<HTMLInputElement>('range-min');
   const max = $<HTMLInputElement>('range-max');
-  min.value = String(state.range.min);
-  max.value = String(state.range.max);
+  setRange(state.range);
+  $('range-reset').addEventListener('click', () => {
+    setRange(defaultRange(state.op, state.params));
+    schedule();
+  });
   const onRange = () => {
     if (!Number.isFinite(min.valueAsNumber) || !Number.isFinite(max.valueAsNumber)) return;
     state.range = { min: min.valueAsNumber, max: max.valueAsNumber };
@@ -220,16 +267,29 @@ function buildControls(): void {
 
 /** The exact call for the current op and controls. */
 function currentCode(): string {
+  if (state.op === SPARSE_OP) {
+    const { ratio, seed, stream } = dropoutParams(state.params);
+    const replacement = `${BigInt(Math.trunc(state.params.replacement))}n`;
+    return `await pw.${SPARSE_OP}(values, lengths, { ratio: ${ratio}, replacement: ${replacement}, seed: ${seed}, stream: ${stream} })`;
+  }
   return codeFor(state.op, coreParams(state.op, state.params));
 }
 
-/** The compare list shows every op but the chosen one. */
+/** Set the plot range and its two fields. */
+function setRange(range: PlaygroundState['range']): void {
+  state.range = { ...range };
+  $<HTMLInputElement>('range-min').value = String(range.min);
+  $<HTMLInputElement>('range-max').value = String(range.max);
+}
+
+/** The compare list offers every activation but the chosen one (none for the dropout ops). */
 function syncCompare(): void {
-  const compare = $<HTMLSelectElement>('compare');
+  const compare = $<HTMLFieldSetElement>('compare');
   state.compare = state.compare.filter((op) => op !== state.op);
-  for (const option of compare.options) {
-    option.disabled = option.value === state.op;
-    option.selected = state.compare.includes(option.value as ActivationName);
+  compare.hidden = !isActivation(state.op);
+  for (const box of compare.querySelectorAll<HTMLInputElement>('input')) {
+    box.checked = state.compare.includes(box.value as ActivationName);
+    box.closest('label')!.hidden = box.value === state.op;
   }
 }
 
@@ -242,18 +302,25 @@ function setParam(name: ParamName, value: number): void {
 }
 
 /**
- * Controls the current op does not use are greyed out and disabled: the dropout
- * group while an activation is selected (the mask and sparse views keep its values).
+ * Only the controls the current op uses are shown next to it. The dropout group drives
+ * the mask and sparse views, which are always on screen, so it is always enabled: at the
+ * top with a dropout op, below the chart (with the other settings) otherwise. Views the
+ * op has no use for (the f(x) chart for sparse dropout) are hidden.
  */
 function markActiveParams(): void {
   const used = new Set<ParamName>(OP_PARAMS[state.op]);
-  $<HTMLFieldSetElement>('dropout-controls').disabled = isActivation(state.op);
-  for (const [name, { slider, field, row }] of paramInputs) {
-    const active = used.has(name);
-    row.classList.toggle('inactive', !active);
-    slider.disabled = !active;
-    field.disabled = !active;
+  for (const [name, { row }] of paramInputs) {
+    if (!isDropoutParam(name)) row.hidden = !used.has(name);
   }
+  const group = $<HTMLFieldSetElement>('dropout-controls');
+  if (isActivation(state.op)) $('controls-more').insertBefore(group, $('compare'));
+  else $('controls-top').insertBefore(group, $('status'));
+  const paramBox = $('param-controls');
+  paramBox.hidden = !paramBox.querySelector('.param:not([hidden])');
+  const sparse = state.op === SPARSE_OP;
+  for (const id of ['card-plot', 'card-special', 'card-sparsity', 'range-controls'])
+    $(id).hidden = sparse;
+  document.body.dataset.op = sparse ? 'sparse' : isActivation(state.op) ? 'activation' : 'dropout';
 }
 
 function buildBackendControls(): void {
@@ -278,7 +345,15 @@ function buildBackendControls(): void {
       ? `✔ ${entry.name}: available${threads}`
       : `✘ ${entry.name}: ${entry.reason}`;
   }
-  if (!backends.some((b) => b.name === state.backend && b.available)) state.backend = 'js';
+  if (!backends.some((b) => b.name === state.backend && b.available)) {
+    const entry = backends.find((b) => b.name === state.backend);
+    if (new URLSearchParams(location.hash.slice(1)).get('backend') === state.backend)
+      debug.urlIgnored.push(
+        `backend=${state.backend}: unavailable here (${entry?.reason}); using js`,
+      );
+    state.backend = 'js';
+  }
+  showUrlNotice();
   select.value = state.backend;
   select.addEventListener('change', () => {
     state.backend = select.value;
@@ -293,6 +368,21 @@ function buildBackendControls(): void {
     threadsNote,
   }));
   debug.crossOriginIsolated = globalThis.crossOriginIsolated === true;
+}
+
+/** Say what the link asked for that the page ignored (an invalid op, backend or value). */
+function showUrlNotice(): void {
+  const notice = $('url-notice');
+  notice.hidden = debug.urlIgnored.length === 0;
+  notice.replaceChildren(
+    'The link asked for settings this page ignored:',
+    ...debug.urlIgnored.map((line) => {
+      const item = document.createElement('span');
+      item.className = 'ignored';
+      item.textContent = line;
+      return item;
+    }),
+  );
 }
 
 // ---- recompute ------------------------------------------------------------
@@ -339,7 +429,8 @@ function showError(message: string | null): void {
 }
 
 async function recompute(s: PlaygroundState): Promise<void> {
-  if (!(s.range.min < s.range.max)) throw new Error('plot range: min must be below max');
+  const problem = rangeProblem(s.range.min, s.range.max);
+  if (problem) throw new Error(`plot range: ${problem}`);
   const entry = backends.find((b) => b.name === s.backend);
   if (!entry?.pw) throw new Error(`backend ${s.backend} is not available`);
   const pw = entry.pw;
@@ -347,21 +438,39 @@ async function recompute(s: PlaygroundState): Promise<void> {
   const opParams = coreParams(s.op, s.params);
   const dropout = dropoutParams(s.params);
 
-  const plot = isActivation(s.op)
-    ? await computePlot(pw, s.op, opParams, s.range, s.compare)
-    : await computeDropoutPlot(pw, opParams, s.range);
-  const sparsity = await computeSparsity(pw, s.op, opParams, s.params.seed);
   const masks = await computeDropoutMasks(backends, s.backend, dropout);
   const replacementId = BigInt(Math.trunc(s.params.replacement));
   const sparse = await computeSparse(pw, { ...dropout, replacement: replacementId });
-
-  views.plot.update(plot, s.backend, s.op);
-  views.sparsity.update(sparsity, s.backend, s.op);
   views.mask.update(masks, s.backend);
   views.sparse.update(sparse, s.backend, replacementId);
+  publishDropout(masks, sparse);
+  // Sparse dropout takes id lists: no f(x) chart, special values or sparsity for it.
+  if (s.op === SPARSE_OP) {
+    Object.assign(debug, {
+      op: s.op,
+      backend: s.backend,
+      params: s.params,
+      opParams,
+      range: s.range,
+    });
+    return;
+  }
+  const plot = isActivation(s.op)
+    ? await computePlot(pw, s.op, opParams, s.range, s.compare)
+    : await computeDropoutPlot(pw, opParams, s.range);
+  const special = await computeSpecial(pw, s.op, opParams);
+  const sparsity = await computeSparsity(pw, s.op, opParams, s.params.seed);
+
+  views.plot.update(plot, s.backend, s.op);
+  views.special.update(special, s.backend, s.op);
+  views.sparsity.update(sparsity, s.backend, s.op);
   // uPlot draws in a microtask: the kink labels are known after it.
   await new Promise((done) => setTimeout(done, 0));
   debug.kinkLabels = views.plot.kinkLabels();
+  debug.plotSeries = views.plot.series();
+  debug.ticks = structuredClone(views.plot.ticks());
+  debug.curveLabels = views.plot.curveLabels();
+  debug.special = special.rows;
 
   Object.assign(debug, {
     op: s.op,
@@ -390,6 +499,15 @@ async function recompute(s: PlaygroundState): Promise<void> {
       zeroFraction: sparsity.zeroFraction,
       refZeroFraction: sparsity.refZeroFraction,
     },
+  } satisfies Partial<PlaygroundDebug>);
+}
+
+/** The mask and sparse views' results, for the test. */
+function publishDropout(
+  masks: Awaited<ReturnType<typeof computeDropoutMasks>>,
+  sparse: Awaited<ReturnType<typeof computeSparse>>,
+): void {
+  Object.assign(debug, {
     mask: Array.from(masks.mask),
     maskHash: masks.maskHash,
     maskHashes: masks.hashes,
@@ -411,8 +529,14 @@ async function recompute(s: PlaygroundState): Promise<void> {
 async function benchmark(name: string): Promise<void> {
   const entry = backends.find((b) => b.name === name);
   if (!entry?.pw) return;
-  views.bench.show(name, 'running…');
   delete debug.bench[name];
+  if (state.op === SPARSE_OP) {
+    const error = 'the quick benchmark runs dense ops; pick one (apps/bench times sparse dropout)';
+    debug.bench[name] = { error };
+    views.bench.show(name, error);
+    return;
+  }
+  views.bench.show(name, 'running…');
   try {
     const result = await runBench(entry.pw, state.op, coreParams(state.op, state.params));
     debug.bench[name] = result;

@@ -25,6 +25,7 @@ import { CHROMIUM_ARGS, findChromium } from '@pointwise/test-support';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shortF32 } from '../src/format.js';
 import type { PlaygroundDebug } from '../src/main.js';
 import { fnv1aHex, normalSamples } from '../src/samples.js';
 import { SPARSE_LENGTHS, SPARSE_VALUES } from '../src/views/sparseTable.js';
@@ -92,6 +93,49 @@ async function settled(): Promise<PlaygroundDebug> {
 
 async function setField(id: string, value: number): Promise<PlaygroundDebug> {
   await page.fill(`#${id}`, String(value));
+  return settled();
+}
+
+/**
+ * Visible controls (inputs, selects, buttons, links, checkbox labels, legend entries)
+ * smaller than WCAG 2.2's 24 × 24 px target, as "what w×h".
+ */
+function smallControls(p: Page): Promise<string[]> {
+  return p.evaluate(() =>
+    Array.from(
+      document.querySelectorAll('input, select, button, a[href], label.check, .u-legend .u-series'),
+    )
+      .filter((e) => {
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden';
+      })
+      .filter((e) => {
+        const r = e.getBoundingClientRect();
+        return r.width < 24 || r.height < 24;
+      })
+      .map((e) => {
+        const r = e.getBoundingClientRect();
+        return `${e.tagName}#${e.id}.${e.className} ${r.width.toFixed(1)}×${r.height.toFixed(1)}`;
+      }),
+  );
+}
+
+/** Load the page afresh with this hash (a hash-only goto would not reload it). */
+async function openWith(hash: string): Promise<PlaygroundDebug> {
+  await page.goto('about:blank');
+  await page.goto(`${baseUrl}${hash ? `#${hash}` : ''}`);
+  return settled();
+}
+
+/** Tick exactly these compare checkboxes (the page recomputes after each change). */
+async function setCompare(ops: string[]): Promise<PlaygroundDebug> {
+  for (const box of await page.$$('#compare input[type=checkbox]')) {
+    const want = ops.includes((await box.getAttribute('value'))!);
+    if ((await box.isChecked()) !== want && (await box.isVisible())) {
+      await box.setChecked(want);
+      await settled();
+    }
+  }
   return settled();
 }
 
@@ -223,26 +267,43 @@ describe('playground in Chromium', () => {
     await expect(page.textContent('#status')).resolves.toMatch(/up to date/);
   });
 
-  it('labels each activation control with the key core takes, dropout controls grouped', async () => {
+  it('shows only the controls the op uses, labelled with the keys core takes; the dropout group stays enabled', async () => {
+    const visibleParams = () =>
+      page.$$eval('#param-controls .param', (rows) =>
+        rows
+          .filter((r) => (r as HTMLElement).offsetParent !== null)
+          .map((r) => ({
+            label: r.querySelector('label')!.textContent,
+            inputs: Array.from(r.querySelectorAll('input'), (i) => !i.disabled),
+          })),
+      );
     for (const op of activations.map((a) => a.name)) {
       const d = await choose('op', op);
-      const labels = await page.$$eval('#param-controls .param:not(.inactive) label', (ls) =>
-        ls.map((l) => l.textContent),
-      );
-      expect(labels, op).toEqual(Object.keys(d.opParams));
-      const enabled = await page.$$eval('#param-controls input:not([disabled])', (is) =>
-        is.map((i) => i.id),
-      );
-      expect(enabled.length, op).toBe(2 * labels.length);
+      const rows = await visibleParams();
+      expect(
+        rows.map((r) => r.label),
+        op,
+      ).toEqual(Object.keys(d.opParams));
+      for (const r of rows) expect(r.inputs, op).toEqual([true, true]);
+      // The mask and sparse views are on screen with every op: their controls work.
+      for (const name of ['ratio', 'replacement', 'seed', 'stream']) {
+        await expect(page.isVisible(`#param-${name}`)).resolves.toBe(true);
+        await expect(page.isDisabled(`#param-${name}`)).resolves.toBe(false);
+      }
     }
-    // An activation uses no dropout control: the group is disabled.
-    await expect(page.isDisabled('#param-ratio')).resolves.toBe(true);
-    await expect(page.isDisabled('#param-seed')).resolves.toBe(true);
+    // With an activation selected, the ratio still drives the mask view.
+    await choose('op', 'relu');
+    const before = (await settled()).maskHash;
+    const after = await setField('param-ratio', 0.2);
+    expect(after.maskHash).not.toBe(before);
+    await setField('param-ratio', 0.5);
     const dropout = await choose('op', 'dropoutWithReplacement');
     expect(Object.keys(dropout.opParams)).toEqual(['ratio', 'replacement', 'seed', 'stream']);
-    await expect(page.locator('#param-controls input:not([disabled])').count()).resolves.toBe(0);
+    await expect(visibleParams()).resolves.toEqual([]);
     for (const name of ['ratio', 'replacement', 'seed', 'stream'])
       await expect(page.isDisabled(`#param-${name}`)).resolves.toBe(false);
+    // The group sits next to the op when a dropout op is selected.
+    await expect(page.locator('#controls-top #dropout-controls').count()).resolves.toBe(1);
     await expect(page.textContent('#dropout-controls legend')).resolves.toMatch(/Dropout/);
     for (const name of ['ratio', 'replacement', 'seed', 'stream']) {
       await expect(page.locator(`#dropout-controls #param-${name}`).count()).resolves.toBe(1);
@@ -342,7 +403,7 @@ describe('playground in Chromium', () => {
     await choose('op', 'elu');
     await setField('param-alpha', 0.35);
     await setField('range-min', -4);
-    await page.selectOption('#compare', ['relu', 'leakyRelu']);
+    await setCompare(['relu', 'leakyRelu']);
     const before = await settled();
     expect(page.url()).toContain('op=elu');
     await page.reload();
@@ -365,7 +426,7 @@ describe('playground in Chromium', () => {
 
   it('overlays compared ops (core defaults) on the forward chart', async () => {
     await choose('op', 'relu');
-    await page.selectOption('#compare', ['elu', 'leakyRelu']);
+    await setCompare(['elu', 'leakyRelu']);
     const d = await settled();
     expect(d.compare.map((c) => c.op)).toEqual(['leakyRelu', 'elu']);
     for (const c of d.compare) {
@@ -382,7 +443,20 @@ describe('playground in Chromium', () => {
     );
     expect(legend.some((l) => l?.startsWith('elu(x)'))).toBe(true);
     expect(legend.some((l) => l?.startsWith('leakyRelu(x)'))).toBe(true);
-    await page.selectOption('#compare', []);
+    // Coinciding curves (leakyRelu, elu and relu for x > 0) are told apart: each compared
+    // curve has its own dash, and each curve's name is at its end, the names apart.
+    const forward = d.plotSeries.forward;
+    const dashes = forward.map((s) => JSON.stringify(s.dash));
+    expect(new Set(dashes).size).toBe(forward.length);
+    expect(forward[0]!.dash).toBeNull();
+    expect(d.curveLabels.map((l) => l.text).sort()).toEqual(['elu', 'leakyRelu', 'relu']);
+    for (const a of d.curveLabels)
+      for (const b of d.curveLabels)
+        if (a !== b) expect(a.top + a.height <= b.top || b.top + b.height <= a.top).toBe(true);
+    await expect(page.textContent('#plot-forward-caption')).resolves.toMatch(
+      /leakyRelu \(.*the same value as relu at \d+% of the points\)/,
+    );
+    await setCompare([]);
     expect((await settled()).compare).toEqual([]);
   });
 
@@ -445,25 +519,32 @@ describe('playground in Chromium', () => {
     await choose('backend', 'js');
   });
 
-  it('lays out in one column at a phone width (390 px): nothing wider than the viewport', async () => {
-    const phone = await browser!.newPage({ viewport: { width: 390, height: 844 } });
+  it('on a phone (390×844, touch): the chart is in the first screen, controls are ≥ 24 px, a tap shows values', async () => {
+    const context = await browser!.newContext({
+      viewport: { width: 390, height: 844 },
+      hasTouch: true,
+    });
+    const phone = await context.newPage();
     phone.on('pageerror', (error) => pageErrors.push(error.message));
     try {
+      const ready = () =>
+        phone.waitForFunction(() => window.__pointwise?.ready === true, undefined, {
+          timeout: 30_000,
+        });
       await phone.goto(baseUrl);
-      await phone.waitForFunction(() => window.__pointwise?.ready === true, undefined, {
-        timeout: 30_000,
-      });
+      await ready();
       const layout = await phone.evaluate(() => ({
         scrollWidth: document.documentElement.scrollWidth,
         boxes: Array.from(
-          document.querySelectorAll('.card, .uplot, canvas, #controls, table'),
+          document.querySelectorAll('.card, .uplot, canvas, #controls-top, #controls-more, table'),
           (e) => {
             const r = e.getBoundingClientRect();
             return { what: `${e.tagName}#${e.id}.${e.className}`, left: r.left, right: r.right };
           },
         ),
-        controls: document.getElementById('controls')!.getBoundingClientRect(),
-        views: document.getElementById('views')!.getBoundingClientRect(),
+        chart: document.querySelector('#plot-forward canvas')!.getBoundingClientRect().toJSON(),
+        plotCard: document.getElementById('card-plot')!.getBoundingClientRect().top,
+        more: document.getElementById('controls-more')!.getBoundingClientRect().top,
       }));
       expect(layout.scrollWidth).toBeLessThanOrEqual(390);
       expect(layout.boxes.length).toBeGreaterThan(5);
@@ -471,8 +552,61 @@ describe('playground in Chromium', () => {
         expect(b.left, b.what).toBeGreaterThanOrEqual(0);
         expect(b.right, b.what).toBeLessThanOrEqual(390);
       }
-      // One column: the views start below the controls.
-      expect(layout.views.top).toBeGreaterThanOrEqual(layout.controls.bottom);
+      // Chart first: the whole forward chart is on the first screen, before the other settings.
+      expect(layout.chart.top).toBeGreaterThan(0);
+      expect(layout.chart.bottom).toBeLessThanOrEqual(844);
+      expect(layout.plotCard).toBeLessThan(layout.more);
+      expect(await smallControls(phone)).toEqual([]);
+      mkdirSync(artifacts, { recursive: true });
+      await phone.screenshot({ path: join(artifacts, 'playground-phone.png') });
+      // Every op keeps its chart (sparse dropout: its table) on the first screen.
+      for (const op of [...activations.map((a) => a.name), 'dropoutWithReplacement']) {
+        await phone.selectOption('#op', op);
+        await ready();
+        const bottom = await phone.evaluate(
+          () => document.querySelector('#plot-forward canvas')!.getBoundingClientRect().bottom,
+        );
+        expect(bottom, op).toBeLessThanOrEqual(844);
+        expect(await smallControls(phone), op).toEqual([]);
+      }
+      await phone.selectOption('#op', 'sparseDropoutWithReplacement');
+      await ready();
+      const sparseTop = await phone.evaluate(
+        () => document.getElementById('sparse-table')!.getBoundingClientRect().top,
+      );
+      expect(sparseTop).toBeLessThan(844);
+      await expect(phone.isVisible('#card-plot')).resolves.toBe(false);
+      // int64 ids never break inside a number: one line box per id.
+      const broken = await phone.$$eval('#sparse-table .id', (ids) =>
+        ids.filter((e) => e.getClientRects().length !== 1).map((e) => e.textContent),
+      );
+      expect(broken).toEqual([]);
+      await expect(phone.locator('#sparse-table .id').count()).resolves.toBeGreaterThan(20);
+      await phone.screenshot({ path: join(artifacts, 'playground-phone-sparse.png') });
+
+      // Values on tap: no legend reads "--"; a tap on the chart picks the nearest point.
+      await phone.selectOption('#op', 'elu');
+      await ready();
+      const legends = await phone.$$eval('.u-legend', (ls) => ls.map((l) => l.textContent));
+      for (const l of legends) expect(l).not.toContain('--');
+      const start = await phone.evaluate(() => window.__pointwise);
+      expect(start.xs[start.readoutIndex]).toBe(0); // the readout opens at the kink
+      await expect(phone.textContent('#plot-readout')).resolves.toMatch(/At x = 0 /);
+      const over = (await phone.locator('#plot-forward .u-over').boundingBox())!;
+      await phone.tap('#plot-forward .u-over', {
+        position: { x: over.width * 0.2, y: over.height / 2 },
+      });
+      await phone.waitForFunction((i) => window.__pointwise.readoutIndex !== i, start.readoutIndex);
+      const tapped = await phone.evaluate(() => ({
+        index: window.__pointwise.readoutIndex,
+        text: document.getElementById('plot-readout')!.textContent,
+      }));
+      const d = await phone.evaluate(() => window.__pointwise);
+      const x = d.xs[tapped.index]!;
+      expect(x).toBeLessThan(-2); // 20% across -5..5
+      expect(tapped.text).toContain(`At x = ${shortF32(x)} `);
+      expect(tapped.text).toContain(`elu(x) = ${shortF32(d.ys[tapped.index]!)} `);
+
       // Rotated to landscape and back: the charts are redrawn for the new width.
       const resize = async (width: number, height: number) => {
         const revision = await phone.evaluate(() => window.__pointwise.revision);
@@ -497,10 +631,32 @@ describe('playground in Chromium', () => {
           .map((e) => `${e.tagName}#${e.id}.${e.className} ${e.getBoundingClientRect().right}`),
       );
       expect(wide).toEqual([]);
-      mkdirSync(artifacts, { recursive: true });
-      await phone.screenshot({ path: join(artifacts, 'playground-phone.png'), fullPage: true });
+      await phone.screenshot({
+        path: join(artifacts, 'playground-phone-full.png'),
+        fullPage: true,
+      });
     } finally {
-      await phone.close();
+      await context.close();
+    }
+  });
+
+  it('at 1366×900: the chart is in the first screen and no control is under 24 px', async () => {
+    const desk = await browser!.newPage({ viewport: { width: 1366, height: 900 } });
+    desk.on('pageerror', (error) => pageErrors.push(error.message));
+    try {
+      await desk.goto(`${baseUrl}#op=clippedRelu`);
+      await desk.waitForFunction(() => window.__pointwise?.ready === true, undefined, {
+        timeout: 30_000,
+      });
+      const chart = await desk.evaluate(() =>
+        document.querySelector('#plot-forward canvas')!.getBoundingClientRect().toJSON(),
+      );
+      expect(chart.bottom).toBeLessThanOrEqual(900);
+      expect(await smallControls(desk)).toEqual([]);
+      mkdirSync(artifacts, { recursive: true });
+      await desk.screenshot({ path: join(artifacts, 'playground-1366.png') });
+    } finally {
+      await desk.close();
     }
   });
 
@@ -650,6 +806,224 @@ describe('playground in Chromium', () => {
       expect((result as { gbps: number }).gbps).toBeGreaterThan(0);
       await expect(page.textContent(`#bench-result-${name}`)).resolves.toMatch(/GB\/s/);
     }
+  });
+
+  it('fills what a link leaves out with the op’s own default: elu without alpha gets alpha 1', async () => {
+    await openWith('op=elu');
+    const d = await settled();
+    expect(d.op).toBe('elu');
+    expect(d.opParams).toEqual({ alpha: 1 }); // elu's default, not leakyRelu's 0.01
+    expect(d.urlIgnored).toEqual([]);
+    await expect(page.isVisible('#url-notice')).resolves.toBe(false);
+    expectPlotMatchesReference(d);
+    await openWith('op=shiftedRelu');
+    expect((await settled()).opParams).toEqual({ threshold: 0 }); // core's default
+    await openWith('op=leakyRelu');
+    expect((await settled()).opParams).toEqual({ alpha: 0.01 });
+  });
+
+  it('says what an invalid link asked for and ignored (op, backend, a value core rejects)', async () => {
+    await openWith('op=gelu&backend=nope&ceiling=-3');
+    const d = await settled();
+    expect(d.error).toBeNull();
+    expect(d.op).toBe('relu');
+    expect(d.backend).toBe('js');
+    expect(d.params.ceiling).toBe(6);
+    expect(d.urlIgnored).toHaveLength(3);
+    expect(d.urlIgnored[0]).toMatch(/^op=gelu: not an op of this page/);
+    expect(d.urlIgnored[1]).toMatch(/^backend=nope: not a backend of this page/);
+    // core's own PointwiseError text says why -3 is refused
+    expect(d.urlIgnored[2]).toMatch(/^ceiling=-3: .*clippedRelu.*ceiling.*-3.*; using 6$/);
+    await expect(page.isVisible('#url-notice')).resolves.toBe(true);
+    const notice = (await page.textContent('#url-notice'))!;
+    for (const what of ['op=gelu', 'backend=nope', 'ceiling=-3']) expect(notice).toContain(what);
+    // The link is rewritten to what is shown.
+    expect(page.url()).toContain('op=relu');
+    expect(page.url()).toContain('ceiling=6');
+    await openWith('');
+  });
+
+  it('opens each op on a range that shows its kinks: clippedRelu clips at 6 and dceiling is not all 0', async () => {
+    const d = await choose('op', 'clippedRelu');
+    expect(d.range.max).toBeGreaterThan(6);
+    expect(d.kinks).toEqual([0, 6]);
+    expect(d.paramGrad!.values.some((v) => v !== 0)).toBe(true);
+    expect(Math.max(...d.ys)).toBe(6);
+    expectPlotMatchesReference(d);
+    for (const op of activations.map((a) => a.name)) {
+      const o = await choose('op', op);
+      const spec = specOf(op) as any;
+      for (const k of spec.kinks(spec.resolve(op, o.opParams, [1])) as number[])
+        expect(o.kinks, op).toContain(f32(k));
+    }
+    await choose('op', 'relu');
+  });
+
+  it('draws dense dropout as points, kept and dropped in two colours', async () => {
+    const d = await choose('op', 'dropoutWithReplacement');
+    const [kept, dropped, reference] = d.plotSeries.forward;
+    for (const s of [kept!, dropped!]) {
+      expect(s.points).toBe(true);
+      expect(s.show).toBe(true);
+    }
+    expect(kept!.label).toMatch(/^kept/);
+    expect(dropped!.label).toMatch(/^dropped/);
+    expect(kept!.stroke).not.toBe(dropped!.stroke);
+    expect(reference!.show).toBe(false);
+    expect(d.plotSeries.grad.slice(0, 2).map((s) => s.points)).toEqual([true, true]);
+    // The two sets are the mask's: kept points sit on y = x·scale, dropped on the replacement.
+    const r = resolveDropout('dropoutWithReplacement', d.opParams, DROPOUT_PARAM_KEYS);
+    const ref = dropoutReference(Float32Array.from(d.xs), r);
+    const keptCount = ref.mask.reduce((a, b) => a + b, 0);
+    await expect(page.textContent('#plot-forward-caption')).resolves.toContain(
+      `${keptCount} kept (blue`,
+    );
+    // The canvas shows both colours (kept #1f6fb4, dropped #d9480f).
+    const colours = await page.$eval('#plot-forward canvas', (c) => {
+      const px = (c as HTMLCanvasElement)
+        .getContext('2d')!
+        .getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+      let blue = 0;
+      let orange = 0;
+      for (let i = 0; i < px.length; i += 4) {
+        if (px[i] === 0x1f && px[i + 1] === 0x6f && px[i + 2] === 0xb4) blue++;
+        if (px[i] === 0xd9 && px[i + 1] === 0x48 && px[i + 2] === 0x0f) orange++;
+      }
+      return { blue, orange };
+    });
+    expect(colours.blue).toBeGreaterThan(100);
+    expect(colours.orange).toBeGreaterThan(100);
+    await choose('op', 'relu');
+  });
+
+  it('renders and ticks readably at ±1e-38 (subnormals), ±1e-6 and ±1e30', async () => {
+    await choose('op', 'elu');
+    for (const [lo, hi] of [
+      [-1e-38, 1e-38],
+      [-1e-6, 1e-6],
+      [-1e30, 1e30],
+    ] as const) {
+      await setField('range-min', lo);
+      const d = await setField('range-max', hi);
+      expect(d.error, `${lo}..${hi}`).toBeNull();
+      expectPlotMatchesReference(d);
+      for (const [axis, labels] of Object.entries(d.ticks)) {
+        const what = `${axis} at ${lo}..${hi}: ${labels.join(' ')}`;
+        expect(labels.length, what).toBeGreaterThanOrEqual(2);
+        expect(new Set(labels).size, what).toBe(labels.length); // no two ticks read the same
+        for (const l of labels) {
+          expect(Number.isFinite(Number(l)), what).toBe(true);
+          expect(l.length, what).toBeLessThanOrEqual(10); // short: no smear
+        }
+      }
+      // x ticks are on the scale of the range (not all "0").
+      const xs = d.ticks.forwardX.map(Number).filter((v) => v !== 0);
+      for (const v of xs) expect(Math.abs(v) / hi, `${v} in ${lo}..${hi}`).toBeGreaterThan(0.01);
+      // Both curves are drawn: the chart has pixels of the op's colour (#1f6fb4).
+      const blue = await page.$eval('#plot-forward canvas', (c) => {
+        const px = (c as HTMLCanvasElement)
+          .getContext('2d')!
+          .getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+        let n = 0;
+        for (let i = 0; i < px.length; i += 4)
+          if (px[i] === 0x1f && px[i + 1] === 0x6f && px[i + 2] === 0xb4) n++;
+        return n;
+      });
+      expect(blue, `${lo}..${hi}`).toBeGreaterThan(50);
+    }
+    await setField('range-min', -5);
+    await setField('range-max', 5);
+    await choose('op', 'relu');
+  });
+
+  it('lists ±0, ±Inf, NaN and subnormals through the op against the reference, on every backend', async () => {
+    const names = availableBackends(await settled());
+    const all = [...activations.map((a) => a.name), 'dropoutWithReplacement'];
+    for (const name of names) {
+      await choose('backend', name);
+      // Every op on js; on the others the op with an ulp bound, a per-channel one and dropout.
+      for (const op of name === 'js' ? all : ['elu', 'prelu', 'dropoutWithReplacement']) {
+        const d = await choose('op', op);
+        const xs = d.special.map((r) => r.x);
+        expect(xs.some((x) => Object.is(x, -0))).toBe(true);
+        expect(xs.some((x) => Object.is(x, 0))).toBe(true);
+        expect(xs).toContain(Number.POSITIVE_INFINITY);
+        expect(xs).toContain(Number.NEGATIVE_INFINITY);
+        expect(xs.some(Number.isNaN)).toBe(true);
+        expect(xs.some((x) => x !== 0 && Math.abs(x) < 2 ** -126)).toBe(true); // subnormal
+        let refY: number[];
+        let refDx: number[];
+        let ulp = 0;
+        if (op === 'dropoutWithReplacement') {
+          const r = resolveDropout(op, d.opParams, DROPOUT_PARAM_KEYS);
+          const ref = dropoutReference(Float32Array.from(xs), r);
+          refY = Array.from(ref.y);
+          refDx = Array.from(
+            dropoutBackwardReference(new Float32Array(xs.length).fill(1), ref.mask, r).dx,
+          );
+        } else {
+          const spec = specOf(op) as any;
+          const r = spec.resolve(op, d.opParams, [xs.length]);
+          refY = xs.map((x, i) => f32(spec.reference.forward(x, r, i)));
+          refDx = xs.map((x, i) => f32(spec.reference.backward(1, x, r, i)));
+          ulp = spec.accuracy.kind === 'ulp' ? spec.accuracy.ulp : 0;
+        }
+        const same = (a: number, b: number) =>
+          Object.is(a, b) ||
+          (Number.isNaN(a) && Number.isNaN(b)) ||
+          (a !== 0 && b !== 0 && ulpDistance(a, b) <= ulp);
+        d.special.forEach((row, i) => {
+          const what = `${op} on ${name} at x=${row.x}`;
+          expect(
+            Object.is(row.refY, refY[i]) || (Number.isNaN(row.refY) && Number.isNaN(refY[i]!)),
+            what,
+          ).toBe(true);
+          expect(same(row.y, refY[i]!), `${what}: y ${row.y} vs ${refY[i]}`).toBe(true);
+          expect(same(row.dx, refDx[i]!), `${what}: dx ${row.dx} vs ${refDx[i]}`).toBe(true);
+          expect(row.match, what).toBe(true);
+        });
+        const text = (await page.textContent('#special-table'))!;
+        for (const t of ['-0', 'NaN', 'Infinity', '-Infinity', '1e-40']) expect(text).toContain(t);
+        await expect(page.textContent('#special-summary')).resolves.toMatch(/^✔ all/);
+      }
+    }
+    await choose('backend', 'js');
+    await choose('op', 'relu');
+  }, 180_000);
+
+  it('offers sparse dropout in the op list: its table first, its call as code', async () => {
+    const options = await page.$$eval('#op option', (os) =>
+      os.map((o) => (o as HTMLOptionElement).value),
+    );
+    expect(options).toContain('sparseDropoutWithReplacement');
+    await choose('op', 'sparseDropoutWithReplacement');
+    const d = await setField('param-ratio', 0.4);
+    expect(d.error).toBeNull();
+    expect(d.sparse!.matchesReference).toBe(true);
+    await expect(page.isVisible('#card-plot')).resolves.toBe(false);
+    await expect(page.isVisible('#range-min')).resolves.toBe(false); // no x to range over
+    await expect(page.isVisible('#compare')).resolves.toBe(false);
+    await expect(page.isVisible('#sparse-table')).resolves.toBe(true);
+    expect(d.code).toBe(
+      'await pw.sparseDropoutWithReplacement(values, lengths, { ratio: 0.4, replacement: 0n, seed: 0, stream: 0 })',
+    );
+    // The copied call, run on the page's instance, gives the table's ids.
+    const after = await page.evaluate(async (code) => {
+      const pw = window.__pointwiseInstances.js!;
+      const values = pw.tensor(
+        BigInt64Array.from(window.__pointwise.sparse!.before.values, (v) => BigInt(v)),
+      );
+      const lengths = pw.tensor(Int32Array.from(window.__pointwise.sparse!.before.lengths));
+      const out = await new Function('pw', 'values', 'lengths', `return (async () => ${code})();`)(
+        pw,
+        values,
+        lengths,
+      );
+      return Array.from((await out.values.read()) as BigInt64Array, String);
+    }, d.code);
+    expect(after).toEqual(d.sparse!.after.values);
+    await setField('param-ratio', 0.5);
+    await choose('op', 'relu');
   });
 
   it('renders without page errors (screenshot in artifacts/)', async () => {

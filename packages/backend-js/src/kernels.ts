@@ -10,6 +10,7 @@ import { relu } from './ops/relu.js';
 import { shiftedRelu } from './ops/shiftedRelu.js';
 import { sparseDropout } from './ops/sparseDropout.js';
 import { thresholdedRelu } from './ops/thresholdedRelu.js';
+import { update } from './ops/update.js';
 
 export const jsKernels: KernelSet = {
   relu,
@@ -21,4 +22,5 @@ export const jsKernels: KernelSet = {
   elu,
   dropout,
   sparseDropout,
+  update,
 };

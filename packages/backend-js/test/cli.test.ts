@@ -145,6 +145,16 @@ describe('pointwise-conformance', () => {
     expect(stderr).not.toContain('no requested backend');
   });
 
+  it('--filter elu/ runs elu cases only, not the relu family whose names end in "elu"', () => {
+    const { code, stdout } = run(['--backend', 'js', '--filter', 'elu/', '--json']);
+    expect(code).toBe(0);
+    const ids = (
+      JSON.parse(stdout) as { backends: { cases: { id: string }[] }[] }
+    ).backends[0]!.cases.map((c) => c.id);
+    expect(ids).toContain('elu/forward/sweep/default');
+    expect(ids.filter((id) => !/(^|\/)elu\//.test(id))).toEqual([]);
+  });
+
   it('prints plain progress lines on stderr when it is not a terminal, keeping --json stdout pure', () => {
     const { code, stdout, stderr } = run([
       '--backend',

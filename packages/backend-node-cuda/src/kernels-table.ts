@@ -14,6 +14,7 @@ const DRAW = ['u32', 'u32', 'u32', 'u32', 'u32'] as const; // threshold, seed lo
 
 export const KERNELS = {
   pw_relu_forward: { module: 'relu', params: ['ptr', 'ptr', 'u64'] },
+  pw_sgd_step: { module: 'update', params: ['ptr', 'ptr', 'u64', 'f32'] },
   pw_relu_backward: { module: 'relu', params: ['ptr', 'ptr', 'ptr', 'u64'] },
   pw_leaky_relu_forward: { module: 'leakyRelu', params: ['ptr', 'ptr', 'u64', 'f32'] },
   pw_leaky_relu_backward: { module: 'leakyRelu', params: ['ptr', 'ptr', 'ptr', 'u64', 'f32'] },

@@ -10,6 +10,7 @@ import { relu } from './ops/relu.js';
 import { shiftedRelu } from './ops/shiftedRelu.js';
 import { sparseDropout } from './ops/sparseDropout.js';
 import { thresholdedRelu } from './ops/thresholdedRelu.js';
+import { update } from './ops/update.js';
 
 export function createCudaKernels(ctx: CudaContext): KernelSet {
   return {
@@ -22,5 +23,6 @@ export function createCudaKernels(ctx: CudaContext): KernelSet {
     elu: elu(ctx),
     dropout: dropout(ctx),
     sparseDropout: sparseDropout(ctx),
+    update: update(ctx),
   };
 }

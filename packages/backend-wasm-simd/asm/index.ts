@@ -11,6 +11,7 @@ export * from './prelu';
 export * from './relu';
 export * from './shiftedRelu';
 export * from './thresholdedRelu';
+export * from './update';
 
 import { STORE_AHEAD } from './common';
 import { setEluScratch } from './elu';

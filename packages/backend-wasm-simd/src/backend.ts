@@ -3,6 +3,7 @@
 // (sync and async; the memory is host-visible, and no op is pending when a call returns).
 
 import type { Backend, DType, HostArrayOf, KernelSet } from '@pointwise/core';
+import { Adaptive } from './adapt.js';
 import { type WasmBuffer, WasmHeap } from './heap.js';
 import { createWasmKernels } from './kernels.js';
 import { Dispatch, SCRATCH_BYTES, SPIN_MS } from './pool.js';
@@ -41,9 +42,18 @@ export interface WasmSimdBackend extends Backend {
   readonly threadsNote: string | null;
 }
 
+/** How the pool splits calls: the `crossover` test option, and whether 'auto''s guard runs. */
+export interface SplitOptions {
+  /** Split every call of at least this many elements (testing), or null: the per-op crossovers. */
+  crossover: number | null;
+  /** Adapt to a busy machine (adapt.ts): the default for threads: 'auto'. */
+  adaptive: boolean;
+}
+
 /** The instance, its heap and dispatch: the single-thread build, or the threaded one with a pool. */
 async function start(
   threads: number,
+  split: SplitOptions,
 ): Promise<{ exports: WasmKernelExports; heap: WasmHeap; dispatch: Dispatch }> {
   if (threads === 1) {
     const exports = await instantiateKernels();
@@ -61,14 +71,19 @@ async function start(
   );
   // spinning only helps while every thread has a core of its own (decision 129)
   const spinMs = threads <= (await logicalCores()) ? SPIN_MS : 0;
-  const dispatch = await Dispatch.pool(exports, module, memory, threads, scratch, isNode(), spinMs);
+  const dispatch = await Dispatch.pool(exports, module, memory, threads, scratch, isNode(), {
+    spinMs,
+    crossover: split.crossover,
+    adaptive: split.adaptive ? new Adaptive() : null,
+  });
   return { exports, heap, dispatch };
 }
 
 export async function createWasmSimdBackend(
   resolved: ResolvedThreads = { threads: 1, note: null },
+  split: SplitOptions = { crossover: null, adaptive: false },
 ): Promise<WasmSimdBackend> {
-  const started = await start(resolved.threads);
+  const started = await start(resolved.threads, split);
   let exports: WasmKernelExports | null = started.exports;
   const { heap, dispatch } = started;
   const readSync = <D extends DType>(buffer: unknown, dtype: D, size: number): HostArrayOf[D] =>

@@ -6,6 +6,7 @@
 
 import { type BackendFactory, PointwiseError } from '@pointwise/core';
 import {
+  checkCrossover,
   checkThreads,
   resolveThreads,
   sharedMemoryUnsupportedReason,
@@ -20,6 +21,16 @@ export interface WasmSimdOptions {
    * page), else 1, with the reason in `pw.backend.threadsNote`.
    */
   threads?: ThreadsOption;
+  /**
+   * For testing: split every call of at least this many elements over the pool, in
+   * place of the per-op crossovers (2^18 elements for elu and Philox dropout, 2^20 for
+   * the rest), in blocks as small as 256 elements; 0 splits every element-wise call, so
+   * a test suite of small tensors runs the threaded paths. Reductions (parameter
+   * gradients) still split only above one 32768-element chunk (their sums' order is
+   * fixed by the size alone). Also turns off 'auto''s busy-machine fallback. Ignored
+   * with one thread. An integer >= 0; default: the per-op crossovers.
+   */
+  crossover?: number;
 }
 
 export function wasmSimdBackend(options: WasmSimdOptions = {}): BackendFactory {
@@ -31,6 +42,7 @@ export function wasmSimdBackend(options: WasmSimdOptions = {}): BackendFactory {
     );
   }
   const threads = checkThreads(options.threads);
+  const crossover = checkCrossover(options.crossover);
   return {
     name: 'wasm-simd',
     async isAvailable() {
@@ -42,7 +54,10 @@ export function wasmSimdBackend(options: WasmSimdOptions = {}): BackendFactory {
     async create() {
       const resolved = await resolveThreads(threads);
       const { createWasmSimdBackend } = await import('./backend.js');
-      return createWasmSimdBackend(resolved);
+      return createWasmSimdBackend(resolved, {
+        crossover,
+        adaptive: threads === 'auto' && crossover === null,
+      });
     },
   };
 }

@@ -12,6 +12,7 @@ import { reluKernel } from './ops/relu.js';
 import { shiftedReluKernel } from './ops/shiftedRelu.js';
 import { sparseDropoutKernel } from './ops/sparseDropout.js';
 import { thresholdedReluKernel } from './ops/thresholdedRelu.js';
+import { updateKernel } from './ops/update.js';
 import type { Dispatch } from './pool.js';
 import type { WasmKernelExports } from './wasm.js';
 
@@ -26,5 +27,6 @@ export function createWasmKernels(k: WasmKernelExports, heap: WasmHeap, d: Dispa
     elu: eluKernel(k, d),
     dropout: dropoutKernel(k, heap, d),
     sparseDropout: sparseDropoutKernel(k, heap, d),
+    update: updateKernel(k, heap),
   };
 }

@@ -3,10 +3,12 @@
 // threaded build on the backend's shared memory, and the calling thread take one at a
 // time from a shared counter (so a thread that starts late or is preempted does fewer
 // blocks instead of holding up the call). Ops are synchronous from the caller's view:
-// the calling thread posts the job, takes blocks itself, then waits for the workers
-// (Atomics.wait in Node and in workers; a spin on Atomics.load on a browser page, where
-// Atomics.wait throws). So an op sees every earlier op's result and read() / readSync()
-// never find pending work.
+// the calling thread posts the job, takes blocks itself, closes the job, then waits for
+// the workers that joined it (Atomics.wait in Node and in workers; a spin on
+// Atomics.load on a browser page, where Atomics.wait throws); a worker that wakes after
+// the close leaves the job alone, so a descheduled worker never holds up a call it took
+// no part in (decision 143). So an op sees every earlier op's result and read() /
+// readSync() never find pending work.
 //
 // Same bits for any thread count: element-wise kernels write each element once whatever
 // the split; reductions (parameter gradients) are summed per fixed CHUNK of elements
@@ -15,6 +17,7 @@
 // the calling thread. The one-thread backend uses the same chunks.
 
 import { PointwiseError } from '@pointwise/core';
+import type { Adaptive } from './adapt.js';
 import type { WasmKernelExports } from './wasm.js';
 
 /** Elements per reduction chunk (decision 91): 128 KiB of float32. */
@@ -65,13 +68,15 @@ const BLOCKS = 5;
 const ARGS = 8;
 const STRIDES = 24;
 const JOB_LENGTH = 40;
-// ctl: [generation, workers done, failed worker + 1, stop, next block]
+// ctl: [generation, workers in the job, failed worker + 1, stop, next block, open job's
+// generation (0: closed)]; the worker's source uses the same indices as literals
 const GEN = 0;
-const DONE = 1;
+const ACTIVE = 1;
 const FAILED = 2;
 const STOP = 3;
 const NEXT = 4;
-const CTL_LENGTH = 5;
+const OPEN = 5;
+const CTL_LENGTH = 6;
 
 /** Export names a worker can run, by index (the job's fn slot). */
 export const KERNEL_NAMES = [
@@ -119,7 +124,13 @@ export function runRange(
     const e = Math.min(end, s + step);
     for (let i = 0; i < argc; i++) {
       const stride = job[24 + i] as number;
-      a[i] = stride === -1 ? e - s : (job[8 + i] as number) + stride * s;
+      // stride 0 passes the value as it is: -0 + 0 * s would be +0 (issue 19)
+      a[i] =
+        stride === -1
+          ? e - s
+          : stride === 0
+            ? (job[8 + i] as number)
+            : (job[8 + i] as number) + stride * s;
     }
     const r = fn(...a);
     if (chunk > 0) partials[s / chunk] = r as number;
@@ -128,7 +139,7 @@ export function runRange(
 
 /**
  * Takes blocks of the posted job from the shared counter until none is left, running
- * each with run. Self-contained: workers run its source.
+ * each with run; returns how many it took. Self-contained: workers run its source.
  */
 export function runBlocks(
   fn: (...args: number[]) => number | undefined,
@@ -136,14 +147,17 @@ export function runBlocks(
   job: Float64Array,
   partials: Float64Array,
   run: typeof runRange,
-): void {
+): number {
   const n = job[3] as number;
   const block = job[4] as number;
   const blocks = job[5] as number;
+  let taken = 0;
   for (let b = Atomics.add(ctl, 4, 1); b < blocks; b = Atomics.add(ctl, 4, 1)) {
     const start = b * block;
     run(fn, job, start, Math.min(n, start + block), partials);
+    taken++;
   }
+  return taken;
 }
 
 /** A worker's whole program (stringified with runRange and runBlocks; no imports, no closure). */
@@ -190,12 +204,17 @@ function workerMain(
       }
       seen = now;
       if (Atomics.load(ctl, 3) !== 0) return;
-      try {
-        take(fns[job[0] as number]!, ctl, job, partials, run);
-      } catch {
-        Atomics.store(ctl, 2, init.index + 1);
-      }
+      // join only while the job is open: announce first, then check, so the calling
+      // thread either waits for this worker or this worker sees the job closed
       Atomics.add(ctl, 1, 1);
+      if (Atomics.load(ctl, 5) === now) {
+        try {
+          take(fns[job[0] as number]!, ctl, job, partials, run);
+        } catch {
+          Atomics.store(ctl, 2, init.index + 1);
+        }
+      }
+      Atomics.sub(ctl, 1, 1);
       Atomics.notify(ctl, 1);
     }
   });
@@ -232,6 +251,20 @@ function lostError(reason: string): PointwiseError {
   );
 }
 
+/** How a pool splits calls (Dispatch.pool). */
+export interface PoolOptions {
+  /** Ms a thread spins before it parks (SPIN_MS, or 0 with more threads than cores). */
+  spinMs: number;
+  /**
+   * Testing (the `crossover` option): every call of at least this many elements is
+   * split, in place of the per-op crossovers, in blocks as small as UNIT; null: the
+   * defaults (STREAM_MIN / COMPUTE_MIN, blocks of at least MIN_BLOCK).
+   */
+  crossover: number | null;
+  /** 'auto''s busy-machine guard (adapt.ts), or null: always split large calls. */
+  adaptive: Adaptive | null;
+}
+
 /**
  * Runs kernel calls for one backend: `parallel(n, min)` says whether a call of n
  * elements goes to the pool (min: the op's crossover), `each` splits an element-wise
@@ -246,6 +279,8 @@ export class Dispatch {
   readonly #workers: PoolWorker[];
   readonly #wait: boolean;
   readonly #spinMs: number;
+  readonly #crossover: number | null;
+  readonly #adaptive: Adaptive | null;
   #lost: string | null = null;
   #destroyed = false;
   #pooled = 0;
@@ -255,10 +290,12 @@ export class Dispatch {
     threads: number,
     shared: { ctl: Int32Array; job: Float64Array; partials: Float64Array } | null,
     workers: PoolWorker[],
-    spinMs = 0,
+    options: PoolOptions = { spinMs: 0, crossover: null, adaptive: null },
   ) {
     this.#k = k;
-    this.#spinMs = spinMs;
+    this.#spinMs = options.spinMs;
+    this.#crossover = options.crossover;
+    this.#adaptive = options.adaptive;
     this.threads = threads;
     this.#ctl = shared?.ctl ?? null;
     this.#job = shared?.job ?? new Float64Array(JOB_LENGTH);
@@ -283,8 +320,9 @@ export class Dispatch {
     threads: number,
     scratch: number[],
     node: boolean,
-    spinMs: number,
+    options: PoolOptions,
   ): Promise<Dispatch> {
+    const { spinMs } = options;
     const ctl = new SharedArrayBuffer(CTL_LENGTH * 4);
     const job = new SharedArrayBuffer(JOB_LENGTH * 8);
     const partials = new SharedArrayBuffer(MAX_CHUNKS * 8);
@@ -360,7 +398,7 @@ export class Dispatch {
         partials: new Float64Array(partials),
       },
       workers,
-      spinMs,
+      options,
     );
     if (!node) {
       for (const w of workers as Worker[]) {
@@ -385,17 +423,26 @@ export class Dispatch {
     if (this.#lost !== null) throw lostError(this.#lost);
   }
 
-  /** Whether a call of n elements is split over the pool (min: the op's crossover). */
+  /** 'auto''s busy-machine guard, or null (explicit thread counts, `crossover`). */
+  get adaptive(): Adaptive | null {
+    return this.#adaptive;
+  }
+
+  /**
+   * Whether a call of n elements is split over the pool (min: the op's crossover, or
+   * the `crossover` option; not while 'auto''s guard keeps calls on this thread).
+   */
   parallel(n: number, min: number): boolean {
     if (this.#lost !== null) throw lostError(this.#lost);
-    return this.threads > 1 && n >= min;
+    if (this.threads === 1 || n < (this.#crossover ?? min)) return false;
+    return this.#adaptive === null || this.#adaptive.usePool();
   }
 
   /** An element-wise kernel over n elements, split into UNIT-aligned blocks. */
   each(name: KernelName, n: number, args: readonly number[], strides: readonly number[]): void {
     this.#setJob(name, args, strides, 0);
     const share = Math.ceil(n / (this.threads * BLOCKS_PER_THREAD) / UNIT) * UNIT;
-    this.#run(n, Math.max(MIN_BLOCK, share));
+    this.#run(n, Math.max(this.#crossover === null ? MIN_BLOCK : UNIT, share));
   }
 
   /**
@@ -462,9 +509,10 @@ export class Dispatch {
   }
 
   /**
-   * Cuts [0, n) into blocks of `block` elements, posts them, takes blocks here too and
-   * waits until every worker has found the counter exhausted (so no worker still reads
-   * this job when the next is posted).
+   * Cuts [0, n) into blocks of `block` elements, posts them, takes blocks here too,
+   * closes the job once the counter is exhausted and waits until every worker that
+   * joined has left it (so no worker still reads this job when the next is posted; one
+   * that wakes later sees the job closed and does nothing).
    */
   #run(n: number, block: number): void {
     if (this.#lost !== null) throw lostError(this.#lost);
@@ -473,25 +521,34 @@ export class Dispatch {
     this.#pooled++;
     job[SIZE] = n;
     job[BLOCK] = block;
-    job[BLOCKS] = Math.ceil(n / block);
+    const blocks = Math.ceil(n / block);
+    job[BLOCKS] = blocks;
+    const adaptive = this.#adaptive;
+    const start = adaptive === null ? 0 : adaptive.now();
+    // generation 0 is the workers' start state and OPEN's "closed": skip it on wrap-around
+    let gen = (Atomics.load(ctl, GEN) + 1) | 0;
+    if (gen === 0) gen = 1;
     Atomics.store(ctl, NEXT, 0);
-    Atomics.store(ctl, DONE, 0);
-    Atomics.add(ctl, GEN, 1);
+    Atomics.store(ctl, OPEN, gen);
+    Atomics.store(ctl, GEN, gen);
     Atomics.notify(ctl, GEN);
     const fn = this.#k[KERNEL_NAMES[job[0] as number]!] as unknown as AnyKernel;
-    runBlocks(fn, ctl, job, this.#partials, runRange);
-    const others = this.threads - 1;
+    const mine = runBlocks(fn, ctl, job, this.#partials, runRange);
+    const own = adaptive === null ? 0 : adaptive.now();
+    // every block is taken: close the job, then wait only for the workers inside it
+    Atomics.store(ctl, OPEN, 0);
     const started = Date.now();
     const spinUntil = performance.now() + this.#spinMs;
-    let done = Atomics.load(ctl, DONE);
-    while (done < others) {
-      if (this.#wait && performance.now() > spinUntil) Atomics.wait(ctl, DONE, done, 200);
+    let active = Atomics.load(ctl, ACTIVE);
+    while (active > 0) {
+      if (this.#wait && performance.now() > spinUntil) Atomics.wait(ctl, ACTIVE, active, 200);
       if (Date.now() - started > DEADLINE_MS) {
         this.#lost = `no answer from the workers in ${DEADLINE_MS / 1000} s`;
         throw lostError(this.#lost);
       }
-      done = Atomics.load(ctl, DONE);
+      active = Atomics.load(ctl, ACTIVE);
     }
+    adaptive?.record(start, own, adaptive.now(), mine, blocks);
     const failed = Atomics.load(ctl, FAILED);
     if (failed !== 0) {
       this.#lost = `worker ${failed - 1} trapped in ${KERNEL_NAMES[job[0] as number]}`;
@@ -506,7 +563,8 @@ function rangeArgs(job: Float64Array, s: number, e: number): number[] {
   const a: number[] = new Array(argc);
   for (let i = 0; i < argc; i++) {
     const stride = job[STRIDES + i] as number;
-    a[i] = stride === N ? e - s : (job[ARGS + i] as number) + stride * s;
+    const v = job[ARGS + i] as number;
+    a[i] = stride === N ? e - s : stride === 0 ? v : v + stride * s;
   }
   return a;
 }

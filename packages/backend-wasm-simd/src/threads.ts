@@ -1,5 +1,5 @@
-// The `threads` option of wasmSimdBackend: validation (a typed error naming `threads`
-// and the value) and what 'auto' resolves to here: every core where shared memory is
+// The `threads` and `crossover` options of wasmSimdBackend: validation (a typed error
+// naming the option and the value) and what 'auto' resolves to here: every core where shared memory is
 // allowed (Node; a crossOriginIsolated page or worker), else 1 with the reason.
 
 import { PointwiseError } from '@pointwise/core';
@@ -25,6 +25,27 @@ export function checkThreads(value: unknown): ThreadsOption {
       'PARAM_OUT_OF_RANGE',
       { op, arg: 'threads', value },
       `must be an integer in [1, ${MAX_THREADS}] or 'auto'`,
+    );
+  }
+  return value;
+}
+
+/** Checks the `crossover` test option: null when undefined, else an integer in [0, 2^30]. */
+export function checkCrossover(value: unknown): number | null {
+  const op = 'wasmSimdBackend';
+  if (value === undefined) return null;
+  if (typeof value !== 'number') {
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: 'crossover', value },
+      'must be a number of elements (an integer >= 0)',
+    );
+  }
+  if (!Number.isInteger(value) || value < 0 || value > 2 ** 30) {
+    throw new PointwiseError(
+      'PARAM_OUT_OF_RANGE',
+      { op, arg: 'crossover', value },
+      'must be an integer in [0, 2^30]',
     );
   }
   return value;

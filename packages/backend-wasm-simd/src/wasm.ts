@@ -15,6 +15,8 @@ export interface WasmKernelExports {
   /** Threaded build: points this instance's static scratch at its own 4 KiB block. */
   useScratch(p: number): void;
   reluForward(x: number, y: number, n: number): void;
+  /** param = f32(param - f32(lr * grad)), in place (asm/update.ts). */
+  sgdStep(param: number, grad: number, n: number, lr: number): void;
   thresholdBackward(dy: number, src: number, dx: number, n: number, t: number): void;
   leakyReluForward(x: number, y: number, n: number, alpha: number): void;
   leakyReluBackward(dy: number, src: number, dx: number, n: number, alpha: number): void;

@@ -1,12 +1,20 @@
 // The whole conformance suite of @pointwise/core on the wasm-simd backend, one vitest test
-// per case, in every threading mode: one thread (the single-thread build), two threads
-// (the threaded build and a worker pool) and 'auto' (every core here).
+// per case: one thread (the single-thread build), and two and three threads with
+// `crossover: 0`, so that every case, however small, runs through the threaded paths
+// (the threaded build, its pool and the per-range arguments the workers get). The
+// default crossovers on the pool are covered by threads.test.ts (same bits as one thread).
 import { defineConformanceSuite } from '@pointwise/core/conformance';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { wasmSimdBackend } from '../src/index.js';
+import { type WasmSimdOptions, wasmSimdBackend } from '../src/index.js';
 
-for (const threads of [1, 2, 'auto'] as const) {
-  describe(`threads ${threads}`, () => {
-    defineConformanceSuite(wasmSimdBackend({ threads }), { describe, it, beforeAll, afterAll });
+const CONFIGS: [string, WasmSimdOptions][] = [
+  ['threads 1', { threads: 1 }],
+  ['threads 2, crossover 0', { threads: 2, crossover: 0 }],
+  ['threads 3, crossover 0', { threads: 3, crossover: 0 }],
+];
+
+for (const [label, options] of CONFIGS) {
+  describe(label, () => {
+    defineConformanceSuite(wasmSimdBackend(options), { describe, it, beforeAll, afterAll });
   });
 }

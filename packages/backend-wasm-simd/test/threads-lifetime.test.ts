@@ -49,6 +49,27 @@ if (exits.length !== 2) throw new Error('expected 2 worker exits');
     expect(JSON.parse(r.stdout.trim())).toEqual({ ok: true, threads: 3, workers: 2 });
   });
 
+  it('a call does not wait for a worker that never joins it (decision 143)', async () => {
+    const pw = await pointwise(wasmSimdBackend({ threads: 2 }));
+    const b = pw.backend as WasmSimdBackend;
+    const xs = Float32Array.from({ length: 2 * STREAM_MIN }, (_, i) => (i % 5) - 2);
+    const x = pw.tensor(xs);
+    pw.relu(x).dispose();
+    // let the worker park, then stop it before the next job: it can never join, and the
+    // call must not wait for it (before the fix it waited out the 60 s deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const worker = b.wasm.dispatch.workers[0] as Worker;
+    const exited = once(worker, 'exit');
+    void worker.terminate();
+    const started = Date.now();
+    const y = pw.relu(x);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const got = y.readSync() as Float32Array;
+    expect(got.findIndex((v, i) => !Object.is(v, xs[i]! > 0 ? xs[i] : 0))).toBe(-1);
+    await exited;
+    pw.destroy();
+  });
+
   it('a worker that dies is DEVICE_LOST on the next call', async () => {
     const pw = await pointwise(wasmSimdBackend({ threads: 2 }));
     const b = pw.backend as WasmSimdBackend;

@@ -11,6 +11,7 @@ import { reluKernel } from './ops/relu.js';
 import { shiftedReluKernel } from './ops/shiftedRelu.js';
 import { sparseDropoutKernel } from './ops/sparseDropout.js';
 import { thresholdedReluKernel } from './ops/thresholdedRelu.js';
+import { updateKernel } from './ops/update.js';
 
 export function webgpuKernels(dev: WebGpuDevice): KernelSet {
   return {
@@ -23,5 +24,6 @@ export function webgpuKernels(dev: WebGpuDevice): KernelSet {
     elu: eluKernel(dev),
     dropout: dropoutKernel(dev),
     sparseDropout: sparseDropoutKernel(dev),
+    update: updateKernel(dev),
   };
 }

@@ -11,9 +11,10 @@ import { CHROMIUM_ARGS, findChromium } from '../../../tools/test-support/src/ind
 
 // Per op: the in-place case (uniform data plus every special value), the 65537-element
 // size case, dslope/dceiling special terms, dropout masks for two seeds, ratio 0/1,
-// scale, regeneration, sparse dropout, golden vectors and the lifetime cases.
+// scale, regeneration, sparse dropout, golden vectors, the lifetime cases and elu backward's
+// integer kernel on the issue-19 pairs.
 const SUBSET =
-  '^(golden/|[a-zA-Z]+/forward/in-place/default|[a-zA-Z]+/size/65537$|[a-zA-Z]+/d[a-z]+/special-terms|dropout/mask/seed=42,|dropout/(ratio|scale|backward-regenerated|training)|sparseDropout/|tensors/|memory/)';
+  '^(golden/|[a-zA-Z]+/forward/in-place/default|[a-zA-Z]+/size/65537$|[a-zA-Z]+/d[a-z]+/special-terms|dropout/mask/seed=42,|dropout/(ratio|scale|backward-regenerated|training)|sparseDropout/|tensors/|memory/|elu/backward/rounding-dy/issue-19)';
 
 let server: Server;
 let browser: Browser;

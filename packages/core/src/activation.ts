@@ -9,7 +9,7 @@ import type { ActivationKernel, OpName } from './kernels.js';
 import type { Accuracy, CrossReference, OpContext, OpDefinition } from './op.js';
 import { checkBackwardOut, type ReadTensor } from './outputs.js';
 import { checkParamGradOption, checkParamsObject } from './params.js';
-import type { Shape, Tensor } from './tensor.js';
+import { type ForwardRecord, type Shape, sameStorage, storageOf, Tensor } from './tensor.js';
 
 /** Float64 oracle for one element; `i` is the flat index (prelu picks its channel). */
 export interface ActivationReference<R> {
@@ -190,7 +190,7 @@ export function defineActivation<
     if (out !== undefined) {
       this.bufferOf(name, 'out', out, FLOAT);
       checkShape(name, 'out', out, x.shape);
-      if (out === x && !spec.allowsBackwardFromY(r)) {
+      if (sameStorage(out, x) && !spec.allowsBackwardFromY(r)) {
         throw new PointwiseError(
           'X_REQUIRED',
           { op: name, arg: 'out', value: out },
@@ -198,7 +198,7 @@ export function defineActivation<
         );
       }
       for (const param of spec.deviceParams?.(r) ?? []) {
-        if (out === param.tensor) {
+        if (sameStorage(out, param.tensor)) {
           throw new PointwiseError(
             'INVALID_ARGUMENT',
             { op: name, arg: 'out', value: out },
@@ -220,6 +220,7 @@ export function defineActivation<
       } finally {
         release();
       }
+      y[storageOf].written(forwardRecord(name, opParams, r, spec.deviceParams?.(r) ?? []));
       return y;
     });
   }
@@ -249,7 +250,10 @@ export function defineActivation<
     checkParamsObject(backwardName, params);
     const { out, paramGrad, ...opParams } = (params ?? {}) as P & BackwardOptions<G>;
     checkParamGradOption(backwardName, paramGrad);
-    const r = spec.resolve(backwardName, opParams as P, source.shape);
+    const origin = from === 'y' ? source[storageOf].origin : null;
+    const r = origin
+      ? (recordedParams(spec, backwardName, origin, opParams, source.shape) as R)
+      : spec.resolve(backwardName, opParams as P, source.shape);
     if (from === 'y' && !spec.allowsBackwardFromY(r)) {
       throw new PointwiseError(
         'X_REQUIRED',
@@ -306,6 +310,7 @@ export function defineActivation<
       }
       const result: Record<string, Tensor<'float32'>> = { dx };
       if (spec.paramGrad && grad) result[spec.paramGrad.name] = grad;
+      for (const t of Object.values(result)) t[storageOf].written(null);
       return result as Grad<G>;
     });
   }
@@ -324,6 +329,91 @@ export function defineActivation<
     methods,
     spec,
   };
+}
+
+/** What a forward call leaves on its y (see `ForwardRecord`). */
+function forwardRecord(
+  op: string,
+  given: object,
+  resolved: unknown,
+  deviceParams: readonly ReadTensor[],
+): ForwardRecord {
+  return {
+    op,
+    given: { ...given },
+    resolved,
+    deviceParams: deviceParams.map(({ arg, tensor }) => ({
+      arg,
+      tensor: tensor as Tensor,
+      version: (tensor as Tensor)[storageOf].version,
+    })),
+  };
+}
+
+/**
+ * The params for a backward from a y that a forward recorded: the forward's, when the
+ * call gives none; the same (after resolving what it gives over the forward's) when it
+ * gives some; else PARAMS_MISMATCH. A y of another op, or a device parameter written
+ * since (sgdStep, write), is PARAMS_MISMATCH too: the gradient would be wrong.
+ */
+function recordedParams<R>(
+  spec: { name: string; resolve(op: string, params: never, shape: Shape): R },
+  op: string,
+  origin: ForwardRecord,
+  given: object,
+  shape: Shape,
+): R {
+  if (origin.op !== spec.name) {
+    throw new PointwiseError(
+      'PARAMS_MISMATCH',
+      { op, arg: 'y', value: origin.op },
+      `y was produced by ${origin.op}, not ${spec.name}: pass the y of a ${spec.name} forward (or { x })`,
+    );
+  }
+  for (const d of origin.deviceParams) {
+    if (!d.tensor.disposed && d.tensor[storageOf].version !== d.version) {
+      throw new PointwiseError(
+        'PARAMS_MISMATCH',
+        { op, arg: d.arg, value: d.tensor },
+        'was written (sgdStep, write, an out) after the forward that produced y: backward from y would use other values; run backward before the update',
+      );
+    }
+  }
+  const keys = Object.keys(given).filter(
+    (k) => (given as Record<string, unknown>)[k] !== undefined,
+  );
+  if (keys.length === 0) return origin.resolved as R;
+  const merged = { ...origin.given, ...given };
+  const resolved = spec.resolve(op, merged as never, shape);
+  if (!sameResolved(resolved, origin.resolved)) {
+    const key = keys[0] as string;
+    throw new PointwiseError(
+      'PARAMS_MISMATCH',
+      { op, arg: key, value: (given as Record<string, unknown>)[key] },
+      `differs from the forward that produced y (${key}: ${describeGiven(origin.given[key])}); omit it to use the forward's`,
+    );
+  }
+  return origin.resolved as R;
+}
+
+function describeGiven(value: unknown): string {
+  if (value === undefined) return 'the default';
+  if (value instanceof Tensor) return `a device tensor [${value.shape.join(', ')}]`;
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  return String(value);
+}
+
+/** Resolved params compared as the kernels see them: numbers by bits, tensors by identity. */
+function sameResolved(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (a instanceof Float32Array && b instanceof Float32Array)
+    return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+  if (a instanceof Tensor || b instanceof Tensor) return false;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => sameResolved((a as never)[k], (b as never)[k]));
 }
 
 /** An activation definition whose `api` type carries per-op documentation. */

@@ -4,13 +4,16 @@
 // and the per-instance source of dropout seeds. Op methods run with it as `this`.
 
 import type { Backend, DeviceBuffer, MemoryInfo } from './backend.js';
-import { allocHostArray, DTYPES, type DType, isDType } from './dtypes.js';
+import { allocHostArray, type DType, type HostArray } from './dtypes.js';
 import { PointwiseError } from './errors.js';
+import { notATensorReason } from './foreign.js';
 import { hostArrayFrom } from './hostData.js';
 import type { KernelSet, OpName } from './kernels.js';
 import type { OpCallScope, OpContext } from './op.js';
 import { DropoutSeedSource } from './seeds.js';
+import { checkDType, checkShape } from './shapes.js';
 import { asOutOfMemory, releaseTensor, type Shape, Tensor, type TensorOwner } from './tensor.js';
+import { cloneTensor, reshapeTensor, writeTensor } from './update.js';
 
 /**
  * The internal side of an instance: what op methods run against (`this` in every
@@ -67,10 +70,38 @@ export class PointwiseContext implements OpContext, TensorOwner {
     const { host, shape: natural, dtype: hostDtype } = hostArrayFrom(data, dtype);
     const finalShape = shape === undefined ? natural : shape;
     checkShape('tensor', finalShape, host.length);
-    const buffer = guardAllocation('tensor', 'data', host.length, () =>
-      this.backend.upload(hostDtype, host as never),
+    return this.upload('tensor', 'data', host, hostDtype, finalShape);
+  }
+
+  /** Upload a validated host array as a new tensor; `op`/`arg` name an allocation failure. */
+  upload<D extends DType>(
+    op: string,
+    arg: string,
+    host: HostArray,
+    dtype: D,
+    shape: Shape,
+  ): Tensor<D> {
+    const buffer = guardAllocation(op, arg, host.length, () =>
+      this.backend.upload(dtype, host as never),
     );
-    return this.adopt(buffer, hostDtype, finalShape);
+    return this.adopt(buffer, dtype, shape);
+  }
+
+  /** Throws INVALID_ARGUMENT naming `dtype` unless it is one of the dtypes. */
+  checkDType(op: string, dtype: unknown): void {
+    checkDType(op, dtype);
+  }
+
+  writeTensor(tensor: Tensor, data: unknown): void {
+    writeTensor(this, tensor, data);
+  }
+
+  cloneTensor(tensor: Tensor): Tensor {
+    return cloneTensor(this, tensor);
+  }
+
+  reshapeTensor(tensor: Tensor, shape: unknown): Tensor {
+    return reshapeTensor(this, tensor, shape);
   }
 
   /** A tensor of zeros. */
@@ -93,7 +124,10 @@ export class PointwiseContext implements OpContext, TensorOwner {
     return this.adopt(buffer, dtype, shape);
   }
 
-  /** Wrap a buffer the backend already allocated; the tensor owns it from now on. */
+  /**
+   * Wrap a buffer the backend already allocated; the tensor owns it from now on. (Internal:
+   * a `Storage` instead makes a view sharing it, as reshape() does.)
+   */
   adopt<D extends DType>(buffer: DeviceBuffer, dtype: D, shape: Shape): Tensor<D> {
     this.checkAlive('adopt');
     const tensor = new Tensor(this, this.backend, buffer, dtype, shape);
@@ -110,13 +144,17 @@ export class PointwiseContext implements OpContext, TensorOwner {
   bufferOf(op: string, arg: string, tensor: unknown, dtypes?: readonly DType[]): DeviceBuffer {
     this.checkAlive(op);
     if (!(tensor instanceof Tensor)) {
-      throw new PointwiseError('INVALID_ARGUMENT', { op, arg, value: tensor }, 'must be a Tensor');
+      throw new PointwiseError(
+        'INVALID_ARGUMENT',
+        { op, arg, value: tensor },
+        notATensorReason(tensor),
+      );
     }
     if (tensor.owner !== this) {
       throw new PointwiseError(
         'FOREIGN_TENSOR',
         { op, arg, value: tensor },
-        `tensor belongs to another Pointwise instance (backend ${tensor.backendName})`,
+        `tensor belongs to another Pointwise instance (backend ${tensor.backendName}); copy it over with pw.tensor(await t.read(), t.shape)`,
       );
     }
     const buffer = tensor.bufferFor(op, arg);
@@ -155,12 +193,12 @@ export class PointwiseContext implements OpContext, TensorOwner {
       result = body(scope);
     } catch (error) {
       scope.rollback();
-      throw relabelOutOfMemory(error, op);
+      throw relabelLifetime(relabelOutOfMemory(error, op), op);
     }
     if (result instanceof Promise) {
       return result.catch((error: unknown) => {
         scope.rollback();
-        throw relabelOutOfMemory(error, op);
+        throw relabelLifetime(relabelOutOfMemory(error, op), op);
       }) as T;
     }
     return result;
@@ -296,6 +334,25 @@ function relabelOutOfMemory(error: unknown, op: string): unknown {
   return asOutOfMemory(error, op, arg, size);
 }
 
+/**
+ * A DEVICE_LOST or INSTANCE_DESTROYED from deeper down (a backend's alloc, upload or
+ * read, a pending copy) re-labelled with the user's op: the contract's errors name
+ * the call, not the backend's internals. Code, argument, value and reason are kept.
+ */
+function relabelLifetime(error: unknown, op: string): unknown {
+  if (
+    !(error instanceof PointwiseError) ||
+    (error.code !== 'DEVICE_LOST' && error.code !== 'INSTANCE_DESTROYED') ||
+    error.op === op
+  )
+    return error;
+  const details =
+    error.arg === undefined
+      ? { op, value: error.value }
+      : { op, arg: error.arg, value: error.value };
+  return new PointwiseError(error.code, details, error.reason);
+}
+
 /** Tensors inside a scope's result: the value itself, arrays and plain objects (depth-limited). */
 function collectTensors(value: unknown, into: Set<Tensor>, depth: number): void {
   if (depth > 8 || value === null || typeof value !== 'object') return;
@@ -321,46 +378,6 @@ function guardAllocation(
   try {
     return allocate();
   } catch (error) {
-    throw asOutOfMemory(error, op, arg, size);
+    throw relabelLifetime(asOutOfMemory(error, op, arg, size), op);
   }
-}
-
-function checkDType(op: string, dtype: unknown): void {
-  if (!isDType(dtype)) {
-    throw new PointwiseError(
-      'INVALID_ARGUMENT',
-      { op, arg: 'dtype', value: dtype },
-      `must be one of ${DTYPES.join(', ')}`,
-    );
-  }
-}
-
-/** Validates a shape (and its element count against `length`); returns the element count. */
-function checkShape(op: string, shape: unknown, length: number | null): number {
-  if (
-    !Array.isArray(shape) ||
-    shape.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)
-  ) {
-    throw new PointwiseError(
-      'SHAPE_MISMATCH',
-      { op, arg: 'shape', value: shape },
-      'must be an array of non-negative integers',
-    );
-  }
-  const size = (shape as number[]).reduce((a, b) => a * b, 1);
-  if (!Number.isSafeInteger(size)) {
-    throw new PointwiseError(
-      'SHAPE_MISMATCH',
-      { op, arg: 'shape', value: shape },
-      'holds more than 2^53 elements',
-    );
-  }
-  if (length !== null && size !== length) {
-    throw new PointwiseError(
-      'SHAPE_MISMATCH',
-      { op, arg: 'shape', value: shape },
-      `holds ${size} elements but data has ${length}`,
-    );
-  }
-  return size;
 }

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'SYNC_READ_UNSUPPORTED',
   'DEVICE_LOST',
   'INSTANCE_DESTROYED',
+  'PARAMS_MISMATCH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -73,7 +74,20 @@ export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value === 'object' && 'shape' in value && 'dtype' in value) {
     const t = value as { shape: readonly number[]; dtype: string };
-    return `Tensor<${t.dtype}>[${t.shape.join(', ')}]`;
+    const kind = isTfjsTensor(value) ? 'tf.Tensor' : 'Tensor';
+    const shape = Array.isArray(t.shape) ? t.shape.join(', ') : String(t.shape);
+    return `${kind}<${t.dtype}>[${shape}]`;
   }
   return typeof value;
+}
+
+/** A TensorFlow.js tf.Tensor, recognised by shape (no tfjs import): dataId plus its bookkeeping. */
+export function isTfjsTensor(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return (
+    'dataId' in value &&
+    'shape' in value &&
+    'dtype' in value &&
+    ('kernelBackend' in value || 'rankType' in value || 'isDisposedInternal' in value)
+  );
 }

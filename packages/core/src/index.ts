@@ -17,6 +17,11 @@ export {
   probeBackend,
   probeBackends,
 } from './backends.js';
+export type {
+  ActivationName,
+  ActivationParamsOf,
+  BoundActivation,
+} from './boundActivation.js';
 export {
   allocHostArray,
   BYTES_PER_ELEMENT,

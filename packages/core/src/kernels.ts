@@ -7,6 +7,7 @@
 // number, no read-back for a device one.
 
 import type { DeviceBuffer } from './backend.js';
+import type { DType, HostArrayOf } from './dtypes.js';
 import type { DropoutDraw } from './philox.js';
 
 export interface ActivationForwardCall<P> {
@@ -143,6 +144,26 @@ export interface SparseDropoutKernel {
   forward(call: SparseDropoutCall): Promise<SparseDropoutResult> | SparseDropoutResult;
 }
 
+/**
+ * What a training loop needs besides the ops: writes into existing storage, device
+ * copies and the fused SGD step. Core validates first (dtype, size, ownership, no
+ * aliasing between `src`/`dst` or `param`/`grad`).
+ */
+export interface UpdateKernel {
+  /**
+   * Copy `data` (its full length: the tensor's size) into `buffer`. CPU backends copy
+   * at once; GPU backends enqueue the copy after the work already queued.
+   */
+  write<D extends DType>(buffer: DeviceBuffer, dtype: D, data: HostArrayOf[D]): void;
+  /** Copy `size` elements of `dtype` from `src` to `dst` (distinct buffers), on the device. */
+  copy(src: DeviceBuffer, dst: DeviceBuffer, dtype: DType, size: number): void;
+  /**
+   * In place: `param[i] = f32(param[i] - f32(lr * grad[i]))`, two float32 roundings (the
+   * product, then the difference), never fused into one FMA. `lr` is float32-rounded.
+   */
+  sgdStep(call: { param: DeviceBuffer; grad: DeviceBuffer; size: number; lr: number }): void;
+}
+
 /** One entry per op: the registry a backend fills in. */
 export interface KernelSet {
   relu: ActivationKernel<NoParams>;
@@ -154,6 +175,8 @@ export interface KernelSet {
   elu: ActivationKernel<AlphaParams>;
   dropout: DropoutKernel;
   sparseDropout: SparseDropoutKernel;
+  /** Tensor writes, copies and the SGD step (not an op of the registry: no conformance sweep). */
+  update: UpdateKernel;
 }
 
 export type OpName = keyof KernelSet;

@@ -8,7 +8,7 @@
 import type { DeviceBuffer } from './backend.js';
 import { PointwiseError } from './errors.js';
 import type { OpContext } from './op.js';
-import type { Shape, Tensor } from './tensor.js';
+import { type Shape, sameStorage, type Tensor } from './tensor.js';
 
 /** One output slot of a backward call. */
 export interface OutSlot {
@@ -95,7 +95,7 @@ export function checkBackwardOut(
         `shape must be [${slot.shape.join(', ')}]`,
       );
     }
-    if (value === dy && slot.name !== 'dx') {
+    if (sameStorage(value, dy) && slot.name !== 'dx') {
       throw new PointwiseError(
         'INVALID_ARGUMENT',
         { op, arg, value },
@@ -103,11 +103,11 @@ export function checkBackwardOut(
       );
     }
     for (const r of [...reads, ...seen]) {
-      if (value === r.tensor) {
+      if (sameStorage(value, r.tensor)) {
         throw new PointwiseError(
           'INVALID_ARGUMENT',
           { op, arg, value },
-          `must not be the same tensor as ${r.arg}: the call reads or writes it too`,
+          `must not be ${r.arg} (or a view of it): the call reads or writes it too`,
         );
       }
     }

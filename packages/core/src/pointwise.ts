@@ -4,6 +4,12 @@
 // are in context.ts, off the instance's autocomplete.
 
 import type { Backend, BackendFactory, DeviceBuffer, MemoryInfo } from './backend.js';
+import {
+  type ActivationName,
+  type ActivationParamsOf,
+  type BoundActivation,
+  bindActivation,
+} from './boundActivation.js';
 import { PointwiseContext } from './context.js';
 import type { DType } from './dtypes.js';
 import { PointwiseError } from './errors.js';
@@ -12,6 +18,7 @@ import type { OpContext, OpMethod } from './op.js';
 import { ops } from './ops/index.js';
 import { checkKnownKeys } from './params.js';
 import type { Shape, Tensor } from './tensor.js';
+import { fillTensor, sgdStep } from './update.js';
 
 type UnionToIntersection<U> = (U extends unknown ? (k: U) => void : never) extends (
   k: infer I,
@@ -131,6 +138,45 @@ export class PointwiseBase {
   /** A tensor of zeros. */
   zeros<D extends DType = 'float32'>(shape: Shape, dtype: D = 'float32' as D): Tensor<D> {
     return this.#ctx.zeros(shape, dtype);
+  }
+
+  /**
+   * A tensor with every element `value` (float32: any number, NaN and ±Inf included;
+   * integer dtypes: an integer in range; int64: a bigint or a safe integer).
+   */
+  fill<D extends DType = 'float32'>(
+    shape: Shape,
+    value: number | bigint,
+    dtype: D = 'float32' as D,
+  ): Tensor<D> {
+    return fillTensor(this.#ctx, 'fill', shape, value, dtype);
+  }
+
+  /** A tensor of ones. */
+  ones<D extends DType = 'float32'>(shape: Shape, dtype: D = 'float32' as D): Tensor<D> {
+    return fillTensor(this.#ctx, 'ones', shape, dtype === 'int64' ? 1n : 1, dtype);
+  }
+
+  /**
+   * Plain SGD, in place on the device: `param[i] = f32(param[i] - f32(f32(lr) * grad[i]))`
+   * (two roundings, tfjs's `tf.train.sgd` bits; see the contract). `grad` has param's
+   * shape and is not param; `lr` >= 0. Returns `param`, which forgets any forward record.
+   */
+  sgdStep(param: Tensor<'float32'>, grad: Tensor<'float32'>, lr: number): Tensor<'float32'> {
+    return sgdStep(this.#ctx, param, grad, lr);
+  }
+
+  /**
+   * An activation with its params bound once (like `torch.nn.ELU(alpha)`): `forward(x)`
+   * and `backward(dy, { x } | { y })` use them every call. Device-tensor params (a learned
+   * slope, ceiling or threshold) are bound by reference, not owned: update them in place
+   * (`pw.sgdStep`) and the next call uses the new values.
+   */
+  activation<N extends ActivationName>(
+    name: N,
+    params?: ActivationParamsOf[N],
+  ): BoundActivation<N> {
+    return bindActivation(this.#ctx, name, params);
   }
 
   /**

@@ -3,7 +3,11 @@
 // the instance's destroy() is a typed error. dtype, shape and size are frozen at
 // run time, not only in the .d.ts: kernels trust `size`, so a writable one would
 // let a caller overwrite a neighbouring tensor. Reads are async everywhere;
-// readSync() works on CPU backends.
+// readSync() works on CPU backends. Tensors made by reshape() share one Storage
+// with the tensor they view: the storage is freed when the last of them is disposed,
+// and it carries what a training loop needs to stay honest: the forward op that last
+// wrote it (so a backward from y can use, or refuse, its parameters) and a version
+// counter bumped by every write.
 
 import type { Backend, DeviceBuffer } from './backend.js';
 import type { DType, HostArrayOf } from './dtypes.js';
@@ -23,8 +27,55 @@ declare global {
 export interface TensorOwner {
   /** True once `destroy()` ran: every use of the instance's tensors is then an error. */
   readonly destroyed: boolean;
-  /** Called when a tensor's storage is released, so the owner stops tracking it. */
+  /** Called when a tensor is disposed or released, so the owner stops tracking it. */
   forget(tensor: Tensor): void;
+  /** `t.write(data)`: validate and copy host data into the tensor's storage. */
+  writeTensor?(tensor: Tensor, data: unknown): void;
+  /** `t.clone()`: a new tensor with a copy of the contents. */
+  cloneTensor?(tensor: Tensor): Tensor;
+  /** `t.reshape(shape)`: a view sharing storage. */
+  reshapeTensor?(tensor: Tensor, shape: unknown): Tensor;
+}
+
+/**
+ * What a forward call recorded on the storage it wrote (its y): the op, the params as
+ * the user gave them, the resolved params, and the version of every device parameter
+ * it read. Internal.
+ */
+export interface ForwardRecord {
+  readonly op: string;
+  readonly given: Readonly<Record<string, unknown>>;
+  readonly resolved: unknown;
+  readonly deviceParams: readonly { arg: string; tensor: Tensor; version: number }[];
+}
+
+/** Internal: the storage one or more tensors (a tensor and its reshape views) share. */
+export class Storage {
+  buffer: DeviceBuffer;
+  /** Undisposed tensors on this storage plus pins (pending reads, async ops). */
+  refs = 0;
+  released = false;
+  /** Bumped by every write (forward out, backward out, write(), sgdStep). */
+  version = 0;
+  /** The forward op whose y this storage holds, or null (written by anything else). */
+  origin: ForwardRecord | null = null;
+  constructor(buffer: DeviceBuffer) {
+    this.buffer = buffer;
+  }
+  /** Record a write: a forward's y gets its record, any other write clears it. */
+  written(origin: ForwardRecord | null = null): void {
+    this.version++;
+    this.origin = origin;
+  }
+}
+
+/** Internal: a tensor's storage (for aliasing checks and forward records). */
+export const storageOf: unique symbol = Symbol('pointwise.storageOf');
+
+/** True when both are Tensors on one storage (the same tensor, or views of each other). */
+export function sameStorage(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  return a instanceof Tensor && b instanceof Tensor && a[storageOf] === b[storageOf];
 }
 
 /**
@@ -48,15 +99,21 @@ export class Tensor<D extends DType = DType> {
   /** The Pointwise instance that owns this tensor (compared by identity). */
   readonly owner: TensorOwner;
   #backend: Backend;
-  #buffer: DeviceBuffer;
+  #storage: Storage;
   #disposed = false;
-  #released = false;
-  #pins = 0;
 
-  constructor(owner: TensorOwner, backend: Backend, buffer: DeviceBuffer, dtype: D, shape: Shape) {
+  /** `buffer` is a fresh handle, or (internal, for views) the Storage to share. */
+  constructor(
+    owner: TensorOwner,
+    backend: Backend,
+    buffer: DeviceBuffer | Storage,
+    dtype: D,
+    shape: Shape,
+  ) {
     this.owner = owner;
     this.#backend = backend;
-    this.#buffer = buffer;
+    this.#storage = buffer instanceof Storage ? buffer : new Storage(buffer);
+    this.#storage.refs++;
     this.dtype = dtype;
     this.shape = Object.freeze([...shape]);
     this.size = this.shape.reduce((a, b) => a * b, 1);
@@ -88,7 +145,42 @@ export class Tensor<D extends DType = DType> {
         'tensor was already disposed',
       );
     }
-    return this.#buffer;
+    return this.#storage.buffer;
+  }
+
+  /** Internal: the shared storage (identity for aliasing checks, the forward record). */
+  get [storageOf](): Storage {
+    return this.#storage;
+  }
+
+  /**
+   * Copy host data into this tensor's storage: the same data `pw.tensor()` accepts, of
+   * this tensor's dtype and element count. Synchronous on CPU backends, enqueued on GPU
+   * ones (work already queued sees the old values). A tensor a forward wrote forgets
+   * that forward: backward from it then needs the params given again. Returns `this`.
+   */
+  write(data: unknown): this {
+    this.#ownerOp('write').writeTensor?.(this, data);
+    return this;
+  }
+
+  /** A new tensor with a copy of the contents (same dtype and shape), on the device. */
+  clone(): Tensor<D> {
+    return this.#ownerOp('clone').cloneTensor?.(this) as Tensor<D>;
+  }
+
+  /**
+   * A view with another shape of the same element count (one dimension may be -1),
+   * sharing this tensor's storage: a write through either is seen by both. Disposing
+   * one leaves the other usable; the storage is freed when every view is disposed.
+   */
+  reshape(shape: readonly number[]): Tensor<D> {
+    return this.#ownerOp('reshape').reshapeTensor?.(this, shape) as Tensor<D>;
+  }
+
+  #ownerOp(op: string): TensorOwner {
+    this.bufferFor(op, 'tensor');
+    return this.owner;
   }
 
   /** Copy the contents to a new host array once queued work has finished. */
@@ -130,7 +222,19 @@ export class Tensor<D extends DType = DType> {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    if (this.#pins === 0) this[releaseTensor]();
+    this.owner.forget(this);
+    this.#unref();
+  }
+
+  #unref(): void {
+    const storage = this.#storage;
+    storage.refs--;
+    if (storage.refs > 0 || storage.released) return;
+    storage.released = true;
+    const buffer = storage.buffer;
+    storage.buffer = null;
+    storage.origin = null;
+    if (!this.owner.destroyed) this.#backend.free(buffer);
   }
 
   /** `using t = pw.tensor(...)` disposes `t` at the end of the block. */
@@ -145,15 +249,14 @@ export class Tensor<D extends DType = DType> {
 
   toString(): string {
     const head = `Tensor<${this.dtype}>[${this.shape.join(', ')}] on ${this.#backend.name}`;
+    const buffer = this.#storage.buffer;
     if (this.owner.destroyed) return `${head} (instance destroyed)`;
     if (this.#disposed) return `${head} (disposed)`;
     if (!this.#backend.readSync) return `${head} (values on the device: await t.read())`;
     const shown = Math.min(this.size, 8);
     let values: string[];
     try {
-      const all = this.#backend.readSync(this.#buffer, this.dtype, shown) as ArrayLike<
-        number | bigint
-      >;
+      const all = this.#backend.readSync(buffer, this.dtype, shown) as ArrayLike<number | bigint>;
       values = Array.from(all, (v) =>
         typeof v === 'bigint' ? `${v}n` : Object.is(v, -0) ? '-0' : String(v),
       );
@@ -165,27 +268,27 @@ export class Tensor<D extends DType = DType> {
 
   [pinTensor](op: string, arg: string): TensorPin {
     const buffer = this.bufferFor(op, arg);
-    this.#pins++;
+    this.#storage.refs++;
     let pinned = true;
     return {
       buffer,
       unpin: () => {
         if (!pinned) return;
         pinned = false;
-        this.#pins--;
-        if (this.#pins === 0 && this.#disposed) this[releaseTensor]();
+        this.#unref();
       },
     };
   }
 
+  /** The owner's destroy(): mark disposed and drop the storage (the backend frees all). */
   [releaseTensor](): void {
-    if (this.#released) return;
-    this.#released = true;
     this.#disposed = true;
-    const buffer = this.#buffer;
-    this.#buffer = null;
     this.owner.forget(this);
-    if (!this.owner.destroyed) this.#backend.free(buffer);
+    const storage = this.#storage;
+    if (storage.released) return;
+    storage.released = true;
+    storage.buffer = null;
+    storage.origin = null;
   }
 }
 

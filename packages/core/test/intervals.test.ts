@@ -1,5 +1,5 @@
 // The acceptance checks themselves: bit-exactness, the elu ulp rule with its
-// flush allowances, the summation bound, and the sweep's coverage.
+// flush allowances, the summation bound, the sweep's coverage and the rounding gradients.
 import { describe, expect, it } from 'vitest';
 import {
   acceptExact,
@@ -9,7 +9,12 @@ import {
   ExactSum,
   judgeUlp,
 } from '../src/conformance/intervals.js';
-import { EDGE_SIZES, fullF32Sweep } from '../src/conformance/values.js';
+import {
+  EDGE_SIZES,
+  fullF32Sweep,
+  roundingGradientsFor,
+  SPECIAL_GRADIENTS,
+} from '../src/conformance/values.js';
 import { f32Bits, f32Step } from '../src/float32.js';
 
 describe('acceptExact', () => {
@@ -102,5 +107,29 @@ describe('the sweep', () => {
   });
   it('covers the edge sizes the issue lists', () => {
     expect(EDGE_SIZES).toEqual([0, 1, 3, 4, 5, 63, 64, 65, 1023, 65537, 2 ** 20 + 3]);
+  });
+});
+
+describe('roundingGradientsFor', () => {
+  it('gives dy whose products round: full significands, both signs, both edges', () => {
+    const dy = roundingGradientsFor(97 * 200, 7);
+    const seen = { negative: 0, positive: 0, nearSubnormal: 0, nearOverflow: 0, nearOne: 0 };
+    for (let i = 0; i < dy.length; i++) {
+      if (i % 97 === 0) {
+        expect(Object.is(dy[i], SPECIAL_GRADIENTS[(i / 97) % SPECIAL_GRADIENTS.length])).toBe(true);
+        continue;
+      }
+      const bits = f32Bits(dy[i]!);
+      expect(bits & 1, `dy[${i}] = ${dy[i]} has a short significand`).toBe(1);
+      const exponent = (bits >>> 23) & 0xff;
+      if (bits >>> 31) seen.negative++;
+      else seen.positive++;
+      if (exponent <= 6) seen.nearSubnormal++;
+      else if (exponent >= 248) seen.nearOverflow++;
+      else if (exponent >= 124 && exponent <= 129) seen.nearOne++;
+      else throw new Error(`dy[${i}] = ${dy[i]} is in no band`);
+    }
+    for (const [band, count] of Object.entries(seen)) expect(count, band).toBeGreaterThan(1000);
+    expect(seen.nearOne).toBeGreaterThan(6 * seen.nearOverflow);
   });
 });

@@ -29,6 +29,26 @@ function typeChecks(pw: Pointwise, x: Tensor<'float32'>, dy: Tensor<'float32'>) 
   // @ts-expect-error: out needs dx
   pw.reluBackward(dy, { x }, { out: {} });
 
+  // bound ops (pw.activation): the same result types as the explicit calls
+  const clip = pw.activation('clippedRelu', { ceiling: 2 });
+  const boundGrads = clip.backward(dy, { x });
+  assertType<Equal<typeof boundGrads.dceiling, Tensor<'float32'>>>(true);
+  // @ts-expect-error: from y the bound clippedRelu gives no dceiling
+  const boundFromY: Tensor<'float32'> = clip.backward(dy, { y: x }).dceiling;
+  const boundDx = pw
+    .activation('prelu', { slope: [0.1] })
+    .backward(dy, { x }, { paramGrad: false });
+  assertType<Equal<keyof typeof boundDx, 'dx'>>(true);
+  const shifted = pw.activation('shiftedRelu', { threshold: 0.5 }).backward(dy, { y: x });
+  assertType<Equal<typeof shifted.dthreshold, Tensor<'float32'>>>(true);
+  // @ts-expect-error: params are bound; a call takes only out and paramGrad
+  pw.activation('elu', { alpha: 0.5 }).forward(x, { alpha: 1 });
+  // @ts-expect-error: elu has no ceiling
+  pw.activation('elu', { ceiling: 2 });
+  const sgd: Tensor<'float32'> = pw.sgdStep(x, dy, 0.1);
+  const view: Tensor<'float32'> = x.reshape([-1]).clone().write([1]);
+  const ones: Tensor<'int32'> = pw.ones([2], 'int32');
+
   // paramGrad: false computes dx only, and the type says so
   const dxOnly = pw.preluBackward(dy, { x }, { slope: [0.1], paramGrad: false });
   assertType<Equal<keyof typeof dxOnly, 'dx'>>(true);
@@ -75,7 +95,7 @@ function typeChecks(pw: Pointwise, x: Tensor<'float32'>, dy: Tensor<'float32'>) 
   pw.bufferOf('relu', 'x', x);
   // @ts-expect-error: internals are not on the instance
   pw.empty('float32', [1]);
-  return [dslope, dceiling, fromY, mask, back, nested, ints];
+  return [dslope, dceiling, fromY, mask, back, nested, ints, boundFromY, sgd, view, ones];
 }
 
 describe('types', () => {

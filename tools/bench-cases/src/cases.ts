@@ -11,7 +11,10 @@ export type OpName = (typeof OP_NAMES)[number];
 export type Direction = 'forward' | 'backward';
 
 export interface BenchCase {
-  /** Stable id used in rows, files and charts, e.g. `relu.backward` or `dropout.forward+mask`. */
+  /**
+   * Stable id used in rows, files and charts, e.g. `relu.backward` (from x),
+   * `elu.backward+y` (from y) or `dropout.forward+mask`.
+   */
   id: string;
   op: OpName;
   direction: Direction;
@@ -22,6 +25,11 @@ export interface BenchCase {
    * The plain rows pass `paramGrad: false` (dx only), the work the peers' rows do.
    */
   dreplacement?: boolean;
+  /**
+   * elu backward only: dx from y (`{ y }`), the row that faces tfjs's EluGrad (dy * (y + 1)
+   * from y); without it a backward is from x.
+   */
+  fromY?: boolean;
 }
 
 /** Channels for prelu's per-channel slope (tensor viewed as [size / C, C], channel axis 1). */
@@ -54,10 +62,13 @@ export function casesFor(op: OpName): BenchCase[] {
       },
     ];
   }
-  return [
+  const cases: BenchCase[] = [
     { id: `${op}.forward`, op, direction: 'forward' },
     { id: `${op}.backward`, op, direction: 'backward' },
   ];
+  // elu from y: what tfjs's EluGrad computes, so that peer row is like for like
+  if (op === 'elu') cases.push({ id: 'elu.backward+y', op, direction: 'backward', fromY: true });
+  return cases;
 }
 
 export function expandCases(ops: readonly OpName[]): BenchCase[] {

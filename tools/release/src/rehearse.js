@@ -5,6 +5,8 @@
 // rehearsal changeset (the real tree is never touched), checks peer ranges, runs `changeset publish` to verdaccio,
 // then installs core + one backend with npm in a fresh project outside the workspace, computes
 // relu/elu backward, checks what got installed and runs the `pointwise-conformance` bin.
+// Before that, the install path the READMEs give until the first release (tarball-install.js):
+// `pnpm pack:all`'s tarballs installed by the READMEs' own command, and their examples run.
 import {
   copyFileSync,
   cpSync,
@@ -23,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { run, withoutNpmNoise } from './exec.js';
 import { checkPeerRanges } from './peer-ranges.js';
 import { startRegistry } from './registry.js';
+import { rehearseTarballInstall } from './tarball-install.js';
 import { versionPackages } from './version.js';
 import { discoverPublishedPackages, readPackagesDir, repoRoot } from './workspace.js';
 
@@ -160,6 +163,9 @@ export async function main() {
       `registry=${registry.url}/\n${host}/:_authToken=rehearsal-fake-token\n`,
     );
     const env = registryEnv(registry.url, userconfig);
+
+    // Until the first release, the READMEs' install path: tarballs from `pnpm pack:all`.
+    await rehearseTarballInstall({ root: repoRoot, workDir, packages: ready, env, step });
 
     const ws = join(workDir, 'workspace');
     mkdirSync(ws);

@@ -1,4 +1,4 @@
-// onnxruntime-node 1.30.0 as a peer: one in-memory single-node model per op
+// onnxruntime-node 1.31.1 as a peer: one in-memory single-node model per op
 // (src/onnx/model.ts), timed as users see `await session.run()` (ORT copies
 // inputs and outputs on every call). ORT has no gradient kernels, so backward
 // rows are reported as skipped.

@@ -1,7 +1,7 @@
 // TensorFlow.js peers (cpu and wasm backends of tfjs 4.22.0) on the same inputs.
-// Forward uses the matching tf op; backward uses tf.grad / tf.grads (which runs the
-// forward too, as a tfjs user would) except elu, whose EluGrad kernel is called via
-// runKernel from y. Cases tfjs has no equivalent for are reported as skipped.
+// Forward uses the matching tf op; backward from x uses tf.grad / tf.grads (which runs the
+// forward too, as a tfjs user would); elu's backward from y calls the EluGrad kernel via
+// runKernel. Cases tfjs has no equivalent for are reported as skipped.
 
 import {
   type BenchCase,
@@ -28,7 +28,7 @@ function tfCall(
   x: T,
   dy: T,
   alpha: T,
-): { call: () => unknown; note?: string } | string {
+): { call: () => unknown; note?: string; owned?: T[] } | string {
   const grad = (f: (v: T) => T) => tf.grad(f as never) as unknown as (v: T, d: T) => T;
   const fwd: Record<string, (v: T) => T> = {
     relu: (v) => tf.relu(v),
@@ -62,11 +62,13 @@ function tfCall(
       return { call: () => tf.tidy(() => f(x)), note: 'composed relu(x - t)' };
     return { call: () => f(x) };
   }
-  if (c.op === 'elu') {
+  if (c.op === 'elu' && c.fromY) {
+    // dy * (y + 1) where y < 0: the kernel tf.grad(tf.elu) runs after its forward
     const y = tf.elu(x);
     return {
       call: () => tf.engine().runKernel('EluGrad', { dy, y }),
-      note: 'EluGrad kernel from y',
+      note: 'EluGrad kernel from y (dx; no forward)',
+      owned: [y],
     };
   }
   if (c.op === 'prelu') {
@@ -83,7 +85,7 @@ function tfCall(
     };
   }
   const g = grad(fwd[c.op]);
-  return { call: () => g(x, dy), note: 'tf.grad (includes forward)' };
+  return { call: () => g(x, dy), note: 'tf.grad from x (dx; includes the forward)' };
 }
 
 /** `tfjs-cpu` or `tfjs-wasm`. */
@@ -102,7 +104,7 @@ export async function tfjsTarget(name: 'tfjs-cpu' | 'tfjs-wasm'): Promise<Target
     const dy = tf.tensor(uniformInputs(size, 2), shape);
     const alpha = tf.tensor(preluSlopes());
     const made = tfCall(tf, c, x, dy, alpha);
-    const inputs = [x, dy, alpha];
+    const inputs = [x, dy, alpha, ...(typeof made === 'string' ? [] : (made.owned ?? []))];
     if (typeof made === 'string') {
       for (const t of inputs) t.dispose();
       return { skip: made };

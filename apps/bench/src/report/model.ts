@@ -85,9 +85,9 @@ export function headerLines(
   ];
 }
 
-/** `wasm-simd x2` -> `wasm-simd`; null for a target without a thread count. */
+/** `wasm-simd x2` or `wasm-simd auto` -> `wasm-simd`; null for a target without a thread count. */
 export function oneThreadTarget(target: string): string | null {
-  return /^(.+) x\d+$/.exec(target)?.[1] ?? null;
+  return /^(.+) (x\d+|auto)$/.exec(target)?.[1] ?? null;
 }
 
 export function summarize(report: Pick<BenchReport, 'rows' | 'overhead'>): SummaryRow[] {

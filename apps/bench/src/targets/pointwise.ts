@@ -21,11 +21,22 @@ const importer = (specifier: string): Promise<unknown> => import(specifier);
 type AnyTensor = Tensor<'float32'> | Tensor<'uint8'>;
 type Api = Record<string, (...args: unknown[]) => unknown>;
 
-/** The row's note: what a backward row computes besides dx, or that it computes dx only. */
+/** Parameter gradients a backward from x computes beside dx (the bench learns them). */
+const PARAM_GRADS: Partial<Record<BenchCase['op'], string>> = {
+  prelu: 'dslope',
+  shiftedRelu: 'dthreshold',
+  clippedRelu: 'dceiling',
+};
+
+/** A backward row's note: what it reads (x, y, a stored or regenerated mask) and computes. */
 function noteFor(c: BenchCase): string | undefined {
   if (c.direction !== 'backward') return undefined;
-  if (c.op !== 'dropout') return 'from x';
-  return c.dreplacement ? 'dx and dreplacement' : 'dx only (paramGrad: false)';
+  if (c.op === 'dropout') {
+    const from = c.mask ? 'stored mask' : 'regenerated mask';
+    return `${from}; ${c.dreplacement ? 'dx and dreplacement' : 'dx only (paramGrad: false)'}`;
+  }
+  const grad = PARAM_GRADS[c.op];
+  return `from ${c.fromY ? 'y' : 'x'}; dx${grad ? ` and ${grad}` : ''}`;
 }
 
 function disposeAll(result: unknown): void {
@@ -65,11 +76,16 @@ function opParams(c: BenchCase): Record<string, unknown> {
 }
 
 /**
- * `wasm-simd x2` -> wasm-simd with { threads: 2 }; plain `wasm-simd` is one thread (its
- * default, 'auto', would use every core); other names as they are.
+ * `wasm-simd x2` -> wasm-simd with { threads: 2 }; `wasm-simd auto` -> { threads: 'auto' }
+ * (the backend's default: every core, adapting to a busy machine); plain `wasm-simd` is
+ * one thread; other names as they are.
  */
-export function backendOf(name: string): { backend: string; options?: { threads: number } } {
+export function backendOf(name: string): {
+  backend: string;
+  options?: { threads: number | 'auto' };
+} {
   if (name === 'wasm-simd') return { backend: name, options: { threads: 1 } };
+  if (name === 'wasm-simd auto') return { backend: 'wasm-simd', options: { threads: 'auto' } };
   const threaded = /^(wasm-simd) x(\d+)$/.exec(name);
   return threaded
     ? { backend: threaded[1]!, options: { threads: Number(threaded[2]) } }
@@ -115,7 +131,12 @@ export async function pointwiseTarget(name: string): Promise<Target | { unavaila
       const forwardParams = { ...params, out: y };
       call = () => api[c.op](x, forwardParams);
     } else {
-      const saved = { x };
+      let saved: { x: Tensor<'float32'> } | { y: Tensor<'float32'> } = { x };
+      if (c.fromY) {
+        const y = api[c.op](x, params) as Tensor<'float32'>;
+        owned.push(y);
+        saved = { y };
+      }
       const backward = api[`${c.op}Backward`];
       const out = preallocated(backward(dy, saved, params), owned, zeros);
       const withOut = { ...params, out };

@@ -1,7 +1,8 @@
 // The plot view: f(x), f'(x) (backward with dy = 1) and the per-element parameter
 // gradient term (prelu dslope, shiftedRelu dthreshold, clippedRelu dceiling),
 // computed on the chosen backend and overlaid with core's float64 reference rounded
-// to float32, kinks marked. The max ulp difference from the reference is reported per curve.
+// to float32, kinks marked; dense dropout as kept/dropped points. A readout line gives
+// the values at the tapped point. The max ulp difference from the reference is reported per curve.
 
 import {
   DROPOUT_PARAM_KEYS,
@@ -16,6 +17,11 @@ import uPlot from 'uplot';
 import { shortF32 } from '../format.js';
 import { backwardOf, forwardOf, specOf } from '../ops.js';
 import { plotXs } from '../samples.js';
+import { axes, axisUnit, inUnit, yRange } from './chartAxes.js';
+import { curveLabels, type KinkLabel, kinkMarker } from './chartMarks.js';
+
+export type { KinkLabel } from './chartMarks.js';
+
 import type { ActivationName, PageOp } from '../state.js';
 
 export const PLOT_POINTS = 1001;
@@ -34,6 +40,8 @@ export interface PlotData {
   maxUlpForward: number;
   maxUlpBackward: number;
   maxUlpParamGrad: number;
+  /** Dense dropout only: the forward's keep mask (1 = kept), to draw kept and dropped points apart. */
+  kept: Uint8Array | null;
 }
 
 function maxUlp(a: Float32Array, b: Float32Array): number {
@@ -93,6 +101,7 @@ export async function computePlot(
     maxUlpForward: maxUlp(ys, refYs),
     maxUlpBackward: maxUlp(dys, refDys),
     maxUlpParamGrad: paramGrad ? maxUlp(paramGrad.values, paramGrad.ref) : 0,
+    kept: null,
   };
 }
 
@@ -113,6 +122,7 @@ export async function computeDropoutPlot(
   const back = pw.dropoutWithReplacementBackward(dy, { mask: forward.mask, draw: forward.draw });
   const ys = (await forward.y.read()) as Float32Array;
   const dys = (await back.dx.read()) as Float32Array;
+  const kept = (await forward.mask!.read()) as Uint8Array;
   for (const t of [x, dy, forward.y, forward.mask, back.dx, back.dreplacement]) t?.dispose();
   const r = resolveDropout('dropoutWithReplacement', params, DROPOUT_PARAM_KEYS);
   const ref = dropoutReference(xs, r);
@@ -129,6 +139,7 @@ export async function computeDropoutPlot(
     maxUlpForward: maxUlp(ys, ref.y),
     maxUlpBackward: maxUlp(dys, refDys),
     maxUlpParamGrad: 0,
+    kept,
   };
 }
 
@@ -154,114 +165,76 @@ async function paramGradTerms(pw: Pointwise, op: ActivationName, params: object,
   return { name: gradSpec.name, values, ref };
 }
 
-const COLORS = { backend: '#1f6fb4', reference: '#e8731a', grad: '#2a9d3a', gradRef: '#b03a8c' };
+const COLORS = {
+  backend: '#1f6fb4',
+  reference: '#e8731a',
+  grad: '#2a9d3a',
+  gradRef: '#b03a8c',
+  kept: '#1f6fb4',
+  dropped: '#d9480f',
+};
 const COMPARE_COLORS = ['#7b3fb0', '#2a9d3a', '#b03a8c', '#8a6d00', '#00838f', '#555'];
+/** Each compared op gets its own dash, so curves that coincide with the op's (or each other) stay apart. */
+const COMPARE_DASHES = [
+  [2, 4],
+  [10, 4, 2, 4],
+  [14, 6],
+  [1, 3],
+  [6, 3, 1, 3, 1, 3],
+  [18, 4],
+];
+const REFERENCE_DASH = [7, 5];
 
-/** A kink label as drawn, in CSS pixels relative to the chart canvas. */
-export interface KinkLabel {
-  text: string;
-  left: number;
-  top: number;
-  width: number;
-  height: number;
+/** How a series is drawn (published for the browser test). */
+export interface SeriesStyle {
+  label: string;
+  stroke: string;
+  /** The dash pattern, null for a solid line; points-only series have none. */
+  dash: number[] | null;
+  /** Drawn as separate points, not a line (dense dropout). */
+  points: boolean;
+  show: boolean;
 }
 
-/**
- * Label boxes for kinks at canvas x positions `xs` (CSS px): each label goes on the
- * first row where it does not overlap a label already placed.
- */
-export function placeKinkLabels(
-  items: { text: string; x: number; width: number }[],
-  top: number,
-  rowHeight: number,
-): KinkLabel[] {
-  const placed: KinkLabel[] = [];
-  for (const item of [...items].sort((a, b) => a.x - b.x)) {
-    let row = 0;
-    const left = item.x + 4;
-    while (
-      placed.some(
-        (p) =>
-          p.top === top + row * rowHeight &&
-          left < p.left + p.width + 2 &&
-          p.left < left + item.width + 2,
-      )
-    )
-      row++;
-    placed.push({
-      text: item.text,
-      left,
-      top: top + row * rowHeight,
-      width: item.width,
-      height: rowHeight,
-    });
-  }
-  return placed;
+function line(label: string, stroke: string, dash: number[] | null): uPlot.Series {
+  return dash ? { label, stroke, width: 2, dash } : { label, stroke, width: 2.5 };
 }
 
-/** Vertical dashed lines at the kinks, a non-overlapping label each, a dot on each series' value there. */
-function kinkMarker(kinks: () => number[], labelsOut: (labels: KinkLabel[]) => void): uPlot.Plugin {
+/** A series drawn as separate dots (no line between them): dropout's random outputs. */
+function dots(label: string, color: string, show = true): uPlot.Series {
   return {
-    hooks: {
-      draw: [
-        (u) => {
-          const { ctx, bbox } = u;
-          const xs = u.data[0] as number[];
-          const ratio = devicePixelRatio;
-          ctx.save();
-          ctx.font = `${12 * ratio}px sans-serif`;
-          const labels = placeKinkLabels(
-            kinks().map((k) => {
-              const text = `kink x=${shortF32(k)}`;
-              return {
-                text,
-                x: u.valToPos(k, 'x', true) / ratio,
-                width: ctx.measureText(text).width / ratio,
-              };
-            }),
-            bbox.top / ratio + 2,
-            15,
-          );
-          ctx.fillStyle = '#444';
-          ctx.textBaseline = 'top';
-          for (const l of labels) ctx.fillText(l.text, l.left * ratio, l.top * ratio);
-          labelsOut(labels);
-          for (const k of kinks()) {
-            const cx = u.valToPos(k, 'x', true);
-            ctx.strokeStyle = '#888';
-            ctx.setLineDash([4, 4]);
-            ctx.lineWidth = 1;
-            ctx.beginPath();
-            ctx.moveTo(cx, bbox.top);
-            ctx.lineTo(cx, bbox.top + bbox.height);
-            ctx.stroke();
-            ctx.setLineDash([]);
-            const at = xs.indexOf(k);
-            if (at < 0) continue;
-            for (let s = 1; s < u.series.length; s++) {
-              const value = (u.data[s] as number[])[at];
-              if (value === undefined || !Number.isFinite(value)) continue;
-              ctx.fillStyle = (u.series[s]!.stroke as () => string)?.() ?? '#000';
-              ctx.beginPath();
-              ctx.arc(cx, u.valToPos(value, 'y', true), 4 * devicePixelRatio, 0, 2 * Math.PI);
-              ctx.fill();
-            }
-          }
-          ctx.restore();
-        },
-      ],
-    },
+    label,
+    stroke: color,
+    fill: undefined,
+    show,
+    paths: () => null,
+    points: { show: true, size: 5, width: 1, stroke: color, fill: color },
   };
 }
 
-function line(label: string, stroke: string, dashed: boolean): uPlot.Series {
-  return dashed ? { label, stroke, width: 2, dash: [7, 5] } : { label, stroke, width: 2.5 };
+function styleOf(series: uPlot.Series): SeriesStyle {
+  const points = typeof series.paths === 'function';
+  return {
+    label: String(series.label),
+    stroke: String(series.stroke),
+    dash: points ? null : (series.dash ?? null),
+    points,
+    show: series.show !== false,
+  };
 }
 
 export interface PlotView {
   update(data: PlotData, backend: string, op: PageOp): void;
   /** The kink labels last drawn on the forward chart (CSS px from its canvas). */
   kinkLabels(): KinkLabel[];
+  /** How each series of the two charts is drawn. */
+  series(): { forward: SeriesStyle[]; grad: SeriesStyle[] };
+  /** The tick labels last drawn on each axis. */
+  ticks(): Record<'forwardX' | 'forwardY' | 'gradX' | 'gradY', string[]>;
+  /** The point whose values the readout shows (set by a tap, a click or the cursor). */
+  selected(): number;
+  /** The curve-end names drawn on the forward chart when ops are compared (CSS px). */
+  curveLabels(): KinkLabel[];
 }
 
 /** A figure with a chart box and a caption that says what the chart shows. */
@@ -286,8 +259,23 @@ function range(values: Float32Array): string {
   return `from ${shortF32(lo)} to ${shortF32(hi)}`;
 }
 
+/** Share of the points where `a` and `b` are the same value, as a whole percent. */
+function samePercent(a: Float32Array, b: Float32Array): number {
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+  return Math.round((100 * same) / a.length);
+}
+
+/** Where the readout starts: the first kink in range, else the middle of the range. */
+function initialIndex(data: PlotData): number {
+  const at = data.kinks.length ? Array.from(data.xs).indexOf(data.kinks[0]!) : -1;
+  return at >= 0 ? at : Math.floor(data.xs.length / 2);
+}
+
 export function createPlotView(root: HTMLElement): PlotView {
   const forwardFig = figure(root, 'plot-forward');
+  const readout = root.appendChild(document.createElement('p'));
+  readout.id = 'plot-readout';
   const gradFig = figure(root, 'plot-grad');
   const forwardBox = forwardFig.box;
   const gradBox = gradFig.box;
@@ -296,73 +284,157 @@ export function createPlotView(root: HTMLElement): PlotView {
   let charts: uPlot[] = [];
   let kinks: number[] = [];
   let forwardLabels: KinkLabel[] = [];
+  let styles = { forward: [] as SeriesStyle[], grad: [] as SeriesStyle[] };
+  const ticks = { forwardX: [], forwardY: [], gradX: [], gradY: [] } as Record<
+    'forwardX' | 'forwardY' | 'gradX' | 'gradY',
+    string[]
+  >;
+  let selected = 0;
+  let endLabels: KinkLabel[] = [];
+  let endNames: string[] = [];
+  let show: (i: number) => void = () => {};
 
   return {
     kinkLabels: () => forwardLabels,
+    series: () => styles,
+    ticks: () => ticks,
+    selected: () => selected,
+    curveLabels: () => endLabels,
     update(data, backend, op) {
       for (const chart of charts) chart.destroy();
       kinks = data.kinks;
       const width = Math.max(200, root.clientWidth - 8);
       const xs = Array.from(data.xs);
-      const base = (title: string, series: uPlot.Series[]): uPlot.Options => ({
+      const kept = data.kept;
+      /** Values where the mask says `keep`, null elsewhere (so each set is its own series). */
+      const split = (values: Float32Array, keep: number) =>
+        Array.from(values, (v, i) => (kept![i] === keep ? v : null));
+      const xUnit = axisUnit(data.xs);
+      endNames = kept ? [] : [op, ...data.compare.map((c) => c.op)];
+      const base = (
+        title: string,
+        series: uPlot.Series[],
+        chart: 'forward' | 'grad',
+        labelsOut: (labels: KinkLabel[]) => void,
+        yUnit: number,
+      ): uPlot.Options => ({
         title,
         width,
         height: 240,
-        scales: { x: { time: false } },
+        scales: { x: { time: false }, y: { range: yRange } },
+        axes: axes(
+          (axis, labels) => {
+            ticks[`${chart}${axis.toUpperCase() as 'X' | 'Y'}`] = labels;
+          },
+          { x: xUnit, y: yUnit },
+        ),
         series: [{ label: 'x' }, ...series],
+        // The values are in the readout below the chart (a phone cannot hover).
+        legend: { live: false },
         cursor: { sync: { key: 'pointwise-x' } },
+        hooks: {
+          setCursor: [
+            (u) => {
+              if (u.cursor.idx !== null && u.cursor.idx !== undefined) show(u.cursor.idx);
+            },
+          ],
+        },
         plugins: [
-          kinkMarker(
-            () => kinks,
-            (labels) => (forwardLabels = labels),
-          ),
+          kinkMarker(() => kinks, labelsOut, xUnit),
+          ...(chart === 'forward'
+            ? [
+                curveLabels(
+                  () => endNames,
+                  (l) => (endLabels = l),
+                ),
+              ]
+            : []),
         ],
       });
-      const base2 = (title: string, series: uPlot.Series[]): uPlot.Options => ({
-        ...base(title, series),
-        plugins: [
-          kinkMarker(
-            () => kinks,
-            () => {},
-          ),
-        ],
-      });
-      const forward = new uPlot(
-        base(`${op}(x) on ${backend}`, [
-          line(`${op}(x) [${backend}]`, COLORS.backend, false),
-          line('float64 reference', COLORS.reference, true),
-          ...data.compare.map((c, i) =>
-            line(
-              `${c.op}(x) defaults [${backend}]`,
-              COMPARE_COLORS[i % COMPARE_COLORS.length]!,
-              false,
+      const forwardSeries = kept
+        ? [
+            dots(`kept: y = x·scale [${backend}]`, COLORS.kept),
+            dots(`dropped: y = replacement [${backend}]`, COLORS.dropped),
+            dots('float64 reference', COLORS.reference, false),
+          ]
+        : [
+            line(`${op}(x) [${backend}]`, COLORS.backend, null),
+            line('float64 reference', COLORS.reference, REFERENCE_DASH),
+            ...data.compare.map((c, i) =>
+              line(
+                `${c.op}(x) defaults [${backend}]`,
+                COMPARE_COLORS[i % COMPARE_COLORS.length]!,
+                COMPARE_DASHES[i % COMPARE_DASHES.length]!,
+              ),
             ),
-          ),
-        ]),
+          ];
+      const forwardData = kept
+        ? [xs, split(data.ys, 1), split(data.ys, 0), Array.from(data.refYs)]
+        : [
+            xs,
+            Array.from(data.ys),
+            Array.from(data.refYs),
+            ...data.compare.map((c) => Array.from(c.ys)),
+          ];
+      const forwardUnit = axisUnit(forwardData.slice(1).flat());
+      const forward = new uPlot(
+        base(
+          `${op}(x) on ${backend}`,
+          forwardSeries,
+          'forward',
+          (l) => (forwardLabels = l),
+          forwardUnit,
+        ),
         [
-          xs,
-          Array.from(data.ys),
-          Array.from(data.refYs),
-          ...data.compare.map((c) => Array.from(c.ys)),
-        ],
+          inUnit(xs, xUnit),
+          ...forwardData.slice(1).map((d) => inUnit(d, forwardUnit)),
+        ] as uPlot.AlignedData,
         forwardBox,
       );
-      const gradSeries = [
-        line(`dx (dy = 1) [${backend}]`, COLORS.backend, false),
-        line('dx reference', COLORS.reference, true),
-      ];
-      const gradData: number[][] = [xs, Array.from(data.dys), Array.from(data.refDys)];
+      const gradSeries = kept
+        ? [
+            dots(`kept: dx = scale [${backend}]`, COLORS.kept),
+            dots(`dropped: dx = 0 [${backend}]`, COLORS.dropped),
+            dots('dx reference', COLORS.reference, false),
+          ]
+        : [
+            line(`dx (dy = 1) [${backend}]`, COLORS.backend, null),
+            line('dx reference', COLORS.reference, REFERENCE_DASH),
+          ];
+      const gradData: (number | null)[][] = kept
+        ? [xs, split(data.dys, 1), split(data.dys, 0), Array.from(data.refDys)]
+        : [xs, Array.from(data.dys), Array.from(data.refDys)];
       if (data.paramGrad) {
-        gradSeries.push(line(`${data.paramGrad.name} term [${backend}]`, COLORS.grad, false));
-        gradSeries.push(line(`${data.paramGrad.name} reference`, COLORS.gradRef, true));
+        gradSeries.push(line(`${data.paramGrad.name} term [${backend}]`, COLORS.grad, null));
+        gradSeries.push(line(`${data.paramGrad.name} reference`, COLORS.gradRef, REFERENCE_DASH));
         gradData.push(Array.from(data.paramGrad.values), Array.from(data.paramGrad.ref));
       }
+      const gradUnit = axisUnit(gradData.slice(1).flat());
       const grad = new uPlot(
-        base2(`gradients of ${op} on ${backend}`, gradSeries),
-        gradData as uPlot.AlignedData,
+        base(`gradients of ${op} on ${backend}`, gradSeries, 'grad', () => {}, gradUnit),
+        [
+          inUnit(xs, xUnit),
+          ...gradData.slice(1).map((d) => inUnit(d, gradUnit)),
+        ] as uPlot.AlignedData,
         gradBox,
       );
       charts = [forward, grad];
+      styles = { forward: forwardSeries.map(styleOf), grad: gradSeries.map(styleOf) };
+
+      // Values on tap: a tap or click picks the nearest point on either chart.
+      for (const chart of charts) {
+        chart.over.addEventListener('pointerdown', (event) => {
+          const left = event.offsetX;
+          show(chart.posToIdx(left));
+          chart.setCursor({ left, top: event.offsetY });
+        });
+      }
+      show = (i) => {
+        selected = Math.max(0, Math.min(data.xs.length - 1, i));
+        readout.textContent = readoutText(data, op, backend, selected);
+      };
+      show(initialIndex(data));
+
       const parts = [
         `forward ${data.maxUlpForward}`,
         `dx ${data.maxUlpBackward}`,
@@ -373,18 +445,46 @@ export function createPlotView(root: HTMLElement): PlotView {
       const kinkText = data.kinks.length
         ? `kinks at x = ${data.kinks.map(shortF32).join(', ')}`
         : 'no kink in range';
-      forwardFig.caption.textContent =
-        `${op}(x) on ${backend} for x from ${lo} to ${hi} (${data.xs.length} points): y goes ${range(data.ys)}; ${kinkText}; ` +
-        `max ${data.maxUlpForward} ulp from the float64 reference (dashed)` +
-        (data.compare.length
-          ? `; also drawn: ${data.compare.map((c) => `${c.op} (${range(c.ys)})`).join(', ')}.`
-          : '.');
-      gradFig.caption.textContent =
-        `Gradient dx of ${op} with dy = 1 on ${backend}: ${range(data.dys)}` +
-        (data.paramGrad
-          ? `; per-element ${data.paramGrad.name} term ${range(data.paramGrad.values)}.`
-          : '.');
+      const keptCount = kept ? kept.reduce((a, b) => a + b, 0) : 0;
+      forwardFig.caption.textContent = kept
+        ? `${op}(x) on ${backend} for x from ${lo} to ${hi} (${data.xs.length} points), one dot per element: ` +
+          `${keptCount} kept (blue, on the line y = x·scale), ${data.xs.length - keptCount} dropped (orange, at the replacement); ` +
+          `max ${data.maxUlpForward} ulp from the float64 reference (hidden; toggle it in the legend).`
+        : `${op}(x) on ${backend} for x from ${lo} to ${hi} (${data.xs.length} points): y goes ${range(data.ys)}; ${kinkText}; ` +
+          `max ${data.maxUlpForward} ulp from the float64 reference (dashed)` +
+          (data.compare.length
+            ? `; also drawn, each with its own dash: ${data.compare
+                .map(
+                  (c) =>
+                    `${c.op} (${range(c.ys)}; the same value as ${op} at ${samePercent(c.ys, data.ys)}% of the points)`,
+                )
+                .join(', ')}.`
+            : '.');
+      gradFig.caption.textContent = kept
+        ? `Gradient dx of ${op} with dy = 1 on ${backend}: scale at the kept elements (blue), 0 at the dropped ones (orange).`
+        : `Gradient dx of ${op} with dy = 1 on ${backend}: ${range(data.dys)}` +
+          (data.paramGrad
+            ? `; per-element ${data.paramGrad.name} term ${range(data.paramGrad.values)}.`
+            : '.');
       summary.textContent = `Max ulp from the float64 reference (${data.xs.length} points): ${parts.join(', ')}.`;
     },
   };
+}
+
+/** The values at point i, in words: what the legend shows on hover, here also after a tap. */
+function readoutText(data: PlotData, op: PageOp, backend: string, i: number): string {
+  const v = (a: Float32Array) => shortF32(a[i]!);
+  const head = `At x = ${v(data.xs)} (tap or click a chart to pick another point): `;
+  if (data.kept)
+    return `${head}${data.kept[i] ? 'kept' : 'dropped'}, y = ${v(data.ys)} (reference ${v(data.refYs)}), dx = ${v(data.dys)} (reference ${v(data.refDys)}) on ${backend}.`;
+  const parts = [
+    `${op}(x) = ${v(data.ys)} (reference ${v(data.refYs)})`,
+    `dx = ${v(data.dys)} (reference ${v(data.refDys)})`,
+  ];
+  if (data.paramGrad)
+    parts.push(
+      `${data.paramGrad.name} term = ${v(data.paramGrad.values)} (reference ${v(data.paramGrad.ref)})`,
+    );
+  for (const c of data.compare) parts.push(`${c.op}(x) = ${v(c.ys)}`);
+  return `${head}${parts.join(', ')} on ${backend}.`;
 }

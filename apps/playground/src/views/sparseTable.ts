@@ -97,16 +97,20 @@ export function createSparseView(root: HTMLElement): SparseView {
     update(data, backend, replacement) {
       const before = segments(data.before.values, data.before.lengths);
       const after = segments(data.after.values, data.after.lengths);
-      const rows = before.map((ids, j) => {
+      // Each id is one unbreakable span: a line breaks between ids, never inside one.
+      const ids = (list: bigint[]) =>
+        `[${list.map((id) => `<span class="id">${id}</span>`).join(', ')}]`;
+      const rows = before.map((list, j) => {
         const status = data.keep[j] ? 'kept' : 'dropped';
         return (
-          `<tr class="${status}"><td>${j}</td><td>${ids.length}</td><td>[${ids.join(', ')}]</td>` +
-          `<td>${status}</td><td>${after[j]!.length}</td><td>[${after[j]!.join(', ')}]</td></tr>`
+          `<tr class="${status}"><td data-label="segment">${j}</td><td>${list.length}</td>` +
+          `<td data-label="before">${ids(list)}</td><td>${status}</td><td>${after[j]!.length}</td>` +
+          `<td data-label="after">${ids(after[j]!)}</td></tr>`
         );
       });
       table.innerHTML =
-        '<thead><tr><th>segment</th><th>length</th><th>ids before</th><th></th>' +
-        '<th>length</th><th>ids after</th></tr></thead>' +
+        '<thead><tr><th>seg</th><th>len</th><th>ids before</th><th></th>' +
+        '<th>len</th><th>ids after</th></tr></thead>' +
         `<tbody>${rows.join('')}</tbody>`;
       summary.textContent =
         `On ${backend}, replacement id ${replacement}: ` +

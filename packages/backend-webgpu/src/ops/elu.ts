@@ -2,11 +2,14 @@
 // dy*(y + alpha). WGSL has no expm1 and its exp allows 3 + 2|x| ulp, so e^x is our
 // own: k = round(x log2 e) by the magic-number trick read back as an integer (no
 // float cancellation a compiler could fold), r = (x - k LN2_HI) - k LN2_LO (exact
-// first step), e^r - 1 = r + r^2 q(r) (minimax, degree 4, the constants and error
-// bounds of backend-wasm-simd's elu: within 1.65 * 2^-24 forward and 1.961 * 2^-24
-// backward before the final product). Selects on bit patterns; tiny |x| < 2^-24
-// (where flushing would lose the sign) and all final products go through mul_exact.
-// Backward scales by 2^(k + ea) with |alpha| = am * 2^ea, exactly, in up to two steps.
+// first step). Forward: e^r - 1 = r + r^2 q(r) (minimax, degree 4, the constants and
+// error bound of backend-wasm-simd's elu: within 1.65 * 2^-24 before the product with
+// alpha). Backward from x is integer arithmetic after that exact first step: r in
+// 32-bit fixed point, e^r by Taylor in fixed point, |alpha| e^r to 32 bits, and one
+// correctly rounded product with dy (mul_scaled), so the device's float rounding,
+// fusion and flushing cannot move it (issue 19: SwiftShader's float path was 3 ulp
+// off). Selects on bit patterns; tiny |x| < 2^-24 (where flushing would lose the sign)
+// and forward's final product go through mul_exact.
 
 import type { ActivationKernel, AlphaParams } from '@pointwise/core';
 import type { WebGpuBuffer, WebGpuDevice } from '../backend.js';
@@ -45,29 +48,125 @@ fn f(x: u32, gi: u32) -> u32 {
   return mul_exact(P0(), bitcast<u32>(e));
 }`;
 
-// P0 = alpha bits, P1 = am bits (|alpha| = am * 2^ea, am in [0.5, 1)), P2 = ea (i32)
-const BACKWARD_X = `${CONSTANTS}
-fn pow2(e: i32) -> u32 { return u32(e + 127) << 23u; }
+// P0 = alpha bits, P1 = AM = |alpha| / 2^ea * 2^24 (an integer in [2^23, 2^24)), P2 = ea (i32).
+// Only x - k LN2_HI is a float operation, and its result is exact;
+// the rest is integer arithmetic (the README's "elu backward" has the error bound).
+const BACKWARD_X = `
+const LN2_HI = bitcast<f32>(0x3f317200u);
+// (ln 2 - LN2_HI) * 2^48 = 402117071.475: its 16-bit halves
+const D_HI = 0x17f7u;
+const D_LO = 0xd1cfu;
+
+// a * b as (lo, hi), from 16-bit halves
+fn mul64(a: u32, b: u32) -> vec2<u32> {
+  let a0 = a & 0xffffu;
+  let a1 = a >> 16u;
+  let b0 = b & 0xffffu;
+  let b1 = b >> 16u;
+  let p00 = a0 * b0;
+  let p01 = a0 * b1;
+  let mid = p01 + a1 * b0;
+  let carry = select(0u, 0x10000u, mid < p01);
+  let lo = p00 + (mid << 16u);
+  return vec2<u32>(lo, a1 * b1 + (mid >> 16u) + carry + select(0u, 1u, lo < p00));
+}
+
+// r * h / 2^32 rounded toward zero, for |r| < 2^31 and h >= 0
+fn mulq(r: i32, h: i32) -> i32 {
+  let m = i32(mul64(u32(abs(r)), u32(h)).y);
+  return select(m, -m, r < 0);
+}
+
+// the float32 v (|v| < 0.5) as round(v * 2^32)
+fn to_q32(b: u32) -> i32 {
+  let e = i32((b >> 23u) & 0xffu);
+  if (e < 94) { return 0; }
+  let m = (b & 0x7fffffu) | 0x800000u;
+  let sh = 118 - e;
+  var q: u32;
+  if (sh <= 0) { q = m << u32(-sh); } else { q = (m + (1u << u32(sh - 1))) >> u32(sh); }
+  return select(i32(q), -i32(q), (b >> 31u) != 0u);
+}
+
+// a * g * 2^ge correctly rounded to nearest even, for any float32 bits a and g > 0
+fn mul_scaled(a: u32, g: u32, ge: i32) -> u32 {
+  let s = a & 0x80000000u;
+  let ea = (a >> 23u) & 0xffu;
+  let ma = a & 0x7fffffu;
+  if (ea == 255u) { if (ma != 0u) { return quiet(a); } return s | 0x7f800000u; }
+  if ((a & 0x7fffffffu) == 0u) { return s; }
+  var sa = ma;
+  var xa = i32(ea);
+  if (ea == 0u) { xa = 1; } else { sa = sa | 0x800000u; }
+  let la = i32(countLeadingZeros(sa)) - 8;
+  sa = sa << u32(la);
+  xa = xa - la;
+  let lb = countLeadingZeros(g);
+  // a = sa * 2^(xa - 150), g * 2^ge = (g << lb) * 2^(ge - lb); P in [2^54, 2^56)
+  let p = mul64(sa, g << lb);
+  let lo = p.x;
+  let hi = p.y;
+  let t = select(54, 55, (hi >> 23u) != 0u);
+  let e = xa + ge - i32(lb) - 23 + t;
+  var sh = t - 23;
+  if (e < 1) { sh = sh + 1 - e; }
+  if (sh > 56) { return s; }
+  let n = u32(sh - 1);
+  var q2: u32;
+  var sticky: bool;
+  if (n >= 32u) {
+    q2 = hi >> (n - 32u);
+    sticky = lo != 0u || (hi & ((1u << (n - 32u)) - 1u)) != 0u;
+  } else {
+    q2 = (lo >> n) | (hi << (32u - n));
+    sticky = (lo & ((1u << n) - 1u)) != 0u;
+  }
+  var q = q2 >> 1u;
+  if ((q2 & 1u) != 0u && (sticky || (q & 1u) != 0u)) { q = q + 1u; }
+  var bits = q;
+  if (e >= 1) { bits = (u32(e - 1) << 23u) + q; }
+  if (e >= 255 || bits >= 0x7f800000u) { return s | 0x7f800000u; }
+  return s | bits;
+}
+
 fn f(dy: u32, x: u32, gi: u32) -> u32 {
   if (is_nan(x)) { return quiet(x); }
   if ((x >> 31u) == 0u && x != 0u) { return dy; }
   if ((P0() & 0x7fffffffu) == 0u) { return mul_exact(dy, P0()); }
-  var xf = bitcast<f32>(x);
-  if (ord(x) < ord(0xc3340000u)) { xf = -180.0; }
-  let t = (xf * L2E + bitcast<f32>(0xbdacd9e8u)) + bitcast<f32>(0x4b400000u);
-  let k = i32(bitcast<u32>(t)) - i32(0x4b400000u);
-  let kf = f32(k);
-  let r = (xf - kf * LN2_HI) - kf * LN2_LO;
-  let p = poly(r, bitcast<f32>(0x3f000003u), bitcast<f32>(0x3e2aaa6cu), bitcast<f32>(0x3d2aa1d1u),
-    bitcast<f32>(0x3c08f89bu), bitcast<f32>(0x3ac009b7u));
-  let am = bitcast<f32>(P1());
-  let g = bitcast<u32>(am + am * p) | (P0() & 0x80000000u);
-  let e = k + i32(P2());
-  if (e >= -124 && e <= 124) { return mul_exact(dy, g + (u32(e) << 23u)); }
-  if (e > 124) { return mul_exact(mul_exact(dy, g + (u32(e - 64) << 23u)), pow2(64)); }
-  if (e >= -186) { return mul_exact(mul_exact(dy, g + (u32(e + 64) << 23u)), pow2(-64)); }
-  if (((dy >> 23u) & 0xffu) == 255u) { return 0x7fc00000u; }
-  return (dy ^ P0()) & 0x80000000u;
+  if (ord(x) < ord(0xc3340000u)) {
+    // x < -180: |alpha| e^x < 2^-131 for every float32 alpha, a flushable factor
+    if (((dy >> 23u) & 0xffu) == 255u) { return 0x7fc00000u; }
+    return (dy ^ P0()) & 0x80000000u;
+  }
+  // k = round(x log2 e) in [-260, 0] from x's bits (within 1/2 + 2^-14, so |r| < 0.3466):
+  // |x| log2 e = m L / 2^(180 - e) with L = log2(e) 2^30; k = 0 below |x| = 2^-10
+  let ex = (x >> 23u) & 0xffu;
+  var k = 0;
+  if (ex >= 117u) {
+    let lk = mul64((x & 0x7fffffu) | 0x800000u, 0x5c551d95u);
+    let s = 180u - ex;
+    k = -i32((lk.y + (1u << (s - 33u))) >> (s - 32u));
+  }
+  // r1 = x - k LN2_HI is exact (24 bits: Sterbenz, or both multiples of 2^-25 below 0.5),
+  // so any rounding or fusion gives it; r = r1 - k (ln 2 - LN2_HI) in Q32
+  var r1 = x;
+  if (k != 0) { r1 = bitcast<u32>(bitcast<f32>(x) - f32(k) * LN2_HI); }
+  let ak = u32(-k);
+  let r = to_q32(r1) + i32(ak * D_HI + ((ak * D_LO + 0x8000u) >> 16u));
+  // e^r = 1 + r (1 + r (1/2 + ... + r/8!)) in Q30 (Taylor, degree 8)
+  var h = 26631;
+  h = 213044 + mulq(r, h);
+  h = 1491308 + mulq(r, h);
+  h = 8947849 + mulq(r, h);
+  h = 44739243 + mulq(r, h);
+  h = 178956971 + mulq(r, h);
+  h = 536870912 + mulq(r, h);
+  h = 1073741824 + mulq(r, h);
+  let e30 = 1073741824 + mulq(r, h);
+  // G = am e^r 2^31 (AM e30 < 1.42 * 2^54), then dy * G * 2^(k + ea - 31), alpha's sign
+  let pr = mul64(P1(), u32(e30));
+  let g = (pr.x >> 23u) | (pr.y << 9u);
+  return mul_scaled(dy ^ (P0() & 0x80000000u), g, k + i32(P2()) - 31);
 }`;
 
 // P0 = alpha bits
@@ -80,7 +179,7 @@ fn f(dy: u32, y: u32, gi: u32) -> u32 {
   return mul_exact(dy, s);
 }`;
 
-/** |alpha| = am * 2^ea with am in [0.5, 1): am's bits and ea. */
+/** |alpha| = am * 2^ea with am in [0.5, 1): am * 2^24 (an integer) and ea. */
 function splitAlpha(alpha: number): [number, number] {
   const a = Math.abs(alpha);
   if (a === 0) return [0, 0];
@@ -93,7 +192,7 @@ function splitAlpha(alpha: number): [number, number] {
     am *= 2;
     ea--;
   }
-  return [bitsOf(am), ea >>> 0];
+  return [am * 2 ** 24, ea >>> 0];
 }
 
 export function eluKernel(dev: WebGpuDevice): ActivationKernel<AlphaParams> {

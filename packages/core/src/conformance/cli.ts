@@ -18,8 +18,13 @@ installed are named once, under the matrix.
 
   --backend, --backends  comma-separated backend names, from: ${BACKEND_NAMES.join(', ')} (default: all)
   --wasm-threads <N>     run the wasm-simd column with N threads (a number or auto); default:
-                         two columns, wasm-simd (1 thread) and wasm-simd xN ('auto': N cores)
-  --filter               only cases whose id contains this text (e.g. elu/ or errors/)
+                         two columns, wasm-simd (1 thread) and wasm-simd xN ('auto': N cores).
+                         A column with more than one thread splits every call over the
+                         workers (the backend's crossover: 0 test option), so every case,
+                         however small, runs the threaded paths
+  --filter <text>        only cases whose id has this text at the start of a segment (the
+                         start of the id or right after a /): elu/ is elu's cases (not
+                         leakyRelu's), errors/, golden, backward-y
   --json                 print only {backends: [{name, available, reason?, passed, failed, cases: [{id, op, pass, maxUlp?}]}]} on stdout
   --progress-every <s>   when stderr is not a terminal, a progress line every <s> seconds (default 5)
   -h, --help             this text
@@ -110,7 +115,9 @@ async function main(): Promise<number> {
     for (const threads of threadRuns) {
       const count = threads === 'auto' ? availableParallelism() : threads;
       const label = threads === 1 ? name : `${name} x${count}`;
-      const probe = await probeBackend(name, undefined, { threads });
+      // crossover 0: every call is split over the pool, not only those above 2^18 / 2^20
+      const options = threads === 1 ? { threads } : { threads, crossover: 0 };
+      const probe = await probeBackend(name, undefined, options);
       if (!probe.available && / is not installed$/.test(probe.reason)) {
         probes.push({ ...probe, label: name });
         break;

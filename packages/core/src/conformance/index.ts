@@ -2,6 +2,7 @@
 // (cases) plus a runner, a vitest helper and the pieces to build your own.
 
 export type { CaseOutcome, ConformanceCase } from './case.js';
+export { eluRoundingSearch } from './cases/eluGradients.js';
 export { conformanceCases } from './cases/index.js';
 export { acceptExact, acceptSum, acceptUlp, checkElements, ExactSum } from './intervals.js';
 export { formatMatrix, type MatrixOptions } from './matrix.js';
@@ -17,6 +18,7 @@ export {
 export {
   EDGE_SIZES,
   fullF32Sweep,
+  roundingGradientsFor,
   SPECIAL_GRADIENTS,
   SPECIAL_VALUES,
   seededRandom,

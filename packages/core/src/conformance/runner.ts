@@ -27,15 +27,27 @@ export interface BackendReport {
 export type CaseFilter = string | RegExp | ((c: ConformanceCase) => boolean);
 
 export interface RunOptions {
-  /** Only cases whose id contains the string / matches the RegExp / pass the predicate. */
+  /**
+   * Only cases whose id matches: a string where it starts a segment of the id (at the start
+   * or right after a `/`, so `'elu/'` is elu's cases and not leakyRelu's; a string that
+   * starts with `/` matches anywhere), a RegExp tested on the id, or a predicate.
+   */
   filter?: CaseFilter;
   /** Called after each case. */
   onProgress?: (event: { done: number; total: number; report: CaseReport }) => void;
 }
 
+/** True when `text` occurs in `id` at the start or right after a `/` (anywhere if it starts with `/`). */
+function startsASegment(id: string, text: string): boolean {
+  for (let at = id.indexOf(text); at !== -1; at = id.indexOf(text, at + 1)) {
+    if (at === 0 || id[at - 1] === '/' || text.startsWith('/')) return true;
+  }
+  return false;
+}
+
 export function selectCases(cases: ConformanceCase[], filter?: CaseFilter): ConformanceCase[] {
   if (filter === undefined) return cases;
-  if (typeof filter === 'string') return cases.filter((c) => c.id.includes(filter));
+  if (typeof filter === 'string') return cases.filter((c) => startsASegment(c.id, filter));
   if (filter instanceof RegExp) return cases.filter((c) => filter.test(c.id));
   return cases.filter(filter);
 }

@@ -106,6 +106,39 @@ export function gradientsFor(length: number, seed: number): Float32Array {
   return dy;
 }
 
+/**
+ * dy whose products round: every value has a full 24-bit significand (lowest bit set)
+ * and a random sign; most have magnitudes in [1/8, 8), one in ten sits near the
+ * subnormal edge (2^-126 .. 2^-120, some subnormal) and one in ten near overflow
+ * (2^121 .. 2^128); the special gradients are spread through as in gradientsFor.
+ * With dy = 1 (or any short significand) a final `dy * factor` is exact and hides an
+ * inaccurate factor (issue 19: elu backward 3 ulp off on webgpu).
+ */
+export function roundingGradientsFor(length: number, seed: number): Float32Array {
+  const random = seededRandom(seed);
+  const dy = new Float32Array(length);
+  const bits = new Uint32Array(dy.buffer);
+  for (let i = 0; i < length; i++) {
+    if (i % 97 === 0) {
+      dy[i] = SPECIAL_GRADIENTS[(i / 97) % SPECIAL_GRADIENTS.length]!;
+      continue;
+    }
+    const band = random();
+    const pick = random();
+    // biased exponents: 124..129 mostly, 0..6 (subnormal edge) or 248..254 (overflow edge)
+    const exponent =
+      band < 0.8
+        ? 124 + Math.floor(pick * 6)
+        : band < 0.9
+          ? Math.floor(pick * 7)
+          : 248 + Math.floor(pick * 7);
+    const mantissa = (Math.floor(random() * 0x800000) | 1) >>> 0;
+    const sign = random() < 0.5 ? 0 : 0x80000000;
+    bits[i] = (sign | (exponent << 23) | mantissa) >>> 0;
+  }
+  return dy;
+}
+
 /** Every special x paired with every special dy (so kinks meet ±Inf, NaN, ±0 gradients). */
 export function specialPairs(kinks: readonly number[]): { x: Float32Array; dy: Float32Array } {
   const xs = [...SPECIAL_VALUES];

@@ -22,7 +22,7 @@ import {
   u64Param,
 } from '../params.js';
 import { dropoutKeepMask, makeDropoutDraw } from '../philox.js';
-import type { Tensor } from '../tensor.js';
+import { storageOf, type Tensor } from '../tensor.js';
 
 export interface DropoutWithReplacementParams {
   /** Drop probability in [0, 1]; default 0.5. */
@@ -290,6 +290,8 @@ function dropoutWithReplacementBackward(
       size: dy.size,
       params: r,
     });
+    dx[storageOf].written(null);
+    dreplacement?.[storageOf].written(null);
     return dreplacement ? { dx, dreplacement } : { dx };
   });
 }

@@ -134,13 +134,17 @@ const preluDefinition = defineActivation<
     }
     const axisIndex = axisGiven ?? 1;
     const axis = axisIndex < 0 ? axisIndex + rank : axisIndex;
+    const lastMatches = axisGiven === undefined && rank > 2 && shape[rank - 1] === slopeCount;
     if (shape[axis] !== slopeCount) {
       throw new PointwiseError(
         'SHAPE_MISMATCH',
         { op, arg: 'slope', value: params?.slope },
-        `needs 1 or ${shape[axis]} values (x.shape[${axis}])`,
+        lastMatches
+          ? `needs 1 or ${shape[axis]} values (x.shape[${axis}]: channelAxis defaults to 1, NCHW); the last axis has ${slopeCount}: for channels-last (NHWC, tfjs) data pass channelAxis: -1`
+          : `needs 1 or ${shape[axis]} values (x.shape[${axis}])`,
       );
     }
+    if (lastMatches) warnAmbiguousChannels(op, shape);
     const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
     return { slope, slopeTensor, channels: slopeCount, inner };
   },
@@ -183,6 +187,21 @@ const preluDefinition = defineActivation<
 });
 
 export const prelu: DocumentedActivation<typeof preluDefinition, PreluApi> = preluDefinition;
+
+let warnedAmbiguous = false;
+
+/**
+ * Axis 1 and the last axis both hold C and channelAxis was not given: NCHW and NHWC
+ * data both fit, and the default (1, PyTorch's) is used. Said once per process on
+ * console.warn, like tfjs's one-time warnings; `channelAxis: 1` or `-1` silences it.
+ */
+function warnAmbiguousChannels(op: string, shape: readonly number[]): void {
+  if (warnedAmbiguous) return;
+  warnedAmbiguous = true;
+  console.warn(
+    `[pointwise] ${op}: x.shape [${shape.join(', ')}] has the slope count on axis 1 and on the last axis; using channelAxis 1 (NCHW, PyTorch's default). For channels-last (NHWC, tfjs) data pass channelAxis: -1; pass channelAxis: 1 to silence this warning.`,
+  );
+}
 
 export function channelOf(r: { channels: number; inner: number }, i: number): number {
   return r.channels === 1 ? 0 : Math.floor(i / r.inner) % r.channels;

@@ -24,6 +24,7 @@ import {
   EDGE_SIZES,
   fullF32Sweep,
   gradientsFor,
+  roundingGradientsFor,
   SPECIAL_VALUES,
   seededRandom,
   specialPairs,
@@ -64,14 +65,14 @@ export function shapeFor(p: Params, length: number): Shape {
   return [length / channels, channels];
 }
 
-interface ElementChecker {
+export interface ElementChecker {
   /** forward: x → y check */
   forward(x: Float32Array, actual: Float32Array): CheckResult;
   backward(dy: Float32Array, x: Float32Array, actual: Float32Array): CheckResult;
   backwardFromY(dy: Float32Array, y: Float32Array, actual: Float32Array): CheckResult;
 }
 
-function checkerFor(spec: AnySpec, r: any): ElementChecker {
+export function checkerFor(spec: AnySpec, r: any): ElementChecker {
   const ref = spec.reference;
   const ulps = spec.accuracy.kind === 'ulp' ? spec.accuracy.ulp : 0;
   const alpha = (r as { alpha?: number }).alpha ?? 1;
@@ -107,7 +108,7 @@ function checkerFor(spec: AnySpec, r: any): ElementChecker {
   };
 }
 
-function outcome(label: string, result: CheckResult): CaseOutcome {
+export function outcome(label: string, result: CheckResult): CaseOutcome {
   return {
     pass: result.pass,
     maxUlp: result.maxUlp,
@@ -164,7 +165,11 @@ function referenceY(spec: AnySpec, r: any, x: Float32Array): Float32Array {
 }
 
 const sweepCache = new Map<string, { x: Float32Array; dy: Float32Array }>();
-/** The sweep for one op and params: the full float32 sweep then every special x × special dy pair. */
+/**
+ * The sweep for one op and params: the full float32 sweep then every special x × special
+ * dy pair. Ops judged in ulps (elu) get dy whose products round (full significands, both
+ * signs, near the subnormal and overflow edges): an exact op's product is exact anyway.
+ */
 function sweepFor(spec: AnySpec, p: Params): { x: Float32Array; dy: Float32Array } {
   const key = `${spec.name}/${paramsLabel(p)}`;
   let cached = sweepCache.get(key);
@@ -173,7 +178,11 @@ function sweepFor(spec: AnySpec, p: Params): { x: Float32Array; dy: Float32Array
     const kinks = spec.kinks(probe);
     const sweep = fullF32Sweep(kinks);
     const pairs = specialPairs(kinks);
-    cached = { x: concat(sweep, pairs.x), dy: concat(gradientsFor(sweep.length, 7), pairs.dy) };
+    const dy =
+      spec.accuracy.kind === 'ulp'
+        ? roundingGradientsFor(sweep.length, 7)
+        : gradientsFor(sweep.length, 7);
+    cached = { x: concat(sweep, pairs.x), dy: concat(dy, pairs.dy) };
     sweepCache.clear(); // keep one sweep alive at a time (about 8 MB)
     sweepCache.set(key, cached);
   }
@@ -552,6 +561,72 @@ function paramGradPrecisionCase(spec: AnySpec, p: Params): ConformanceCase {
 }
 
 /**
+ * Parameter gradients over many channels in every layout, sized so that a low binding
+ * limit (webgpu's maxBindingSize 4096 or 65536) cuts one channel's terms, and one
+ * row of channels, across several bindings: channels first with a wide channel axis,
+ * channels last with 3000 and with 5 channels, one slope, and the one-slot gradients
+ * on 2^17 + 5 elements.
+ */
+const GRAD_LAYOUTS: { label: string; shape: Shape; channelAxis?: number }[] = [
+  { label: 'channels-first-[3,700,20]', shape: [3, 700, 20] },
+  { label: 'channels-first-[2,9,2500]', shape: [2, 9, 2500] },
+  { label: 'channels-last-[40,3000]', shape: [40, 3000], channelAxis: -1 },
+  { label: 'channels-last-[4096,5]', shape: [4096, 5], channelAxis: -1 },
+  { label: 'one-slot-[131077]', shape: [131077] },
+];
+
+function paramGradLayoutCase(
+  spec: AnySpec,
+  layout: (typeof GRAD_LAYOUTS)[number],
+): ConformanceCase | null {
+  const op = spec.name as string;
+  const name = spec.paramGrad!.name;
+  const perChannel = op === 'prelu';
+  const isOneSlot = layout.shape.length === 1;
+  if (!perChannel && !isOneSlot) return null;
+  const n = layout.shape.reduce((a, b) => a * b, 1);
+  const axis = layout.channelAxis ?? 1;
+  const channels = isOneSlot ? 1 : layout.shape.at(axis)!;
+  return {
+    id: `${op}/${name}/layout/${layout.label}`,
+    op,
+    description: `${name} on ${n} elements laid out [${layout.shape.join(', ')}]${perChannel && !isOneSlot ? ` with ${channels} slopes on axis ${axis}` : ''}: within n·2^-24·Σ|term| of the exact sum per channel, the same bits on a second call`,
+    run: (pw) =>
+      withTensors(async (keep) => {
+        const p: Params = perChannel
+          ? isOneSlot
+            ? { slope: 0.375 }
+            : {
+                slope: Array.from({ length: channels }, (_, c) => ((c % 7) - 3) / 4),
+                ...(layout.channelAxis === undefined ? {} : { channelAxis: layout.channelAxis }),
+              }
+          : (spec.sampleParams[0] as Params);
+        const r = resolved(spec, p, layout.shape);
+        const x = uniform(n, 41, -8, 8);
+        const dyHost = uniform(n, 42, -1, 1);
+        const dy = keep(pw.tensor(dyHost, layout.shape));
+        const saved = { x: keep(pw.tensor(x, layout.shape)) };
+        const runs: Float32Array[] = [];
+        for (let k = 0; k < 2; k++) {
+          const grads = backwardOf(pw, spec)(dy, saved, p);
+          for (const t of Object.values(grads)) keep(t);
+          runs.push(await grads[name]!.read());
+        }
+        const [first, second] = runs as [Float32Array, Float32Array];
+        const verdict = checkParamGrad(spec, r, dyHost, x, first);
+        if (!verdict.pass) return verdict;
+        const c = first.findIndex((v, i) => !sameF32(v, second[i]!));
+        if (c >= 0)
+          return {
+            pass: false,
+            message: `${name}[${c}] is not deterministic: ${first[c]} then ${second[c]}`,
+          };
+        return verdict;
+      }),
+  };
+}
+
+/**
  * Each special x (kinks included) against each special dy, one element per call,
  * so a parameter gradient cannot hide a wrong term (0·Inf, NaN x, x == c) in a
  * sum that is NaN anyway.
@@ -597,7 +672,13 @@ export function activationCases(): ConformanceCase[] {
       if (anySpec.paramGrad) cases.push(paramGradPrecisionCase(anySpec, p));
     }
     const defaults = anySpec.sampleParams[0] as Params;
-    if (anySpec.paramGrad) cases.push(paramGradTermsCase(anySpec, defaults));
+    if (anySpec.paramGrad) {
+      cases.push(paramGradTermsCase(anySpec, defaults));
+      for (const layout of GRAD_LAYOUTS) {
+        const c = paramGradLayoutCase(anySpec, layout);
+        if (c) cases.push(c);
+      }
+    }
     for (const size of EDGE_SIZES) cases.push(sizeCase(anySpec, defaults, size));
   }
   return cases;

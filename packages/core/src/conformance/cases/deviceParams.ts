@@ -25,6 +25,14 @@ function same(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   );
 }
 
+/** The first 12 values, -0 written as such. */
+function shownList(a: ArrayLike<number>): string {
+  return Array.from(a)
+    .slice(0, 12)
+    .map((v) => (Object.is(v, -0) ? '-0' : String(v)))
+    .join(',');
+}
+
 /** A sum: equal as numbers (a sum of no terms may be either zero), NaN matches NaN. */
 function sameSum(a: number, b: number): boolean {
   return a === b || (Number.isNaN(a) && Number.isNaN(b));
@@ -107,7 +115,7 @@ const OPS: ScalarOp[] = [
     op: 'shiftedRelu',
     name: 'threshold',
     grad: 'dthreshold',
-    hostValues: [0, 1.5, -2.5, 0.1, 1e-39],
+    hostValues: [0, -0, 1.5, -2.5, 0.1, 1e-39],
     deviceValues: [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
     async run(pw, x, dy, threshold) {
       const made: Tensor[] = [];
@@ -143,7 +151,9 @@ const OPS: ScalarOp[] = [
     op: 'dropoutWithReplacement',
     name: 'replacement',
     grad: 'dreplacement',
-    hostValues: [0, -1.5, 1e30],
+    // -0: the dropped elements keep its sign, on every path (a threaded backend's
+    // per-range arguments included: wasm-simd's pool wrote +0, issue 19)
+    hostValues: [0, -0, -1.5, 1e30],
     deviceValues: [Number.NaN, Number.NEGATIVE_INFINITY],
     async run(pw, x, dy, replacement) {
       const made: Tensor[] = [];
@@ -172,8 +182,7 @@ function compare(
     const w = want[key]!;
     if (!g) return `${label}: no ${key}`;
     const ok = sums.includes(key) ? sameSum(g[0]!, w[0]!) && g.length === 1 : same(g, w);
-    if (!ok)
-      return `${label}: ${key} = ${Array.from(g).slice(0, 12)} but expected ${Array.from(w).slice(0, 12)}`;
+    if (!ok) return `${label}: ${key} = ${shownList(g)} but expected ${shownList(w)}`;
   }
   return null;
 }
@@ -201,7 +210,8 @@ async function deviceScalar(
       for (const shape of [[1], []]) {
         const p = keep(pw.tensor(new Float32Array([value]), shape));
         const device = await s.run(pw, x, dy, p);
-        const problem = compare(`${s.name} ${value} as shape [${shape}]`, device, host, []);
+        const shown = Object.is(value, -0) ? '-0' : String(value);
+        const problem = compare(`${s.name} ${shown} as shape [${shape}]`, device, host, []);
         if (problem) return fail(`${problem} (host number gave that)`);
         if (!same(await p.read(), new Float32Array([value])))
           return fail(`the ${s.name} tensor was changed`);

@@ -1,5 +1,7 @@
-// Every conformance case, in a stable order: golden vectors, activations,
-// dropout, sparse dropout, errors, memory, lifetime, api, device parameters, preallocated outputs, paramGrad: false.
+// Every conformance case, in a stable order: golden vectors, activations, elu with rounding
+// gradients, dropout, sparse dropout, errors, memory, lifetime, api, device parameters,
+// preallocated outputs, paramGrad: false, training (recorded params, bound ops, tensor
+// writes / clones / views, sgdStep).
 
 import type { BackendFactory } from '../../backend.js';
 import type { ConformanceCase } from '../case.js';
@@ -7,6 +9,7 @@ import { activationCases } from './activations.js';
 import { apiCases } from './api.js';
 import { deviceParamCases } from './deviceParams.js';
 import { dropoutCases } from './dropout.js';
+import { eluGradientCases } from './eluGradients.js';
 import { errorCases } from './errors.js';
 import { goldenCases } from './golden.js';
 import { lifetimeCases } from './lifetime.js';
@@ -14,12 +17,14 @@ import { memoryCases } from './memory.js';
 import { outputCases } from './outputs.js';
 import { paramGradCases } from './paramGrad.js';
 import { sparseDropoutCases } from './sparseDropout.js';
+import { trainingCases } from './training.js';
 
 /** All cases; `factory` lets the foreign-tensor case open a second instance of the same backend. */
 export function conformanceCases(factory: BackendFactory | null = null): ConformanceCase[] {
   return [
     ...goldenCases(),
     ...activationCases(),
+    ...eluGradientCases(),
     ...dropoutCases(),
     ...sparseDropoutCases(),
     ...errorCases(() => factory),
@@ -29,5 +34,6 @@ export function conformanceCases(factory: BackendFactory | null = null): Conform
     ...deviceParamCases(() => factory),
     ...outputCases(() => factory),
     ...paramGradCases(),
+    ...trainingCases(() => factory),
   ];
 }
