@@ -46,7 +46,11 @@ describe('the exhaustive checker catches planted defects', () => {
     const bad = await differing({ thresholdedRelu: broken }, ['thresholdedRelu']);
     expect(bad.map((t) => t.id)).toEqual(['thresholdedRelu/forward/default']);
     expect(bad[0]!.differ).toBe(1);
-    expect(bad[0]!.first[0]).toEqual({ input: '0x3f800001', expected: '0x3f800001', got: '0x00000000' });
+    expect(bad[0]!.first[0]).toEqual({
+      input: '0x3f800001',
+      expected: '0x3f800001',
+      got: '0x00000000',
+    });
   });
 
   it('(b) a lost -0: leakyRelu(-0) written as +0', async () => {
@@ -61,7 +65,11 @@ describe('the exhaustive checker catches planted defects', () => {
     const bad = await differing({ leakyRelu: broken }, ['leakyRelu']);
     expect(bad.map((t) => t.id)).toEqual(['leakyRelu/forward/default']);
     // -0 itself, and the negative subnormals whose 0.01·x rounds to -0
-    expect(bad[0]!.first[0]).toEqual({ input: '0x80000000', expected: '0x80000000', got: '0x00000000' });
+    expect(bad[0]!.first[0]).toEqual({
+      input: '0x80000000',
+      expected: '0x80000000',
+      got: '0x00000000',
+    });
   });
 
   it('(b) a lost -0 in elu: elu(-0) = +0 (inside 2 ulp, but the sign of an exact zero is kept)', async () => {
@@ -76,7 +84,11 @@ describe('the exhaustive checker catches planted defects', () => {
     const bad = await differing({ elu: broken }, ['elu']);
     expect(bad.map((t) => t.id)).toEqual(['elu/forward/default']);
     expect(bad[0]!.differ).toBe(1);
-    expect(bad[0]!.first[0]).toEqual({ input: '0x80000000', expected: '0x80000000', got: '0x00000000' });
+    expect(bad[0]!.first[0]).toEqual({
+      input: '0x80000000',
+      expected: '0x80000000',
+      got: '0x00000000',
+    });
   });
 
   it('(c) a 3-ulp product in elu backward at 1 in 2^18 (x, dy) pairs', async () => {
@@ -95,7 +107,10 @@ describe('the exhaustive checker catches planted defects', () => {
       },
     };
     const bad = await differing({ elu: broken }, ['elu']);
-    expect(bad.map((t) => t.id)).toEqual(['elu/backward-x/default/dy=0x3f800000', 'elu/backward-dy/default/x=0xbf800000']);
+    expect(bad.map((t) => t.id)).toEqual([
+      'elu/backward-x/default/dy=0x3f800000',
+      'elu/backward-dy/default/x=0xbf800000',
+    ]);
     for (const t of bad) {
       expect(t.differ).toBeGreaterThan(0);
       expect(t.worstUlp).toBeLessThanOrEqual(2);
