@@ -14,7 +14,7 @@ import { exhaustiveJson, formatExhaustive } from './report.js';
 import { type ExhaustiveReport, exhaustivePlan, type ResumeState, runExhaustive } from './run.js';
 
 const HELP = `Usage: pointwise-conformance --exhaustive [--ops relu,elu,...] [--backend js,wasm-simd,...]
-         [--wasm-threads N] [--slice] [--tasks <text>] [--resume <file>] [--json]
+         [--wasm-threads N] [--slice [--window N]] [--tasks <text>] [--resume <file>] [--json]
 
 Checks every float32 input (all 4,294,967,296 bit patterns) of each activation, forward
 and backward, at the default parameters and at each parameter value that moves a kink
@@ -27,6 +27,7 @@ how many results differ from the reference (elu: within 2 ulp, with its worst ul
   --wasm-threads <N>   wasm-simd thread count (default: two columns, 1 thread and 'auto')
   --slice              the CI slice: default params, a 2^24-input window around every kink
                        and boundary, small dropout sizes (seconds, not hours)
+  --window <N>         with --slice: inputs per sweep (default 16777216 = 2^24; 2^k, k >= 1)
   --tasks <text>       only sweeps whose id contains this text (e.g. forward/default)
   --resume <file>      save progress to <file> (JSON) and continue from it when it exists
   --json               print only JSON on stdout
@@ -64,6 +65,7 @@ export async function exhaustiveMain(argv: string[]): Promise<number> {
         backends: { type: 'string' },
         'wasm-threads': { type: 'string' },
         slice: { type: 'boolean' },
+        window: { type: 'string' },
         tasks: { type: 'string' },
         resume: { type: 'string' },
         json: { type: 'boolean' },
@@ -102,10 +104,18 @@ export async function exhaustiveMain(argv: string[]): Promise<number> {
   }
   const every = Number(values['progress-every'] ?? 10);
   if (!(every >= 0)) return usage('--progress-every must be a number of seconds >= 0');
+  const windowText = values.window as string | undefined;
+  const window = windowText === undefined ? undefined : Number(windowText);
+  if (
+    window !== undefined &&
+    !(Number.isInteger(Math.log2(window)) && window >= 2 && window <= 2 ** 32)
+  )
+    return usage(`--window must be a power of two from 2 to 2^32 (got '${windowText}')`);
   const taskText = values.tasks as string | undefined;
   const options = {
     ops,
     slice: values.slice === true,
+    window,
     taskFilter: taskText === undefined ? undefined : (id: string) => id.includes(taskText),
   };
   const resumeFile = values.resume as string | undefined;
