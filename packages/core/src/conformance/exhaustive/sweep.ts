@@ -25,6 +25,13 @@ export interface SweepControl {
   stopped?: () => boolean;
 }
 
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => void };
+  return new Promise((resolve) =>
+    g.setImmediate ? g.setImmediate(resolve) : setTimeout(resolve, 0),
+  );
+}
+
 /** Resolve a task's params as the op itself would for an input of `n` elements. */
 export function resolveTask(task: SweepTask, n: number): ResolvedLike {
   const spec = activations.find((a) => a.spec.name === task.op)!.spec as unknown as {
@@ -60,6 +67,9 @@ export async function sweepRanges(
   let done = 0;
   for (const range of ranges) {
     for (let offset = 0; offset < range.count; offset += chunk) {
+      // a macrotask turn between chunks, so a signal handler (Ctrl-C) can run: a CPU
+      // backend's read resolves in microtasks only
+      await yieldToEventLoop();
       if (control.stopped?.()) return done;
       const n = Math.min(chunk, range.count - offset);
       const start = range.start + offset;
