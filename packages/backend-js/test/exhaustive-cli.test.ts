@@ -75,6 +75,7 @@ describe('pointwise-conformance --exhaustive', () => {
   it('Ctrl-C prints partial results (exit 130) and --resume continues from them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pw-exhaustive-'));
     const state = join(dir, 'state.json');
+    const children: ReturnType<typeof spawn>[] = [];
     try {
       const args = [
         cli,
@@ -91,6 +92,7 @@ describe('pointwise-conformance --exhaustive', () => {
         '0',
       ];
       const child = spawn(process.execPath, args, { cwd: repoRoot });
+      children.push(child);
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -109,6 +111,7 @@ describe('pointwise-conformance --exhaustive', () => {
       expect(done).toBeLessThan(2 ** 32);
       // resume: stop again at once; the count only grows
       const again = spawn(process.execPath, args, { cwd: repoRoot });
+      children.push(again);
       let out2 = '';
       again.stdout.on('data', (d) => (out2 += d));
       again.stderr.once('data', () => again.kill('SIGINT'));
@@ -116,6 +119,7 @@ describe('pointwise-conformance --exhaustive', () => {
       const checked = Number(/^relu\s+0 of ([\d,]+) differ/m.exec(out2)![1]!.replaceAll(',', ''));
       expect(checked).toBeGreaterThanOrEqual(done);
     } finally {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);

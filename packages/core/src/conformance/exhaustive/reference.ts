@@ -104,6 +104,64 @@ function backward(
   }
 }
 
+/**
+ * dx over a chunk of saved values s (x or y) with one dy: an explicit loop per op, so
+ * each is monomorphic (a shared loop calling a per-op closure ran 5-10x slower).
+ */
+function backwardOverSaved(op: ActivationName, r: ResolvedLike, fromY: boolean): ChunkReference {
+  switch (op) {
+    case 'relu':
+      return (s, dy, out) => {
+        for (let i = 0; i < s.length; i++) out[i] = s[i]! <= 0 ? 0 : dy;
+      };
+    case 'leakyRelu':
+    case 'prelu': {
+      const a = op === 'prelu' ? r.slope![0]! : r.alpha!;
+      return (s, dy, out) => {
+        const p = a * dy;
+        for (let i = 0; i < s.length; i++) out[i] = s[i]! > 0 ? dy : p;
+      };
+    }
+    case 'thresholdedRelu': {
+      const a = r.alpha!;
+      return (s, dy, out) => {
+        for (let i = 0; i < s.length; i++) out[i] = s[i]! <= a ? 0 : dy;
+      };
+    }
+    case 'shiftedRelu': {
+      const t = fromY ? 0 : r.threshold!;
+      return (s, dy, out) => {
+        for (let i = 0; i < s.length; i++) out[i] = s[i]! <= t ? 0 : dy;
+      };
+    }
+    case 'clippedRelu': {
+      const c = r.ceiling!;
+      return (s, dy, out) => {
+        for (let i = 0; i < s.length; i++) {
+          const v = s[i]!;
+          out[i] = v <= 0 || v >= c ? 0 : dy;
+        }
+      };
+    }
+    case 'elu': {
+      const a = r.alpha!;
+      return fromY
+        ? (s, dy, out) => {
+            for (let i = 0; i < s.length; i++) {
+              const v = s[i]!;
+              out[i] = v > 0 ? dy : dy * (v + a);
+            }
+          }
+        : (s, dy, out) => {
+            for (let i = 0; i < s.length; i++) {
+              const v = s[i]!;
+              out[i] = v > 0 ? dy : dy * (a * Math.exp(v));
+            }
+          };
+    }
+  }
+}
+
 /** The chunk reference for one op, sweep kind and resolved params. */
 export function chunkReference(
   op: ActivationName,
@@ -111,14 +169,13 @@ export function chunkReference(
   r: ResolvedLike,
 ): ChunkReference {
   if (kind === 'forward') return exactForward(op, r);
-  const f = backward(op, r, kind === 'backward-y');
-  if (kind === 'backward-dy')
+  if (kind === 'backward-dy') {
+    const f = backward(op, r, false);
     return (dy, x, out) => {
       for (let i = 0; i < dy.length; i++) out[i] = f(x, dy[i]!);
     };
-  return (s, dy, out) => {
-    for (let i = 0; i < s.length; i++) out[i] = f(s[i]!, dy);
-  };
+  }
+  return backwardOverSaved(op, r, kind === 'backward-y');
 }
 
 /**
