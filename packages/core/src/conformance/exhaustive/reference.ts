@@ -169,6 +169,13 @@ export function chunkReference(
   r: ResolvedLike,
 ): ChunkReference {
   if (kind === 'forward') return exactForward(op, r);
+  if (kind === 'backward-dy' && op === 'elu') {
+    // x is fixed: one exp per chunk, not per element
+    return (dy, x, out) => {
+      const k = r.alpha! * Math.exp(x);
+      for (let i = 0; i < dy.length; i++) out[i] = x > 0 ? dy[i]! : dy[i]! * k;
+    };
+  }
   if (kind === 'backward-dy') {
     const f = backward(op, r, false);
     return (dy, x, out) => {
