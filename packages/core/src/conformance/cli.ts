@@ -4,13 +4,14 @@
 // op × backend matrix, or one JSON object with --json (stdout holds only that JSON).
 // Exit codes: 0 all passed, 1 a case failed or nothing could run, 2 usage error.
 
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { BACKEND_NAMES, probeBackend } from '../backends.js';
+import { BACKEND_NAMES } from '../backends.js';
 import { formatMatrix, isNotInstalled, notInstalledFootnote } from './matrix.js';
+import { probeColumns } from './probes.js';
 import { type BackendReport, runConformance } from './runner.js';
 
 const HELP = `Usage: pointwise-conformance [--backend js,wasm-simd,...] [--wasm-threads N] [--filter <text>] [--json]
+       pointwise-conformance --exhaustive [--ops relu,elu,...] [--backend ...] (every float32 input; --exhaustive --help)
 
 Runs the Pointwise conformance suite on each backend and prints an op x backend
 matrix (pass / FAIL / unavailable with the reason). Backends whose package is not
@@ -56,6 +57,9 @@ function progressReporter(name: string, tty: boolean, everyMs: number) {
 }
 
 async function main(): Promise<number> {
+  // loaded only when asked for, so the plain suite's bin stays within its size budget
+  if (process.argv.includes('--exhaustive'))
+    return (await import('./exhaustive/cli.js')).exhaustiveMain(process.argv.slice(2));
   let values: {
     backend?: string;
     backends?: string;
@@ -105,26 +109,7 @@ async function main(): Promise<number> {
       return usage(`--wasm-threads must be an integer >= 1 or auto (got '${wasmThreads}')`);
     threadRuns = [wasmThreads === 'auto' ? 'auto' : n];
   }
-  const probes: (Awaited<ReturnType<typeof probeBackend>> & { label: string })[] = [];
-  for (const name of names) {
-    if (name !== 'wasm-simd') {
-      probes.push({ ...(await probeBackend(name)), label: name });
-      continue;
-    }
-    // one column per thread count: `wasm-simd` is one thread, `wasm-simd xN` N threads
-    for (const threads of threadRuns) {
-      const count = threads === 'auto' ? availableParallelism() : threads;
-      const label = threads === 1 ? name : `${name} x${count}`;
-      // crossover 0: every call is split over the pool, not only those above 2^18 / 2^20
-      const options = threads === 1 ? { threads } : { threads, crossover: 0 };
-      const probe = await probeBackend(name, undefined, options);
-      if (!probe.available && / is not installed$/.test(probe.reason)) {
-        probes.push({ ...probe, label: name });
-        break;
-      }
-      probes.push({ ...probe, label });
-    }
-  }
+  const probes = await probeColumns(names, threadRuns);
   const reports: BackendReport[] = [];
   const tty = process.stderr.isTTY === true;
   for (const probe of probes) {

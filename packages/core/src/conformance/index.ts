@@ -4,6 +4,15 @@
 export type { CaseOutcome, ConformanceCase } from './case.js';
 export { eluRoundingSearch } from './cases/eluGradients.js';
 export { conformanceCases } from './cases/index.js';
+export { EXHAUSTIVE_PARAMS, planSweeps, type SweepTask, sliceWindows } from './exhaustive/plan.js';
+export { exhaustiveJson, formatExhaustive } from './exhaustive/report.js';
+export {
+  type ExhaustiveOptions,
+  type ExhaustiveReport,
+  runExhaustive,
+  type TaskResult,
+} from './exhaustive/run.js';
+export { defineExhaustiveSuite, type ExhaustiveSuiteOptions } from './exhaustive/vitest.js';
 export { acceptExact, acceptSum, acceptUlp, checkElements, ExactSum } from './intervals.js';
 export { formatMatrix, type MatrixOptions } from './matrix.js';
 export {

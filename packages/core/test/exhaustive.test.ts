@@ -1,0 +1,140 @@
+// The exhaustive mode's own parts: the fast chunk references agree bit for bit with
+// the op specs' float64 references (every planned task, on its slice windows and on
+// random bit patterns), the slice windows cover every kink and boundary within 2^24
+// inputs, and the comparators flag what they must (a wrong NaN-free bit, a lost -0,
+// elu beyond 2 ulp) and accept what they must (any NaN payload, elu within 2 ulp).
+import { describe, expect, it } from 'vitest';
+import { compareExact, compareUlp, emptyTally } from '../src/conformance/exhaustive/compare.js';
+import { planSweeps, sliceWindows } from '../src/conformance/exhaustive/plan.js';
+import { chunkReference, eluElement } from '../src/conformance/exhaustive/reference.js';
+import { skipInputs } from '../src/conformance/exhaustive/run.js';
+import { resolveTask } from '../src/conformance/exhaustive/sweep.js';
+import { activations } from '../src/ops/index.js';
+
+const N = 1 << 14;
+
+function inputsFor(task: ReturnType<typeof planSweeps>[number]): Uint32Array {
+  const bits: number[] = [];
+  for (const w of sliceWindows(task, N))
+    for (let i = 0; i < w.count; i++) bits.push((w.start + i) >>> 0);
+  let s = 0x9e3779b9;
+  for (let i = 0; i < N; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    bits.push(s);
+  }
+  return Uint32Array.from(bits);
+}
+
+describe('exhaustive chunk references', () => {
+  const tasks = planSweeps();
+  it('cover every op, with backward from y only where the contract allows it', () => {
+    expect(new Set(tasks.map((t) => t.op)).size).toBe(activations.length);
+    expect(tasks.some((t) => t.op === 'prelu' && t.kind === 'backward-y')).toBe(false);
+    expect(tasks.some((t) => t.id === 'leakyRelu/backward-y/alpha=-0.5/dy=0xbfb504f3')).toBe(false);
+  });
+  for (const task of tasks) {
+    it(`${task.id} matches the op spec's reference bit for bit`, () => {
+      const bits = inputsFor(task);
+      const inp = new Float32Array(bits.buffer);
+      const fast = new Float32Array(inp.length);
+      const r = resolveTask(task, inp.length);
+      chunkReference(task.op, task.kind, r)(inp, task.fixed ?? 0, fast);
+      const spec = activations.find((a) => a.spec.name === task.op)!.spec as any;
+      const ref = spec.reference;
+      const slow = new Float32Array(inp.length);
+      const fixed = task.fixed ?? 0;
+      let elementBad = 0;
+      for (let i = 0; i < inp.length; i++) {
+        const v = inp[i]!;
+        slow[i] =
+          task.kind === 'forward'
+            ? ref.forward(v, r, 0)
+            : task.kind === 'backward-x'
+              ? ref.backward(fixed, v, r, 0)
+              : task.kind === 'backward-y'
+                ? ref.backwardFromY(fixed, v, r, 0)
+                : ref.backward(v, fixed, r, 0);
+        if (
+          task.op === 'elu' &&
+          !Object.is(Math.fround(eluElement(task.kind, r.alpha!, v, fixed).expected), slow[i]) &&
+          !Number.isNaN(slow[i])
+        )
+          elementBad++;
+      }
+      expect(elementBad).toBe(0);
+      const a = new Uint32Array(fast.buffer);
+      const b = new Uint32Array(slow.buffer);
+      const nan = (x: number) => (x & 0x7fffffff) > 0x7f800000;
+      let bad = 0;
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(nan(a[i]!) && nan(b[i]!))) bad++;
+      expect(bad).toBe(0);
+    });
+  }
+});
+
+describe('slice windows', () => {
+  it('stay within the budget, merge overlaps and contain every kink and boundary', () => {
+    for (const task of planSweeps({ defaultsOnly: true })) {
+      const w = sliceWindows(task);
+      expect(w.reduce((s, r) => s + r.count, 0)).toBeLessThanOrEqual(2 ** 24);
+      for (let i = 1; i < w.length; i++)
+        expect(w[i]!.start).toBeGreaterThan(w[i - 1]!.start + w[i - 1]!.count - 1);
+      const inside = (b: number) => w.some((r) => b >= r.start && b < r.start + r.count);
+      for (const b of [0, 0x80000000, 0x7f800000, 0xff800000, 0x00800000])
+        expect(inside(b)).toBe(true);
+    }
+    const t = planSweeps({ ops: ['thresholdedRelu'], defaultsOnly: true })[0]!;
+    expect(
+      sliceWindows(t).some((r) => 0x3f800000 >= r.start && 0x3f800000 < r.start + r.count),
+    ).toBe(true);
+  });
+  it('skipInputs drops a prefix across ranges', () => {
+    expect(
+      skipInputs(
+        [
+          { start: 10, count: 5 },
+          { start: 100, count: 5 },
+        ],
+        7,
+      ),
+    ).toEqual([{ start: 102, count: 3 }]);
+    expect(skipInputs([{ start: 10, count: 5 }], 0)).toEqual([{ start: 10, count: 5 }]);
+  });
+});
+
+describe('comparators', () => {
+  const inp = new Uint32Array([1, 2, 3, 4]);
+  it('exact: any NaN for NaN, every other bit must match (a lost -0 differs)', () => {
+    const t = emptyTally();
+    compareExact(
+      t,
+      inp,
+      undefined,
+      new Uint32Array([0x7fc00000, 0x80000000, 5, 6]),
+      new Uint32Array([0xffc00001, 0, 5, 7]),
+    );
+    expect(t.checked).toBe(4);
+    expect(t.differ).toBe(2);
+    expect(t.first).toEqual([
+      { input: '0x00000002', expected: '0x80000000', got: '0x00000000' },
+      { input: '0x00000004', expected: '0x00000006', got: '0x00000007' },
+    ]);
+  });
+  it('ulp: within 2 ulp passes and counts toward the worst ulp, 3 ulp and a lost exact -0 differ', () => {
+    const t = emptyTally();
+    const one = 0x3f800000;
+    const element = (i: number) => ({ expected: i === 3 ? -0 : 1, factor: 1, scale: 1 });
+    compareUlp(
+      t,
+      2,
+      inp,
+      undefined,
+      new Uint32Array([one, one, one, 0x80000000]),
+      new Uint32Array([one, one + 2, one + 3, 0]),
+      element,
+    );
+    expect(t.worstUlp).toBe(2);
+    expect(t.differ).toBe(2);
+    expect(t.first.map((d) => d.input)).toEqual(['0x00000003', '0x00000004']);
+  });
+});
