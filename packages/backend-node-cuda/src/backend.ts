@@ -31,8 +31,9 @@ export function createCudaBackend(device: Device, name = BACKEND_NAME): CudaBack
   let destroyed = false;
   const live = () => {
     if (destroyed) {
+      // the contract's code for any use after destroy(); core names the op called
       throw new PointwiseError(
-        'BACKEND_UNAVAILABLE',
+        'INSTANCE_DESTROYED',
         { op: name, value: 'destroyed' },
         'this Pointwise instance was destroyed',
       );

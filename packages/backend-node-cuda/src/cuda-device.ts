@@ -134,7 +134,7 @@ export class CudaDevice implements Device {
     }
     if (this.#destroyed) {
       throw new PointwiseError(
-        'BACKEND_UNAVAILABLE',
+        'INSTANCE_DESTROYED',
         { op: 'node-cuda', value: 'destroyed' },
         'the device was released (destroy())',
       );

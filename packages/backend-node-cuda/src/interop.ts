@@ -25,6 +25,13 @@ function cudaBackendOf(pw: Pointwise, op: string): CudaBackend {
       'needs a Pointwise instance on the node-cuda backend',
     );
   }
+  if (pw.destroyed) {
+    throw new PointwiseError(
+      'INSTANCE_DESTROYED',
+      { op, arg: 'pw', value: 'node-cuda' },
+      'this Pointwise instance was destroyed; create a new one with pointwise()',
+    );
+  }
   return backend as CudaBackend;
 }
 
@@ -44,7 +51,8 @@ export function wrapDevicePointer<D extends DType>(
       'must be a uint64 bigint',
     );
   }
-  if (!(dtype in BYTES_PER_ELEMENT)) {
+  // own keys only: 'toString' or '__proto__' must not pass (their byte count is NaN)
+  if (typeof dtype !== 'string' || !Object.hasOwn(BYTES_PER_ELEMENT, dtype)) {
     throw new PointwiseError('DTYPE_MISMATCH', { op, arg: 'dtype', value: dtype }, 'unknown dtype');
   }
   if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {

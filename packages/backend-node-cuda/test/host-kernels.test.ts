@@ -7,7 +7,7 @@ import { type Pointwise, pointwise, sameF32, type Tensor } from '@pointwise/core
 import { SPECIAL_VALUES, seededRandom } from '@pointwise/core/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CudaBackend } from '../src/backend.js';
-import { devicePointer, wrapDevicePointer } from '../src/interop.js';
+import { cudaStream, devicePointer, wrapDevicePointer } from '../src/interop.js';
 import { hostCudaBackend } from './host/backend.js';
 import type { HostDevice } from './host/host-device.js';
 
@@ -212,5 +212,27 @@ describe('interop', () => {
     expect(() => wrapDevicePointer(cuda, 0n, 'float32', [1])).toThrow(/null/);
     expect(() => wrapDevicePointer(cuda, -1n, 'float32', [1])).toThrow(/uint64/);
     t.dispose();
+  });
+  it('refuses dtypes that are only prototype keys, before anything changes', () => {
+    const x = cuda.tensor(new Float32Array([1, 2, 3, 4]));
+    const before = cuda.memory();
+    for (const dtype of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'float64']) {
+      expect(() => wrapDevicePointer(cuda, devicePointer(x), dtype as 'float32', [4])).toThrow(
+        /wrapDevicePointer: dtype/,
+      );
+      expect(cuda.memory()).toEqual(before);
+    }
+    expect(Number.isFinite(cuda.memory().bytes)).toBe(true);
+    x.dispose();
+  });
+  it('a destroyed instance: INSTANCE_DESTROYED naming the call', async () => {
+    const dead = await pointwise(factory);
+    const x = dead.tensor([1]);
+    const ptr = devicePointer(x);
+    dead.destroy();
+    expect(() => cudaStream(dead)).toThrow(/^\[INSTANCE_DESTROYED\] cudaStream/);
+    expect(() => wrapDevicePointer(dead, ptr, 'float32', [1])).toThrow(
+      /^\[INSTANCE_DESTROYED\] wrapDevicePointer/,
+    );
   });
 });

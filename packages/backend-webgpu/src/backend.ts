@@ -42,6 +42,8 @@ export interface WebGpuBuffer {
   /** Generation of the last submission that uses it. */
   lastUse: number;
   freed: boolean;
+  /** A wrapped buffer the device reported unusable (destroyed, another device's): why. */
+  fault?: string;
 }
 
 export interface BackendOptions {
@@ -103,6 +105,14 @@ export class WebGpuDevice {
   #pendingFrees: WebGpuBuffer[] = [];
   #pendingUniforms: { generation: number; buffer: GPUBuffer }[] = [];
   #inflight: Promise<void>[] = [];
+  /** The user op whose kernel is being encoded (set by the kernel wrapper), for error messages. */
+  op = 'flush';
+  /** First op of the open encoder that uses a wrapped (user-owned) buffer, if any. */
+  #wrappedUse: string | null = null;
+  /** A submission that used a wrapped buffer failed validation: the op and the device's message. */
+  #wrappedFault: { op: string; message: string } | null = null;
+  /** Error scopes still open around such submissions. */
+  #scopes: Promise<void>[] = [];
 
   #ownsDevice: boolean;
 
@@ -175,9 +185,45 @@ export class WebGpuDevice {
   /** A user's GPUBuffer as tensor storage, without a copy (needs STORAGE | COPY_SRC usage). */
   wrap(buffer: GPUBuffer, bytes: number): WebGpuBuffer {
     this.check('wrapGPUBuffer');
+    const handle: WebGpuBuffer = {
+      buffer,
+      bytes,
+      owned: false,
+      lastUse: this.#generation,
+      freed: false,
+    };
+    // Whether the buffer is destroyed or belongs to another device is only known on
+    // the device timeline: copy its first 4 bytes to a scratch buffer inside an error
+    // scope; a failure marks the handle, and any op given it later refuses it (#160).
+    this.submit();
+    const probe = this.device.createBuffer({ size: 4, usage: USAGE.COPY_DST });
+    this.device.pushErrorScope('validation');
+    const encoder = this.device.createCommandEncoder();
+    encoder.copyBufferToBuffer(buffer, 0, probe, 0, Math.min(4, Math.floor(buffer.size / 4) * 4));
+    this.device.queue.submit([encoder.finish()]);
+    const scope = this.device.popErrorScope().then(
+      (error) => {
+        probe.destroy();
+        if (error) handle.fault = error.message;
+      },
+      () => probe.destroy(),
+    );
+    this.#scopes.push(scope);
     this.#bytes += bytes;
     this.#buffers++;
-    return { buffer, bytes, owned: false, lastUse: this.#generation, freed: false };
+    return handle;
+  }
+
+  /** Throws (naming `op`) if a wrapped buffer among `handles` was reported unusable. */
+  checkWrapped(op: string, handles: Iterable<WebGpuBuffer>): void {
+    for (const h of handles) {
+      if (h.owned || h.fault === undefined) continue;
+      throw new PointwiseError(
+        'INVALID_ARGUMENT',
+        { op, arg: 'tensor', value: 'wrapped GPUBuffer' },
+        `the GPUBuffer this tensor wraps cannot be used on this device: ${firstLine(h.fault)}`,
+      );
+    }
   }
 
   upload<D extends DType>(dtype: D, data: HostArrayOf[D]): WebGpuBuffer {
@@ -239,6 +285,8 @@ export class WebGpuDevice {
     const staging =
       this.#staging.get(cls)?.pop() ??
       this.device.createBuffer({ size: cls, usage: USAGE.MAP_READ | USAGE.COPY_DST });
+    this.checkWrapped('read', [handle]);
+    if (!handle.owned) this.#wrappedUse ??= 'read';
     this.encoder().copyBufferToBuffer(handle.buffer, 0, staging, 0, padded);
     handle.lastUse = this.#generation;
     this.submit();
@@ -246,6 +294,8 @@ export class WebGpuDevice {
       await staging.mapAsync(MAP_MODE_READ, 0, padded);
     } catch (error) {
       this.check('read');
+      await this.#settleScopes();
+      this.#raiseError('read');
       throw error;
     }
     new Uint8Array((out as unknown as ArrayBufferView).buffer).set(
@@ -259,15 +309,41 @@ export class WebGpuDevice {
     }
     if (list.length < 4) list.push(staging);
     else staging.destroy();
-    this.#raiseError();
+    await this.#settleScopes();
+    this.#raiseError('read');
     return out;
   }
 
-  #raiseError(): void {
+  async #settleScopes(): Promise<void> {
+    while (this.#scopes.length > 0) {
+      const scopes = this.#scopes;
+      this.#scopes = [];
+      await Promise.all(scopes);
+    }
+  }
+
+  /**
+   * A validation error the device reported since the last call, as a PointwiseError:
+   * named after the op whose submission used a wrapped buffer that failed, else `op`.
+   */
+  #raiseError(op: string): void {
+    const fault = this.#wrappedFault;
+    if (fault !== null) {
+      this.#wrappedFault = null;
+      throw new PointwiseError(
+        'INVALID_ARGUMENT',
+        { op: fault.op, arg: 'tensor', value: 'wrapped GPUBuffer' },
+        `the device refused a GPUBuffer given to wrapGPUBuffer (destroyed by its owner, or unusable here); the results of ${fault.op} and of the calls submitted with it are undefined: ${firstLine(fault.message)}`,
+      );
+    }
     if (this.#error !== null) {
       const message = this.#error;
       this.#error = null;
-      throw new Error(`WebGPU validation error: ${message}`);
+      throw new PointwiseError(
+        'INVALID_ARGUMENT',
+        { op, value: 'webgpu' },
+        `WebGPU validation error: ${firstLine(message)}`,
+      );
     }
   }
 
@@ -282,7 +358,22 @@ export class WebGpuDevice {
   submit(): void {
     if (this.#encoder === null) return;
     const generation = this.#generation++;
+    const wrapped = this.#wrappedUse;
+    this.#wrappedUse = null;
+    // a submission that uses a user's buffer runs inside an error scope, so that a
+    // buffer destroyed by its owner becomes a PointwiseError naming the op (#160)
+    if (wrapped !== null) this.device.pushErrorScope('validation');
     this.device.queue.submit([this.#encoder.finish()]);
+    if (wrapped !== null) {
+      this.#scopes.push(
+        this.device.popErrorScope().then(
+          (error) => {
+            if (error) this.#wrappedFault ??= { op: wrapped, message: error.message };
+          },
+          () => {},
+        ),
+      );
+    }
     this.#encoder = null;
     this.#dispatches = 0;
     const done = this.device.queue.onSubmittedWorkDone().then(
@@ -317,7 +408,8 @@ export class WebGpuDevice {
     await this.device.queue.onSubmittedWorkDone();
     this.#complete(last);
     this.check('flush');
-    this.#raiseError();
+    await this.#settleScopes();
+    this.#raiseError('flush');
   }
 
   // ---- kernels -----------------------------------------------------------------------
@@ -370,12 +462,16 @@ export class WebGpuDevice {
     this.#pendingUniforms.push({ generation: this.#generation, buffer: ub });
     for (const p of patches) {
       p.buffer.lastUse = this.#generation;
+      if (!p.buffer.owned) this.#wrappedUse ??= this.op;
       this.encoder().copyBufferToBuffer(p.buffer.buffer, 0, ub, p.word * 4, 4);
     }
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: ub } }];
     bindings.forEach((b, i) => {
       const raw = 'owned' in b.buffer ? b.buffer.buffer : b.buffer;
-      if ('owned' in b.buffer) b.buffer.lastUse = this.#generation;
+      if ('owned' in b.buffer) {
+        b.buffer.lastUse = this.#generation;
+        if (!b.buffer.owned) this.#wrappedUse ??= this.op;
+      }
       entries.push({
         binding: i + 1,
         resource: {
@@ -425,6 +521,10 @@ export class WebGpuDevice {
   }
 }
 
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}
+
 function allocHost<D extends DType>(dtype: D, size: number): HostArrayOf[D] {
   switch (dtype) {
     case 'float32':
@@ -450,6 +550,55 @@ export function range(
   return { buffer, offset, size: Math.min(size, buffer.buffer.size - offset) };
 }
 
+/** The user-facing op a kernel method runs for (errors name it). */
+function opName(kernel: string, method: string): string {
+  const base =
+    kernel === 'dropout'
+      ? 'dropoutWithReplacement'
+      : kernel === 'sparseDropout'
+        ? 'sparseDropoutWithReplacement'
+        : kernel;
+  return method === 'backward' ? `${base}Backward` : base;
+}
+
+/** Every WebGpuBuffer among a kernel call's arguments (two levels deep: params hold device parameters). */
+function* buffersIn(call: unknown, depth = 0): Generator<WebGpuBuffer> {
+  if (call === null || typeof call !== 'object' || depth > 2) return;
+  for (const value of Object.values(call)) {
+    if (value !== null && typeof value === 'object' && 'owned' in value && 'buffer' in value)
+      yield value as WebGpuBuffer;
+    else if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value))
+      yield* buffersIn(value, depth + 1);
+  }
+}
+
+/**
+ * Each kernel method first refuses a lost device (DEVICE_LOST naming the op, also for
+ * calls whose outputs were given, which allocate nothing) and a wrapped buffer the
+ * device reported unusable, then records the op for errors found at submission.
+ */
+function guardKernels(dev: WebGpuDevice, kernels: KernelSet): KernelSet {
+  const guarded: Record<string, Record<string, unknown>> = {};
+  for (const [name, kernel] of Object.entries(kernels)) {
+    const methods: Record<string, unknown> = {};
+    for (const [method, fn] of Object.entries(kernel as object)) {
+      if (typeof fn !== 'function') {
+        methods[method] = fn;
+        continue;
+      }
+      const op = opName(name, method);
+      methods[method] = (call: unknown) => {
+        dev.check(op);
+        dev.checkWrapped(op, buffersIn(call));
+        dev.op = op;
+        return (fn as (call: unknown) => unknown).call(kernel, call);
+      };
+    }
+    guarded[name] = methods;
+  }
+  return guarded as unknown as KernelSet;
+}
+
 export function createWebGpuBackend(
   dev: WebGpuDevice,
   kernels: KernelSet,
@@ -459,7 +608,7 @@ export function createWebGpuBackend(
 } {
   return {
     name: 'webgpu',
-    kernels,
+    kernels: guardKernels(dev, kernels),
     webgpu: dev,
     /** The GPUDevice (the bench's buffer-to-buffer copy baseline runs on it). */
     get device() {

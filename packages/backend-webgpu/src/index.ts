@@ -3,11 +3,12 @@
 // navigator.gpu. Node: the optional `webgpu` package (Dawn). Usage:
 //   const pw = await pointwise(webgpuBackend());
 
-import type { Backend, BackendFactory, Pointwise, Tensor } from '@pointwise/core';
-import { adoptBuffer, PointwiseError } from '@pointwise/core';
+import type { Backend, BackendFactory, Pointwise } from '@pointwise/core';
+import { adoptBuffer, PointwiseError, type Tensor } from '@pointwise/core';
 import {
   type BackendOptions,
   createWebGpuBackend,
+  USAGE,
   type WebGpuBuffer,
   WebGpuDevice,
 } from './backend.js';
@@ -54,13 +55,33 @@ export function webgpuBackend(options: WebGpuBackendOptions = {}): BackendFactor
 /** The factory under the name every backend package exports (used by the conformance CLI). */
 export const pointwiseBackend = webgpuBackend;
 
-function deviceOfInstance(pw: Pointwise): WebGpuDevice {
+/** The webgpu device of `pw`, or a typed error naming `op` (not a webgpu instance, destroyed). */
+function deviceOfInstance(op: string, pw: Pointwise): WebGpuDevice {
+  if (
+    pw === null ||
+    typeof pw !== 'object' ||
+    !('backend' in pw) ||
+    typeof (pw as { destroyed?: unknown }).destroyed !== 'boolean'
+  ) {
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: 'pw', value: pw },
+      'must be a Pointwise instance created with webgpuBackend()',
+    );
+  }
   const backend = pw.backend as Backend & { webgpu?: WebGpuDevice };
   if (!backend.webgpu) {
     throw new PointwiseError(
       'INVALID_ARGUMENT',
-      { op: 'webgpu', arg: 'pw', value: backend.name },
-      'not a webgpu Pointwise instance',
+      { op, arg: 'pw', value: backend.name },
+      `needs a webgpu Pointwise instance, not one on the ${backend.name} backend`,
+    );
+  }
+  if (pw.destroyed) {
+    throw new PointwiseError(
+      'INSTANCE_DESTROYED',
+      { op, arg: 'pw', value: 'webgpu' },
+      'this Pointwise instance was destroyed; create a new one with pointwise()',
     );
   }
   return backend.webgpu;
@@ -68,18 +89,60 @@ function deviceOfInstance(pw: Pointwise): WebGpuDevice {
 
 /** The GPUDevice a webgpu instance runs on (typed `object`: cast to GPUDevice), to build your own pipelines on it. */
 export function gpuDeviceOf(pw: Pointwise): object {
-  return deviceOfInstance(pw).device;
+  return deviceOfInstance('gpuDeviceOf', pw).device;
 }
 
 /** The GPUBuffer holding a tensor (no copy; typed `object`: cast to GPUBuffer). Its first `tensor.size * bytesPerElement` bytes are the data. */
 export function gpuBufferOf(tensor: Tensor): object {
-  return (tensor.bufferFor('gpuBufferOf', 'tensor') as WebGpuBuffer).buffer;
+  // duck-typed: a tensor of another copy of core (a bundle) is still a tensor
+  if (
+    tensor === null ||
+    typeof tensor !== 'object' ||
+    typeof (tensor as Partial<Tensor>).bufferFor !== 'function'
+  ) {
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op: 'gpuBufferOf', arg: 'tensor', value: tensor },
+      'must be a Tensor',
+    );
+  }
+  const handle = tensor.bufferFor('gpuBufferOf', 'tensor') as Partial<WebGpuBuffer>;
+  if (tensor.backendName !== 'webgpu' || typeof handle !== 'object' || !('owned' in handle)) {
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op: 'gpuBufferOf', arg: 'tensor', value: tensor },
+      `needs a tensor of a webgpu instance, not one on the ${tensor.backendName} backend`,
+    );
+  }
+  return handle.buffer as GPUBuffer;
+}
+
+const WRAP_DTYPES = { float32: 4, uint8: 1, int32: 4, int64: 8 } as const;
+
+/** A GPUBuffer of this WebGPU implementation (a look-alike object is not one). */
+function isGpuBuffer(value: unknown): value is GPUBuffer {
+  const ctor = (globalThis as { GPUBuffer?: abstract new () => unknown }).GPUBuffer;
+  if (typeof ctor === 'function') return value instanceof ctor;
+  if (value === null || typeof value !== 'object') return false;
+  // no GPUBuffer global (Node without the webgpu globals): the buffer's own prototype methods
+  const proto = Object.getPrototypeOf(value) as Record<string, unknown> | null;
+  return (
+    proto !== null &&
+    proto !== Object.prototype &&
+    ['mapAsync', 'getMappedRange', 'unmap', 'destroy'].every(
+      (m) => typeof proto[m] === 'function',
+    ) &&
+    typeof (value as GPUBuffer).size === 'number' &&
+    typeof (value as GPUBuffer).usage === 'number'
+  );
 }
 
 /**
  * Wrap an existing GPUBuffer (created on this instance's device with STORAGE |
- * COPY_SRC | COPY_DST usage) as a tensor, without a copy. Disposing the tensor
- * leaves the buffer to its owner.
+ * COPY_SRC | COPY_DST usage, not mapped) as a tensor, without a copy. Disposing the
+ * tensor leaves the buffer to its owner. dtype and shape are validated as `tensor()`
+ * does; a buffer the device reports destroyed or foreign is refused by the op that
+ * uses it (a PointwiseError naming that op).
  */
 export function wrapGPUBuffer<D extends 'float32' | 'uint8' | 'int32' | 'int64'>(
   pw: Pointwise,
@@ -87,16 +150,52 @@ export function wrapGPUBuffer<D extends 'float32' | 'uint8' | 'int32' | 'int64'>
   dtype: D,
   shape: readonly number[],
 ): Tensor<D> {
-  const dev = deviceOfInstance(pw);
-  const buffer = gpuBuffer as GPUBuffer;
-  const size = shape.reduce((a, b) => a * b, 1);
-  const bytes = size * { float32: 4, uint8: 1, int32: 4, int64: 8 }[dtype];
-  const needed = 0x80 | 0x4 | 0x8;
-  if ((buffer.usage & needed) !== needed || buffer.size < Math.ceil(bytes / 4) * 4) {
+  const op = 'wrapGPUBuffer';
+  const dev = deviceOfInstance(op, pw);
+  if (typeof dtype !== 'string' || !Object.hasOwn(WRAP_DTYPES, dtype)) {
     throw new PointwiseError(
       'INVALID_ARGUMENT',
-      { op: 'wrapGPUBuffer', arg: 'buffer', value: buffer.size },
-      `needs STORAGE | COPY_SRC | COPY_DST usage and at least ${Math.ceil(bytes / 4) * 4} bytes`,
+      { op, arg: 'dtype', value: dtype },
+      `must be one of ${Object.keys(WRAP_DTYPES).join(', ')}`,
+    );
+  }
+  if (
+    !Array.isArray(shape) ||
+    shape.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)
+  ) {
+    throw new PointwiseError(
+      'SHAPE_MISMATCH',
+      { op, arg: 'shape', value: shape },
+      'must be an array of non-negative integers',
+    );
+  }
+  const size = shape.reduce((a, b) => a * b, 1);
+  const bytes = size * WRAP_DTYPES[dtype];
+  if (!Number.isSafeInteger(bytes)) {
+    throw new PointwiseError('SHAPE_MISMATCH', { op, arg: 'shape', value: shape }, 'too large');
+  }
+  if (!isGpuBuffer(gpuBuffer)) {
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: 'buffer', value: gpuBuffer },
+      'must be a GPUBuffer',
+    );
+  }
+  const buffer = gpuBuffer;
+  if (buffer.mapState !== 'unmapped') {
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: 'buffer', value: buffer.mapState },
+      'is mapped (or a map is pending): unmap it before wrapping',
+    );
+  }
+  const needed = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
+  const padded = Math.ceil(bytes / 4) * 4;
+  if ((buffer.usage & needed) !== needed || buffer.size < padded) {
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: 'buffer', value: buffer.size },
+      `needs STORAGE | COPY_SRC | COPY_DST usage and at least ${padded} bytes`,
     );
   }
   return adoptBuffer(pw, dev.wrap(buffer, bytes), dtype, shape);

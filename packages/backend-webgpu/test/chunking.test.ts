@@ -1,6 +1,6 @@
 // Large tensors with a lowered binding limit (64 KiB = 16384 float32 per binding):
 // the suite's 2^20 + 3 size cases, the 10^6-element sweeps of every activation, the
-// dslope / dceiling precision cases, the dropout cases and the sparse multi-chunk
+// dslope / dceiling precision cases, the parameter gradients in every layout, the dropout cases and the sparse multi-chunk
 // cases all span many chunks here. Then sparse dropout under the smallest binding
 // (4 KiB: 512 int64 or 1024 int32 ids, 1024 segments per chunk), bit for bit
 // against backend-js: ratio 0, 0.5 and 1, empty segments, segments straddling
@@ -17,9 +17,22 @@ defineConformanceSuite(
   { describe, it, beforeAll, afterAll },
   {
     filter: (c) =>
-      /\/size\/1048579$|\/sweep\/default$|\/precision\/|^dropout\/(mask\/seed=0,|drop-rate|backward-regenerated)|^sparseDropout\/chunks\//.test(
+      /\/size\/1048579$|\/sweep\/default$|\/precision\/|\/layout\/|^dropout\/(mask\/seed=0,|drop-rate|backward-regenerated)|^sparseDropout\/chunks\//.test(
         c.id,
       ),
+  },
+);
+
+// Parameter gradients under the smallest binding (4 KiB: 1024 float32): one channel's
+// terms and, channels last with 3000 channels, one row of channels span several
+// bindings; every layout, each gradient (dslope, dceiling, dthreshold, dreplacement
+// from the mask and regenerated). The sums must be within the bound and deterministic.
+defineConformanceSuite(
+  webgpuBackend({ maxBindingSize: 4096 }),
+  { describe, it, beforeAll, afterAll },
+  {
+    filter: (c) =>
+      /\/layout\/|^dropout\/(mask\/seed=0,stream=0,ratio=0\.5$|backward-regenerated)/.test(c.id),
   },
 );
 

@@ -13,8 +13,8 @@ import type { WebGpuDevice } from '../src/backend.js';
 import { webgpuBackend } from '../src/index.js';
 
 type F32 = Tensor<'float32'>;
-// 60015 elements: 235 workgroups, 4 chunks of 16384 at 64 KiB with a ragged tail; a prelu
-// reduction block still fits one 64 KiB binding (the default call is the reference)
+// 60015 elements: 235 workgroups, 4 chunks of 16384 at 64 KiB with a ragged tail (the
+// default call is the reference)
 const SHAPE = [5, 3, 4001];
 const N = SHAPE.reduce((a, b) => a * b, 1);
 const DRAW = { ratio: 0.4, seed: 0x1234_5678_9abcn, stream: 5n, replacement: -3 };

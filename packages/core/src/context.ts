@@ -155,12 +155,12 @@ export class PointwiseContext implements OpContext, TensorOwner {
       result = body(scope);
     } catch (error) {
       scope.rollback();
-      throw relabelOutOfMemory(error, op);
+      throw relabelLifetime(relabelOutOfMemory(error, op), op);
     }
     if (result instanceof Promise) {
       return result.catch((error: unknown) => {
         scope.rollback();
-        throw relabelOutOfMemory(error, op);
+        throw relabelLifetime(relabelOutOfMemory(error, op), op);
       }) as T;
     }
     return result;
@@ -296,6 +296,25 @@ function relabelOutOfMemory(error: unknown, op: string): unknown {
   return asOutOfMemory(error, op, arg, size);
 }
 
+/**
+ * A DEVICE_LOST or INSTANCE_DESTROYED from deeper down (a backend's alloc, upload or
+ * read, a pending copy) re-labelled with the user's op: the contract's errors name
+ * the call, not the backend's internals. Code, argument, value and reason are kept.
+ */
+function relabelLifetime(error: unknown, op: string): unknown {
+  if (
+    !(error instanceof PointwiseError) ||
+    (error.code !== 'DEVICE_LOST' && error.code !== 'INSTANCE_DESTROYED') ||
+    error.op === op
+  )
+    return error;
+  const details =
+    error.arg === undefined
+      ? { op, value: error.value }
+      : { op, arg: error.arg, value: error.value };
+  return new PointwiseError(error.code, details, error.reason);
+}
+
 /** Tensors inside a scope's result: the value itself, arrays and plain objects (depth-limited). */
 function collectTensors(value: unknown, into: Set<Tensor>, depth: number): void {
   if (depth > 8 || value === null || typeof value !== 'object') return;
@@ -321,7 +340,7 @@ function guardAllocation(
   try {
     return allocate();
   } catch (error) {
-    throw asOutOfMemory(error, op, arg, size);
+    throw relabelLifetime(asOutOfMemory(error, op, arg, size), op);
   }
 }
 

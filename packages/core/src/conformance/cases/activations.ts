@@ -552,6 +552,72 @@ function paramGradPrecisionCase(spec: AnySpec, p: Params): ConformanceCase {
 }
 
 /**
+ * Parameter gradients over many channels in every layout, sized so that a low binding
+ * limit (webgpu's maxBindingSize 4096 or 65536) cuts one channel's terms, and one
+ * row of channels, across several bindings: channels first with a wide channel axis,
+ * channels last with 3000 and with 5 channels, one slope, and the one-slot gradients
+ * on 2^17 + 5 elements.
+ */
+const GRAD_LAYOUTS: { label: string; shape: Shape; channelAxis?: number }[] = [
+  { label: 'channels-first-[3,700,20]', shape: [3, 700, 20] },
+  { label: 'channels-first-[2,9,2500]', shape: [2, 9, 2500] },
+  { label: 'channels-last-[40,3000]', shape: [40, 3000], channelAxis: -1 },
+  { label: 'channels-last-[4096,5]', shape: [4096, 5], channelAxis: -1 },
+  { label: 'one-slot-[131077]', shape: [131077] },
+];
+
+function paramGradLayoutCase(
+  spec: AnySpec,
+  layout: (typeof GRAD_LAYOUTS)[number],
+): ConformanceCase | null {
+  const op = spec.name as string;
+  const name = spec.paramGrad!.name;
+  const perChannel = op === 'prelu';
+  const isOneSlot = layout.shape.length === 1;
+  if (!perChannel && !isOneSlot) return null;
+  const n = layout.shape.reduce((a, b) => a * b, 1);
+  const axis = layout.channelAxis ?? 1;
+  const channels = isOneSlot ? 1 : layout.shape.at(axis)!;
+  return {
+    id: `${op}/${name}/layout/${layout.label}`,
+    op,
+    description: `${name} on ${n} elements laid out [${layout.shape.join(', ')}]${perChannel && !isOneSlot ? ` with ${channels} slopes on axis ${axis}` : ''}: within n·2^-24·Σ|term| of the exact sum per channel, the same bits on a second call`,
+    run: (pw) =>
+      withTensors(async (keep) => {
+        const p: Params = perChannel
+          ? isOneSlot
+            ? { slope: 0.375 }
+            : {
+                slope: Array.from({ length: channels }, (_, c) => ((c % 7) - 3) / 4),
+                ...(layout.channelAxis === undefined ? {} : { channelAxis: layout.channelAxis }),
+              }
+          : (spec.sampleParams[0] as Params);
+        const r = resolved(spec, p, layout.shape);
+        const x = uniform(n, 41, -8, 8);
+        const dyHost = uniform(n, 42, -1, 1);
+        const dy = keep(pw.tensor(dyHost, layout.shape));
+        const saved = { x: keep(pw.tensor(x, layout.shape)) };
+        const runs: Float32Array[] = [];
+        for (let k = 0; k < 2; k++) {
+          const grads = backwardOf(pw, spec)(dy, saved, p);
+          for (const t of Object.values(grads)) keep(t);
+          runs.push(await grads[name]!.read());
+        }
+        const [first, second] = runs as [Float32Array, Float32Array];
+        const verdict = checkParamGrad(spec, r, dyHost, x, first);
+        if (!verdict.pass) return verdict;
+        const c = first.findIndex((v, i) => !sameF32(v, second[i]!));
+        if (c >= 0)
+          return {
+            pass: false,
+            message: `${name}[${c}] is not deterministic: ${first[c]} then ${second[c]}`,
+          };
+        return verdict;
+      }),
+  };
+}
+
+/**
  * Each special x (kinks included) against each special dy, one element per call,
  * so a parameter gradient cannot hide a wrong term (0·Inf, NaN x, x == c) in a
  * sum that is NaN anyway.
@@ -597,7 +663,13 @@ export function activationCases(): ConformanceCase[] {
       if (anySpec.paramGrad) cases.push(paramGradPrecisionCase(anySpec, p));
     }
     const defaults = anySpec.sampleParams[0] as Params;
-    if (anySpec.paramGrad) cases.push(paramGradTermsCase(anySpec, defaults));
+    if (anySpec.paramGrad) {
+      cases.push(paramGradTermsCase(anySpec, defaults));
+      for (const layout of GRAD_LAYOUTS) {
+        const c = paramGradLayoutCase(anySpec, layout);
+        if (c) cases.push(c);
+      }
+    }
     for (const size of EDGE_SIZES) cases.push(sizeCase(anySpec, defaults, size));
   }
   return cases;

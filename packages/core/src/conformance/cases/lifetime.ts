@@ -205,6 +205,90 @@ async function rejectedHalfway(pw: Pointwise, call: HalfwayCall): Promise<CaseOu
   return { pass: true, message: `${allocations} allocation point(s) each refused and rolled back` };
 }
 
+/**
+ * The same backend whose allocations, uploads and reads, once `lose(true)` is set,
+ * throw DEVICE_LOST naming backend internals (`alloc`, `upload`, `read`), as a
+ * backend does once its device is gone. Everything else is the real backend.
+ */
+function losableDevice(real: Backend): Backend & { lose(on: boolean): void } {
+  let gone = false;
+  return new Proxy(real, {
+    get(target, key) {
+      if (key === 'lose')
+        return (on: boolean) => {
+          gone = on;
+        };
+      if (key === 'alloc' || key === 'upload' || key === 'read') {
+        const method = Reflect.get(target, key, target) as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          if (gone)
+            throw new PointwiseError(
+              'DEVICE_LOST',
+              { op: key, arg: 'device', value: real.name },
+              'injected device loss',
+            );
+          return method.apply(target, args);
+        };
+      }
+      const value = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as Backend & { lose(on: boolean): void };
+}
+
+async function deviceLostNamesTheOp(pw: Pointwise): Promise<CaseOutcome> {
+  const backend = losableDevice(pw.backend);
+  const view = pointwiseWith(backend);
+  const inputs = halfwayInputs(view);
+  try {
+    backend.lose(true);
+    const calls: [string, () => unknown][] = [
+      ['tensor', () => view.tensor([1, 2])],
+      ['zeros', () => view.zeros([2])],
+      ...halfwayCalls.map((call): [string, () => unknown] => [
+        call.op,
+        () => call.run(view, inputs),
+      ]),
+    ];
+    for (const [op, call] of calls) {
+      try {
+        disposeAll(await call());
+        return fail(`${op} succeeded on a lost device`);
+      } catch (error) {
+        if (!(error instanceof PointwiseError) || error.code !== 'DEVICE_LOST')
+          return fail(`${op}: expected DEVICE_LOST, got ${String(error)}`);
+        if (error.op !== op)
+          return fail(`${op}: DEVICE_LOST names ${error.op} (${error.message}), not the op called`);
+      }
+    }
+    return PASS;
+  } finally {
+    backend.lose(false);
+    disposeAll(inputs);
+  }
+}
+
+async function destroyWhileSparsePending(source: BackendFactory | null): Promise<CaseOutcome> {
+  if (!source) return fail('no factory to create a separate instance');
+  const pw = await pointwise(source);
+  const values = pw.tensor(new BigInt64Array(4096).map((_, i) => BigInt(i)));
+  const lengths = pw.tensor(new Int32Array(1024).fill(4));
+  const pending = pw.sparseDropoutWithReplacement(values, lengths, { ratio: 0.5, seed: 5 });
+  pw.destroy();
+  try {
+    await pending;
+    return { pass: true, message: 'the call finished before destroy() took effect' };
+  } catch (error) {
+    if (!(error instanceof PointwiseError) || error.code !== 'INSTANCE_DESTROYED')
+      return fail(`expected INSTANCE_DESTROYED (or a result), got ${String(error)}`);
+    if (error.op !== 'sparseDropoutWithReplacement')
+      return fail(
+        `INSTANCE_DESTROYED names ${error.op} (${error.message}), not sparseDropoutWithReplacement`,
+      );
+    return PASS;
+  }
+}
+
 const CHUNK = 2 ** 26; // float32 elements: 256 MiB
 const MAX_CHUNKS = 16; // stop at 4 GiB: enough for wasm32 to refuse, bounded elsewhere
 
@@ -449,6 +533,20 @@ export function lifetimeCases(factory: () => BackendFactory | null): Conformance
       description:
         'after destroy() every call (tensor(), ops, reads, memory(), flush()) is INSTANCE_DESTROYED; dispose() and destroy() again are no-ops; a new instance works',
       run: () => useAfterDestroy(factory()),
+    },
+    {
+      id: 'lifetime/device-lost-names-the-op',
+      op: 'lifetime',
+      description:
+        'a backend whose alloc, upload and read report DEVICE_LOST naming its internals: tensor(), zeros() and every op still reject with DEVICE_LOST naming the op called',
+      run: (pw) => deviceLostNamesTheOp(pw),
+    },
+    {
+      id: 'lifetime/destroy-while-sparse-dropout-pending',
+      op: 'lifetime',
+      description:
+        'destroy() while sparse dropout awaits: it resolves, or rejects with INSTANCE_DESTROYED naming sparseDropoutWithReplacement (not an internal step)',
+      run: () => destroyWhileSparsePending(factory()),
     },
     ...halfwayCalls.map(
       (call): ConformanceCase => ({
