@@ -1,0 +1,248 @@
+// tfjs's webgpu backend: Pointwise's own WGSL kernels (a Pointwise instance created
+// with webgpuBackend({ device: tfBackend.device })) run on tfjs's GPUBuffers. Inputs
+// and a tfjs-allocated output (makeTensorInfo + uploadToGPU: tfjs owns it, no copy
+// back) are wrapped as Pointwise tensors; tfjs's pending commands are submitted first
+// and Pointwise's right after, so the queue order is the program order and tfjs may
+// recycle any of these buffers as soon as the kernel returns.
+
+import { adoptBuffer, type Pointwise, PointwiseError, type Tensor } from '@pointwise/core';
+import { preluLayout } from './kernels/prelu.js';
+import { sizeOf } from './storage.js';
+import type { KernelConfig, NamedAttrMap, TensorInfo } from './tfTypes.js';
+
+/** tfjs-backend-webgpu's WebGPUBackend, as far as this module uses it. */
+interface TfWebGpuBackend {
+  device: object;
+  tensorMap: { get(dataId: object): { resource?: unknown } };
+  uploadToGPU(dataId: object): void;
+  makeTensorInfo(shape: number[], dtype: string): TensorInfo;
+  disposeData(dataId: object): boolean;
+  ensureCommandEncoderReady(): void;
+  endComputePassEncoder(): void;
+  submitQueue(): void;
+}
+
+/** The device side of a Pointwise webgpu instance (backend-webgpu's WebGpuDevice). */
+interface PwWebGpuDevice {
+  device: object;
+  wrap(buffer: object, bytes: number): object;
+  submit(): void;
+}
+
+type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap };
+type KernelFunction = (args: Args) => TensorInfo | TensorInfo[];
+
+/** The webgpu device of a Pointwise instance, or a typed error naming installPointwise's option. */
+export function webgpuDeviceOf(pw: unknown): PwWebGpuDevice {
+  const dev = (pw as { backend?: { webgpu?: PwWebGpuDevice } } | null)?.backend?.webgpu;
+  if (typeof dev !== 'object' || dev === null || typeof dev.wrap !== 'function')
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op: 'installPointwise', arg: 'webgpu', value: pw },
+      'must be a Pointwise instance created with webgpuBackend({ device: tf.backend().device })',
+    );
+  return dev;
+}
+
+function isTfWebGpu(b: unknown): b is TfWebGpuBackend {
+  return (
+    typeof b === 'object' &&
+    b !== null &&
+    'tensorMap' in b &&
+    typeof (b as TfWebGpuBackend).uploadToGPU === 'function' &&
+    typeof (b as TfWebGpuBackend).submitQueue === 'function'
+  );
+}
+
+/**
+ * Runs `body` on Pointwise tensors wrapping tfjs's buffers of `inputs` and of new
+ * float32 outputs of the given shapes, and returns those outputs. Everything is
+ * float32 (callers route other dtypes to tfjs's own kernel).
+ */
+function onTfBuffers(
+  pw: Pointwise,
+  dev: PwWebGpuDevice,
+  backend: unknown,
+  op: string,
+  inputs: { t: TensorInfo; shape?: readonly number[] }[],
+  outputs: readonly (readonly number[])[],
+  body: (ins: Tensor<'float32'>[], outs: Tensor<'float32'>[]) => void,
+  wrapOutAs?: readonly number[],
+): TensorInfo[] {
+  if (!isTfWebGpu(backend))
+    throw new PointwiseError(
+      'BACKEND_UNAVAILABLE',
+      { op, arg: 'backend', value: (backend as object)?.constructor?.name },
+      'not tfjs-backend-webgpu',
+    );
+  if (backend.device !== dev.device)
+    throw new PointwiseError(
+      'BACKEND_UNAVAILABLE',
+      { op, arg: 'backend', value: 'webgpu' },
+      "tfjs's webgpu backend runs on another GPUDevice than the Pointwise instance given to installPointwise (the backend was re-created): install again with a Pointwise instance on its device",
+    );
+  const outs = outputs.map((shape) => backend.makeTensorInfo([...shape], 'float32'));
+  if (outputs.every((s) => sizeOf(s) === 0) || inputs.some((i) => sizeOf(i.t.shape) === 0)) {
+    for (const o of outs) if (sizeOf(o.shape) > 0) throw new Error(`${op}: empty input`);
+    return outs;
+  }
+  const all = [...inputs.map((i) => i.t), ...outs];
+  for (const t of all) backend.uploadToGPU(t.dataId);
+  // tfjs's recorded commands (which may produce our inputs) go to the queue first
+  backend.ensureCommandEncoderReady();
+  backend.endComputePassEncoder();
+  backend.submitQueue();
+  const wrap = (t: TensorInfo, shape: readonly number[]) =>
+    adoptBuffer(
+      pw,
+      dev.wrap(backend.tensorMap.get(t.dataId).resource as object, 4 * sizeOf(t.shape)) as never,
+      'float32',
+      shape,
+    );
+  const wrapped: Tensor[] = [];
+  try {
+    const ins = inputs.map((i) => {
+      const w = wrap(i.t, i.shape ?? i.t.shape);
+      wrapped.push(w);
+      return w;
+    });
+    const os = outs.map((o) => {
+      const w = wrap(o, wrapOutAs ?? o.shape);
+      wrapped.push(w);
+      return w;
+    });
+    body(ins, os);
+  } catch (error) {
+    for (const o of outs) backend.disposeData(o.dataId);
+    throw error;
+  } finally {
+    for (const w of wrapped) w.dispose();
+    // Pointwise's commands go to the queue before tfjs records anything else
+    dev.submit();
+  }
+  return outs;
+}
+
+/** Runs tfjs's original kernel (non-float32 inputs, layouts Pointwise does not take). */
+function original(config: KernelConfig | undefined, args: Args, name: string) {
+  if (config === undefined) throw new Error(`${name}: no tfjs kernel to fall back to`);
+  return (config.kernelFunc as KernelFunction)(args);
+}
+
+const f32 = Math.fround;
+
+type Make = (pw: Pointwise, dev: PwWebGpuDevice, orig: KernelConfig | undefined) => KernelFunction;
+
+/** An element-wise kernel: y = f(x) shaped like x. */
+function unary(
+  name: string,
+  run: (pw: Pointwise, x: Tensor<'float32'>, y: Tensor<'float32'>, attrs: NamedAttrMap) => void,
+  accepts: (attrs: NamedAttrMap) => boolean = () => true,
+): Make {
+  return (pw, dev, orig) => (args) => {
+    const x = args.inputs.x as TensorInfo;
+    const attrs = args.attrs ?? {};
+    if (x.dtype !== 'float32' || !accepts(attrs)) return original(orig, args, name);
+    return onTfBuffers(pw, dev, args.backend, name, [{ t: x }], [x.shape], ([xi], [yo]) =>
+      run(pw, xi!, yo!, attrs),
+    )[0]!;
+  };
+}
+
+/** A gradient kernel: dx = f(dy, saved) shaped like dy. */
+function grad(
+  name: string,
+  saved: string,
+  run: (
+    pw: Pointwise,
+    dy: Tensor<'float32'>,
+    s: Tensor<'float32'>,
+    dx: Tensor<'float32'>,
+    attrs: NamedAttrMap,
+  ) => void,
+): Make {
+  return (pw, dev) => (args) => {
+    const dy = args.inputs.dy as TensorInfo;
+    const s = args.inputs[saved] as TensorInfo;
+    return onTfBuffers(
+      pw,
+      dev,
+      args.backend,
+      name,
+      [{ t: dy }, { t: s }],
+      [dy.shape],
+      ([d, v], [dx]) => run(pw, d!, v!, dx!, args.attrs ?? {}),
+    )[0]!;
+  };
+}
+
+const prelu: Make = (pw, dev, orig) => (args) => {
+  const x = args.inputs.x as TensorInfo;
+  const alpha = args.inputs.alpha as TensorInfo;
+  const layout =
+    x.dtype === 'float32' && alpha.dtype === 'float32' ? preluLayout(x.shape, alpha.shape) : null;
+  if (layout === null || layout.tile !== null) return original(orig, args, 'Prelu');
+  const size = sizeOf(x.shape);
+  const shape3 = [size / (layout.channels * layout.inner) || 0, layout.channels, layout.inner];
+  return onTfBuffers(
+    pw,
+    dev,
+    args.backend,
+    'Prelu',
+    [
+      { t: x, shape: shape3 },
+      { t: alpha, shape: [layout.channels] },
+    ],
+    [x.shape],
+    ([xi, a], [y]) => pw.prelu(xi!, { slope: a!, channelAxis: 1, out: y! }),
+    shape3,
+  )[0]!;
+};
+
+/** The tfjs built-ins Pointwise replaces on webgpu (Step stays tfjs's own). */
+export const WEBGPU_OVERRIDES: Record<string, Make> = {
+  Relu: unary('Relu', (pw, x, y) => pw.relu(x, { out: y })),
+  Relu6: unary('Relu6', (pw, x, y) => pw.clippedRelu(x, { ceiling: 6, out: y })),
+  LeakyRelu: unary('LeakyRelu', (pw, x, y, a) =>
+    pw.leakyRelu(x, { alpha: f32(Number(a.alpha)), out: y }),
+  ),
+  Elu: unary('Elu', (pw, x, y) => pw.elu(x, { alpha: 1, out: y })),
+  EluGrad: grad('EluGrad', 'y', (pw, dy, y, dx) =>
+    pw.eluBackward(dy, { y }, { alpha: 1, out: { dx } }),
+  ),
+  ClipByValue: unary(
+    'ClipByValue',
+    (pw, x, y, a) => pw.clippedRelu(x, { ceiling: f32(Number(a.clipValueMax)), out: y }),
+    (a) => f32(Number(a.clipValueMin)) === 0 && f32(Number(a.clipValueMax)) > 0,
+  ),
+  Prelu: prelu,
+};
+
+/** Pointwise's own kernels (gradients, new ops) on webgpu. */
+export const WEBGPU_NEW: Record<string, Make> = {
+  PointwiseReluGrad: grad('PointwiseReluGrad', 'x', (pw, dy, x, dx) =>
+    pw.reluBackward(dy, { x }, { out: { dx } }),
+  ),
+  PointwiseClippedReluGrad: grad('PointwiseClippedReluGrad', 'x', (pw, dy, x, dx, a) =>
+    pw.clippedReluBackward(
+      dy,
+      { x },
+      { ceiling: f32(Number(a.ceiling)), paramGrad: false, out: { dx } },
+    ),
+  ),
+  PointwiseLeakyReluGrad: grad('PointwiseLeakyReluGrad', 'x', (pw, dy, x, dx, a) =>
+    pw.leakyReluBackward(dy, { x }, { alpha: f32(Number(a.alpha)), out: { dx } }),
+  ),
+  PointwiseElu: unary('PointwiseElu', (pw, x, y, a) =>
+    pw.elu(x, { alpha: f32(Number(a.alpha)), out: y }),
+  ),
+  PointwiseEluGrad: grad('PointwiseEluGrad', 'x', (pw, dy, x, dx, a) =>
+    pw.eluBackward(dy, { x }, { alpha: f32(Number(a.alpha)), out: { dx } }),
+  ),
+  PointwiseThresholdedRelu: unary('PointwiseThresholdedRelu', (pw, x, y, a) =>
+    pw.thresholdedRelu(x, { alpha: f32(Number(a.alpha)), out: y }),
+  ),
+  PointwiseThresholdedReluGrad: grad('PointwiseThresholdedReluGrad', 'x', (pw, dy, x, dx, a) =>
+    pw.thresholdedReluBackward(dy, { x }, { alpha: f32(Number(a.alpha)), out: { dx } }),
+  ),
+};

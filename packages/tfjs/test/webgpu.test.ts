@@ -1,0 +1,236 @@
+// The drop-in kernels on tfjs's webgpu backend (tfjs-backend-webgpu on Dawn, which
+// runs on SwiftShader here), with Pointwise's WGSL running on tfjs's own GPUDevice
+// and GPUBuffers: bit for bit against Pointwise's own webgpu backend (its own device)
+// and its js backend (elu within 2 ulp) for -0, NaN, ±Inf, subnormals and last
+// dimensions that are and are not multiples of 4; tfjs's webgpu defects fixed;
+// gradients; uninstall() giving tfjs's exact outputs back; no leaks.
+
+import { jsBackend } from '@pointwise/backend-js';
+import { webgpuBackend } from '@pointwise/backend-webgpu';
+import { pointwise } from '@pointwise/core';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { create, globals } from 'webgpu';
+import { DEFAULT_KERNELS, installPointwise, KERNEL_NAMES } from '../src/index.js';
+import { expectBits, expectUlp, inputs } from './helpers.js';
+
+// tfjs-backend-webgpu looks for navigator.gpu and the GPUBuffer globals at import
+process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
+Object.assign(globalThis, globals);
+const gpu = create([]);
+Object.defineProperty(globalThis, 'navigator', {
+  value: { gpu },
+  configurable: true,
+  writable: true,
+});
+await import('@tensorflow/tfjs-backend-webgpu');
+
+tf.env().set('IS_TEST', true);
+const pwJs = await pointwise(jsBackend());
+const pwOwn = await pointwise(webgpuBackend());
+const SHAPES: number[][] = [[64], [3, 37], [2, 2, 8], [5]];
+
+type PwTensor = Parameters<typeof pwJs.relu>[0];
+type Pw = typeof pwJs;
+
+async function read(t: tf.Tensor): Promise<Float32Array> {
+  const v = (await t.data()) as Float32Array;
+  t.dispose();
+  return v;
+}
+
+/** The same op on a Pointwise instance, read back. */
+async function on(pw: Pw, fn: (x: PwTensor) => PwTensor, data: Float32Array, shape: number[]) {
+  const x = pw.tensor(data, shape) as PwTensor;
+  const y = fn(x);
+  const out = (await y.read()) as Float32Array;
+  x.dispose();
+  y.dispose();
+  return out;
+}
+
+/** Outputs of tfjs's webgpu elu, relu and relu6 (for the before/after comparison). */
+async function defects() {
+  const x = tf.tensor([-1e-7, -1e-30, Number.NaN, -0, 6], [5]);
+  const out = [await read(tf.elu(x)), await read(tf.relu(x))];
+  x.dispose();
+  return out;
+}
+
+let pwTf: Pw;
+let uninstall: () => void = () => {};
+let tfjsOwn: Float32Array[] = [];
+
+beforeAll(async () => {
+  expect(await tf.setBackend('webgpu')).toBe(true);
+  tfjsOwn = await defects();
+  const device = (tf.backend() as unknown as { device: object }).device;
+  pwTf = await pointwise(webgpuBackend({ device }));
+  uninstall = installPointwise(tf, { backends: ['webgpu'], webgpu: pwTf }).uninstall;
+});
+afterAll(() => {
+  uninstall();
+  pwTf.destroy();
+  pwOwn.destroy();
+});
+
+describe('tfjs webgpu with Pointwise installed', () => {
+  it("fixes tfjs-webgpu's elu near 0, elu(NaN) and relu(-0)", async () => {
+    // tfjs's own kernels, measured before install: exp(x) - 1 in f32, NaN -> Inf, -0 kept
+    expect(tfjsOwn[0]![1]).toBe(0);
+    expect(Object.is(tfjsOwn[1]![3], -0)).toBe(true);
+    const [elu, relu] = await defects();
+    expectUlp(elu!, Float32Array.from([Math.expm1(-1e-7), -1e-30, Number.NaN, -0, 6]), 2, 'elu');
+    expect(Number.isNaN(elu![2])).toBe(true);
+    expect(Object.is(relu![3], 0)).toBe(true);
+    expect(Number.isNaN(relu![2])).toBe(true);
+  });
+
+  for (const shape of SHAPES) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const data = inputs(size, size);
+    const dyData = inputs(size, size + 7).reverse();
+    const label = `[${shape}]`;
+
+    it(`forward ops ${label}: Pointwise's webgpu bits`, async () => {
+      const before = tf.memory().numTensors;
+      const x = tf.tensor(data, shape);
+      const cases: [string, () => tf.Tensor, (t: PwTensor, pw: Pw) => PwTensor][] = [
+        ['relu', () => tf.relu(x), (t, pw) => pw.relu(t)],
+        ['relu6', () => tf.relu6(x), (t, pw) => pw.clippedRelu(t, { ceiling: 6 })],
+        ['clip', () => tf.clipByValue(x, 0, 2.5), (t, pw) => pw.clippedRelu(t, { ceiling: 2.5 })],
+        ['leakyRelu', () => tf.leakyRelu(x, 0.2), (t, pw) => pw.leakyRelu(t, { alpha: 0.2 })],
+        ['leakyRelu 1.5', () => tf.leakyRelu(x, 1.5), (t, pw) => pw.leakyRelu(t, { alpha: 1.5 })],
+        ['elu', () => tf.elu(x), (t, pw) => pw.elu(t)],
+      ];
+      for (const [name, tfOp, pwOp] of cases) {
+        const got = await read(tfOp());
+        expectBits(got, await on(pwOwn, (t) => pwOp(t, pwOwn), data, shape), `${name} vs webgpu`);
+        if (name === 'elu')
+          expectUlp(got, await on(pwJs, (t) => pwOp(t, pwJs), data, shape), 2, 'elu vs js');
+        else expectBits(got, await on(pwJs, (t) => pwOp(t, pwJs), data, shape), `${name} vs js`);
+      }
+      const c = shape[shape.length - 1]!;
+      const slopes = Float32Array.from({ length: c }, (_, i) => 0.1 + i / 8);
+      const alpha = tf.tensor(slopes);
+      const want = await on(
+        pwOwn,
+        (t) => pwOwn.prelu(t, { slope: [...slopes], channelAxis: -1 }),
+        data,
+        shape,
+      );
+      expectBits(await read(tf.prelu(x, alpha)), want, 'prelu');
+      alpha.dispose();
+      x.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it(`gradients ${label}`, async () => {
+      const before = tf.memory().numTensors;
+      const x = tf.tensor(data, shape);
+      const dy = tf.tensor(dyData, shape);
+      const px = pwOwn.tensor(data, shape) as PwTensor;
+      const pdy = pwOwn.tensor(dyData, shape) as PwTensor;
+      const g = (f: (v: tf.Tensor) => tf.Tensor) => read(tf.grad(f)(x, dy));
+      expectBits(
+        await g((v) => tf.relu(v)),
+        (await pwOwn.reluBackward(pdy, { x: px }).dx.read()) as Float32Array,
+        'relu grad',
+      );
+      expectBits(
+        await g((v) => tf.leakyRelu(v, 0.2)),
+        (await pwOwn.leakyReluBackward(pdy, { x: px }, { alpha: 0.2 }).dx.read()) as Float32Array,
+        'leakyRelu grad',
+      );
+      expectBits(
+        await g((v) => tf.relu6(v)),
+        (await pwOwn.clippedReluBackward(pdy, { x: px }, { ceiling: 6 }).dx.read()) as Float32Array,
+        'relu6 grad',
+      );
+      const py = pwOwn.elu(px);
+      expectBits(
+        await g((v) => tf.elu(v)),
+        (await pwOwn.eluBackward(pdy, { y: py }).dx.read()) as Float32Array,
+        'elu grad',
+      );
+      for (const t of [x, dy]) t.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  it('int32 relu still runs (through tfjs kernels)', async () => {
+    const x = tf.tensor([-2, 3, 0], [3], 'int32');
+    const r = tf.relu(x);
+    expect(r.dtype).toBe('int32');
+    expect(Array.from(await r.data())).toEqual([0, 3, 0]);
+    for (const t of [x, r]) t.dispose();
+  });
+
+  it("tf.memory() and Pointwise's memory() stay flat over 300 training-like steps", async () => {
+    const x = tf.variable(tf.tensor(inputs(256, 3), [16, 16]));
+    const a = tf.variable(tf.fill([16], 0.25));
+    const opt = tf.train.sgd(0.001);
+    const step = () =>
+      opt.minimize(() => tf.sum(tf.elu(tf.leakyRelu(tf.prelu(tf.relu6(x), a), 0.1))) as tf.Scalar);
+    step();
+    await x.data();
+    const before = tf.memory();
+    const pwBefore = pwTf.memory();
+    for (let i = 0; i < 300; i++) step();
+    await x.data();
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+    expect(pwTf.memory()).toEqual(pwBefore);
+    opt.dispose();
+    x.dispose();
+    a.dispose();
+  });
+});
+
+describe('installPointwise on webgpu', () => {
+  it('defaults: every kernel but Step, and the one-pass gradients', () => {
+    expect(DEFAULT_KERNELS.webgpu).not.toContain('Step');
+    expect(() => installPointwise(tf, { backends: ['webgpu'] })).toThrow(/webgpu/);
+    expect(() => installPointwise(tf, { webgpu: pwJs })).toThrow(/INVALID_ARGUMENT/);
+  });
+
+  it("uninstall() gives tfjs's exact kernels and outputs back", async () => {
+    uninstall();
+    const names = KERNEL_NAMES;
+    const configs = names.map((n) => tf.getKernel(n, 'webgpu'));
+    const data = inputs(40, 9);
+    const run = async () => {
+      const x = tf.tensor(data, [5, 8]);
+      const a = tf.tensor([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]);
+      const outs = [
+        tf.relu(x),
+        tf.relu6(x),
+        tf.leakyRelu(x),
+        tf.prelu(x, a),
+        tf.elu(x),
+        tf.clipByValue(x, 0, 1),
+        tf.grad((v: tf.Tensor) => tf.elu(v))(x),
+        tf.grad((v: tf.Tensor) => tf.relu6(v))(x),
+      ];
+      const values = [];
+      for (const o of outs) values.push(await read(o));
+      x.dispose();
+      a.dispose();
+      return values;
+    };
+    const tfjs = await run();
+    const inst = installPointwise(tf, { backends: ['webgpu'], webgpu: pwTf });
+    expect(inst.kernels).toContain('webgpu/Elu');
+    const withPw = await run();
+    inst.uninstall();
+    const back = await run();
+    for (const [i, n] of names.entries()) expect(tf.getKernel(n, 'webgpu')).toBe(configs[i]);
+    for (const [i, v] of back.entries()) expectBits(v, tfjs[i]!, `output ${i} after uninstall`);
+    // the adapter did change something: relu6'(6) is tfjs's 1, Pointwise's 0
+    const i6 = data.indexOf(6);
+    expect(tfjs[7]![i6]).toBe(1);
+    expect(withPw[7]![i6]).toBe(0);
+    uninstall = installPointwise(tf, { backends: ['webgpu'], webgpu: pwTf }).uninstall;
+  });
+});
