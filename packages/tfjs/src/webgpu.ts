@@ -26,6 +26,7 @@ interface TfWebGpuBackend {
 interface PwWebGpuDevice {
   device: object;
   wrap(buffer: object, bytes: number): object;
+  encoder(): GPUCommandEncoder;
   submit(): void;
 }
 
@@ -66,8 +67,9 @@ function onTfBuffers(
   op: string,
   inputs: { t: TensorInfo; shape?: readonly number[] }[],
   outputs: readonly (readonly number[])[],
-  body: (ins: Tensor<'float32'>[], outs: Tensor<'float32'>[]) => void,
-  wrapOutAs?: readonly number[],
+  body: (ins: Tensor<'float32'>[], outs: Tensor<'float32'>[], raw: object[]) => void,
+  wrapOutAs?: readonly (readonly number[] | undefined)[],
+  outDtypes?: readonly ('float32' | 'bool')[],
 ): TensorInfo[] {
   if (!isTfWebGpu(backend))
     throw new PointwiseError(
@@ -81,7 +83,9 @@ function onTfBuffers(
       { op, arg: 'backend', value: 'webgpu' },
       "tfjs's webgpu backend runs on another GPUDevice than the Pointwise instance given to installPointwise (the backend was re-created): install again with a Pointwise instance on its device",
     );
-  const outs = outputs.map((shape) => backend.makeTensorInfo([...shape], 'float32'));
+  const outs = outputs.map((shape, i) =>
+    backend.makeTensorInfo([...shape], outDtypes?.[i] ?? 'float32'),
+  );
   if (outputs.every((s) => sizeOf(s) === 0) || inputs.some((i) => sizeOf(i.t.shape) === 0)) {
     for (const o of outs) if (sizeOf(o.shape) > 0) throw new Error(`${op}: empty input`);
     return outs;
@@ -106,12 +110,19 @@ function onTfBuffers(
       wrapped.push(w);
       return w;
     });
-    const os = outs.map((o) => {
-      const w = wrap(o, wrapOutAs ?? o.shape);
-      wrapped.push(w);
-      return w;
-    });
-    body(ins, os);
+    // bool outputs (i32 on tfjs-webgpu) are written by the caller through `raw`
+    const os = outs
+      .filter((o) => o.dtype === 'float32')
+      .map((o, i) => {
+        const w = wrap(o, wrapOutAs?.[i] ?? o.shape);
+        wrapped.push(w);
+        return w;
+      });
+    body(
+      ins,
+      os,
+      outs.map((o) => backend.tensorMap.get(o.dataId).resource as object),
+    );
   } catch (error) {
     for (const o of outs) backend.disposeData(o.dataId);
     throw error;
@@ -195,8 +206,119 @@ const prelu: Make = (pw, dev, orig) => (args) => {
     ],
     [x.shape],
     ([xi, a], [y]) => pw.prelu(xi!, { slope: a!, channelAxis: 1, out: y! }),
-    shape3,
+    [shape3],
   )[0]!;
+};
+
+/** The GPUBuffer under a Pointwise webgpu tensor (backend-webgpu's handle). */
+function bufferOf(t: Tensor, op: string): GPUBuffer {
+  return (t.bufferFor(op, 'y') as { buffer: GPUBuffer }).buffer;
+}
+
+const MASK_WGSL = `
+@group(0) @binding(0) var<storage, read> m: array<u32>;
+@group(0) @binding(1) var<storage, read_write> o: array<i32>;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
+  let i = g.y * nw.x * 64u + g.x;
+  if (i >= arrayLength(&o)) { return; }
+  o[i] = i32((m[i / 4u] >> ((i % 4u) * 8u)) & 0xffu);
+}`;
+const maskPipelines = new WeakMap<object, GPUComputePipeline>();
+
+/** Records into Pointwise's encoder: a uint8 mask (packed 4 per word) to tfjs's bool (one i32 each). */
+function maskToBool(dev: PwWebGpuDevice, mask: GPUBuffer, out: GPUBuffer, size: number): void {
+  const device = dev.device as GPUDevice;
+  let pipeline = maskPipelines.get(device);
+  if (pipeline === undefined) {
+    pipeline = device.createComputePipeline({
+      layout: 'auto',
+      compute: { module: device.createShaderModule({ code: MASK_WGSL }), entryPoint: 'main' },
+    });
+    maskPipelines.set(device, pipeline);
+  }
+  const bind = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: { buffer: mask } },
+      { binding: 1, resource: { buffer: out } },
+    ],
+  });
+  const groups = Math.ceil(size / 64);
+  const x = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
+  const pass = dev.encoder().beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bind);
+  pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+  pass.end();
+}
+
+function dropoutParams(a: NamedAttrMap) {
+  return {
+    ratio: Number(a.rate),
+    seed: Number(a.seed),
+    stream: Number(a.stream),
+    scale: a.scale !== false,
+  };
+}
+
+/** PointwiseDropout: Pointwise's Philox dropout, y copied and its mask widened into tfjs's outputs. */
+const dropout: Make = (pw, dev) => (args) => {
+  const x = args.inputs.x as TensorInfo;
+  const r = args.inputs.replacement as TensorInfo;
+  const size = sizeOf(x.shape);
+  return onTfBuffers(
+    pw,
+    dev,
+    args.backend,
+    'dropoutWithReplacement',
+    [{ t: x }, { t: r, shape: [1] }],
+    [x.shape, x.shape],
+    ([xi, ri], _os, [yRaw, maskRaw]) => {
+      const { y, mask } = pw.dropoutWithReplacement(xi!, {
+        ...dropoutParams(args.attrs ?? {}),
+        replacement: ri!,
+      });
+      const encoder = dev.encoder();
+      encoder.copyBufferToBuffer(
+        bufferOf(y, 'dropoutWithReplacement'),
+        0,
+        yRaw as GPUBuffer,
+        0,
+        4 * size,
+      );
+      maskToBool(dev, bufferOf(mask, 'dropoutWithReplacement'), maskRaw as GPUBuffer, size);
+      // submitted before the tensors are freed: their buffers outlive the copy
+      dev.submit();
+      y.dispose();
+      mask.dispose();
+    },
+    undefined,
+    ['float32', 'bool'],
+  );
+};
+
+/** PointwiseDropoutGrad: the mask regenerated from (seed, stream), the same bits as the forward's. */
+const dropoutGrad: Make = (pw, dev) => (args) => {
+  const dy = args.inputs.dy as TensorInfo;
+  const r = args.inputs.replacement as TensorInfo;
+  return onTfBuffers(
+    pw,
+    dev,
+    args.backend,
+    'dropoutWithReplacementBackward',
+    [{ t: dy }, { t: r, shape: [1] }],
+    [dy.shape, r.shape],
+    ([d, ri], [dxo, dro]) => {
+      pw.dropoutWithReplacementBackward(d!, {
+        ...dropoutParams(args.attrs ?? {}),
+        replacement: ri!,
+        out: { dx: dxo!, dreplacement: dro! },
+      });
+    },
+    // dreplacement has replacement's shape ([] or [1]); Pointwise writes it as [1]
+    [undefined, [1]],
+  );
 };
 
 /** The tfjs built-ins Pointwise replaces on webgpu (Step stays tfjs's own). */
@@ -220,6 +342,8 @@ export const WEBGPU_OVERRIDES: Record<string, Make> = {
 
 /** Pointwise's own kernels (gradients, new ops) on webgpu. */
 export const WEBGPU_NEW: Record<string, Make> = {
+  PointwiseDropout: dropout,
+  PointwiseDropoutGrad: dropoutGrad,
   PointwiseReluGrad: grad('PointwiseReluGrad', 'x', (pw, dy, x, dx) =>
     pw.reluBackward(dy, { x }, { out: { dx } }),
   ),

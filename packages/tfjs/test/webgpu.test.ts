@@ -11,7 +11,14 @@ import { pointwise } from '@pointwise/core';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create, globals } from 'webgpu';
-import { DEFAULT_KERNELS, installPointwise, KERNEL_NAMES } from '../src/index.js';
+import {
+  DEFAULT_KERNELS,
+  dropoutWithReplacement,
+  elu as eluWithAlpha,
+  installPointwise,
+  KERNEL_NAMES,
+  thresholdedRelu,
+} from '../src/index.js';
 import { expectBits, expectUlp, inputs } from './helpers.js';
 
 // tfjs-backend-webgpu looks for navigator.gpu and the GPUBuffer globals at import
@@ -157,6 +164,94 @@ describe('tfjs webgpu with Pointwise installed', () => {
       expect(tf.memory().numTensors).toBe(before);
     });
   }
+
+  /** Dropout's y, mask, dx and dreplacement on the active tfjs backend. */
+  async function dropoutRun(
+    data: Float32Array,
+    dyData: Float32Array,
+    shape: number[],
+    stream: number,
+  ) {
+    const x = tf.tensor(data, shape);
+    const dy = tf.tensor(dyData, shape);
+    const r = tf.scalar(-0.5);
+    const opts = { rate: 0.3, replacement: r, seed: 42, stream };
+    const { y, mask } = dropoutWithReplacement(x, opts);
+    const [dx, dr] = tf.grads(
+      (v: tf.Tensor, s: tf.Tensor) => dropoutWithReplacement(v, { ...opts, replacement: s }).y,
+    )([x, r], dy);
+    const out = {
+      y: await read(y),
+      mask: Array.from(await mask.data()),
+      dx: await read(dx!),
+      dr: await read(dr!),
+      drShape: dr!.shape,
+    };
+    tf.dispose([mask, x, dy, r]);
+    return out;
+  }
+
+  for (const shape of [
+    [3, 37],
+    [2, 2, 8],
+  ]) {
+    it(`dropoutWithReplacement [${shape}]: the same masks and bits on cpu and webgpu`, async () => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const data = inputs(size, 11);
+      const dyData = inputs(size, 12);
+      expect(await tf.setBackend('cpu')).toBe(true);
+      const cpu = await dropoutRun(data, dyData, shape, 7);
+      expect(await tf.setBackend('webgpu')).toBe(true);
+      const before = tf.memory().numTensors;
+      const gpu = await dropoutRun(data, dyData, shape, 7);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(gpu.mask).toEqual(cpu.mask);
+      expect(gpu.mask).toContain(0);
+      expect(gpu.mask).toContain(1);
+      expectBits(gpu.y, cpu.y, 'dropout y');
+      expectBits(gpu.dx, cpu.dx, 'dropout dx');
+      // dreplacement is a sum: Pointwise's webgpu bits, and within the float32
+      // summation bound n * 2^-24 * sum|term| of cpu's (float64-accumulated) sum
+      const px = pwOwn.tensor(dyData, shape) as PwTensor;
+      const own = pwOwn.dropoutWithReplacementBackward(px, {
+        ratio: 0.3,
+        seed: 42,
+        stream: 7,
+        replacement: -0.5,
+      });
+      expectBits(gpu.dr, (await own.dreplacement.read()) as Float32Array, 'dreplacement');
+      const terms = dyData.filter((_, i) => cpu.mask[i] === 0);
+      const bound = terms.length * 2 ** -24 * terms.reduce((t, v) => t + Math.abs(v), 0);
+      expect(Math.abs(gpu.dr[0]! - cpu.dr[0]!)).toBeLessThanOrEqual(bound);
+      for (const t of [px, own.dx, own.dreplacement]) t.dispose();
+      expect(gpu.drShape).toEqual([]);
+      // another stream, another mask
+      const other = await dropoutRun(data, dyData, shape, 8);
+      expect(other.mask).not.toEqual(gpu.mask);
+    });
+  }
+
+  it('elu with any alpha on webgpu: Pointwise webgpu bits', async () => {
+    const data = inputs(67, 5);
+    const x = tf.tensor(data, [67]);
+    const got = await read(eluWithAlpha(x, 0.5) as tf.Tensor);
+    expectBits(got, await on(pwOwn, (t) => pwOwn.elu(t, { alpha: 0.5 }), data, [67]), 'elu 0.5');
+    const dx = await read(tf.grad((v: tf.Tensor) => eluWithAlpha(v, 0.5) as tf.Tensor)(x));
+    const px = pwOwn.tensor(data, [67]) as PwTensor;
+    const ones = pwOwn.tensor(new Float32Array(67).fill(1), [67]) as PwTensor;
+    expectBits(
+      dx,
+      (await pwOwn.eluBackward(ones, { x: px }, { alpha: 0.5 }).dx.read()) as Float32Array,
+      'elu 0.5 grad',
+    );
+    const th = await read(thresholdedRelu(x, 0.5) as tf.Tensor);
+    expectBits(
+      th,
+      await on(pwOwn, (t) => pwOwn.thresholdedRelu(t, { alpha: 0.5 }), data, [67]),
+      'thresholdedRelu',
+    );
+    x.dispose();
+  });
 
   it('int32 relu still runs (through tfjs kernels)', async () => {
     const x = tf.tensor([-2, 3, 0], [3], 'int32');
