@@ -321,6 +321,69 @@ const dropoutGrad: Make = (pw, dev) => (args) => {
   );
 };
 
+/** shiftedRelu / clippedRelu (PACT) with a learnable parameter: one value, on Pointwise's webgpu kernels. */
+function learnable(
+  name: 'shiftedRelu' | 'clippedRelu',
+  param: 'threshold' | 'ceiling',
+): { forward: Make; backward: Make } {
+  const scalarOnly = (p: TensorInfo) => {
+    if (sizeOf(p.shape) === 1 && p.shape.length <= 1) return;
+    throw new PointwiseError(
+      'SHAPE_MISMATCH',
+      { op: name, arg: `${param}.shape`, value: p.shape },
+      'must be [] or [1] on tfjs-webgpu (one value per channel runs on cpu and wasm only)',
+    );
+  };
+  return {
+    forward: (pw, dev) => (args) => {
+      const x = args.inputs.x as TensorInfo;
+      const p = args.inputs[param] as TensorInfo;
+      scalarOnly(p);
+      return onTfBuffers(
+        pw,
+        dev,
+        args.backend,
+        name,
+        [{ t: x }, { t: p, shape: [1] }],
+        [x.shape],
+        ([xi, pi], [y]) =>
+          name === 'shiftedRelu'
+            ? pw.shiftedRelu(xi!, { threshold: pi!, out: y! })
+            : pw.clippedRelu(xi!, { ceiling: pi!, out: y! }),
+      )[0]!;
+    },
+    backward: (pw, dev) => (args) => {
+      const dy = args.inputs.dy as TensorInfo;
+      const x = args.inputs.x as TensorInfo;
+      const p = args.inputs[param] as TensorInfo;
+      scalarOnly(p);
+      return onTfBuffers(
+        pw,
+        dev,
+        args.backend,
+        `${name}Backward`,
+        [{ t: dy }, { t: x }, { t: p, shape: [1] }],
+        [dy.shape, p.shape],
+        ([d, xi, pi], [dx, dp]) =>
+          name === 'shiftedRelu'
+            ? pw.shiftedReluBackward(
+                d!,
+                { x: xi! },
+                { threshold: pi!, out: { dx: dx!, dthreshold: dp! } },
+              )
+            : pw.clippedReluBackward(
+                d!,
+                { x: xi! },
+                { ceiling: pi!, out: { dx: dx!, dceiling: dp! } },
+              ),
+        [undefined, [1]],
+      );
+    },
+  };
+}
+const shifted = learnable('shiftedRelu', 'threshold');
+const pact = learnable('clippedRelu', 'ceiling');
+
 /** The tfjs built-ins Pointwise replaces on webgpu (Step stays tfjs's own). */
 export const WEBGPU_OVERRIDES: Record<string, Make> = {
   Relu: unary('Relu', (pw, x, y) => pw.relu(x, { out: y })),
@@ -343,6 +406,10 @@ export const WEBGPU_OVERRIDES: Record<string, Make> = {
 /** Pointwise's own kernels (gradients, new ops) on webgpu. */
 export const WEBGPU_NEW: Record<string, Make> = {
   PointwiseDropout: dropout,
+  PointwiseShiftedRelu: shifted.forward,
+  PointwiseShiftedReluGrad: shifted.backward,
+  PointwiseClippedRelu: pact.forward,
+  PointwiseClippedReluFullGrad: pact.backward,
   PointwiseDropoutGrad: dropoutGrad,
   PointwiseReluGrad: grad('PointwiseReluGrad', 'x', (pw, dy, x, dx) =>
     pw.reluBackward(dy, { x }, { out: { dx } }),

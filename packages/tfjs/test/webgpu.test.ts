@@ -12,11 +12,14 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create, globals } from 'webgpu';
 import {
+  clippedRelu,
   DEFAULT_KERNELS,
   dropoutWithReplacement,
   elu as eluWithAlpha,
   installPointwise,
   KERNEL_NAMES,
+  pointwiseLayers,
+  shiftedRelu,
   thresholdedRelu,
 } from '../src/index.js';
 import { expectBits, expectUlp, inputs } from './helpers.js';
@@ -62,6 +65,37 @@ async function defects() {
   const out = [await read(tf.elu(x)), await read(tf.relu(x))];
   x.dispose();
   return out;
+}
+
+/** 256 points of a smooth 2-D target, generated (nothing downloaded). */
+function mlpData(): { xs: tf.Tensor; ys: tf.Tensor } {
+  const x = inputs(512, 21).map((v) => (Number.isFinite(v) && Math.abs(v) < 8 ? v / 8 : 0.1));
+  const y = new Float32Array(256);
+  for (let i = 0; i < 256; i++) y[i] = Math.sin(3 * x[2 * i]!) * x[2 * i + 1]! + 0.5 * x[2 * i]!;
+  return { xs: tf.tensor(x, [256, 2]), ys: tf.tensor(y, [256, 1]) };
+}
+
+function mlp(extra: tf.layers.Layer[] = []): tf.Sequential {
+  const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+  const model = tf.sequential();
+  model.add(
+    tf.layers.dense({ inputShape: [2], units: 16, activation: 'relu', kernelInitializer: init(1) }),
+  );
+  model.add(tf.layers.dense({ units: 16, kernelInitializer: init(2) }));
+  for (const l of extra) model.add(l);
+  if (extra.length === 0) model.add(tf.layers.leakyReLU({ alpha: 0.1 }));
+  model.add(tf.layers.dense({ units: 1, kernelInitializer: init(3) }));
+  model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+  return model;
+}
+
+async function curve(epochs: number): Promise<number[]> {
+  const { xs, ys } = mlpData();
+  const model = mlp();
+  const h = await model.fit(xs, ys, { epochs, batchSize: 64, shuffle: false, verbose: 0 });
+  tf.dispose([xs, ys]);
+  model.dispose();
+  return h.history.loss as number[];
 }
 
 let pwTf: Pw;
@@ -251,6 +285,81 @@ describe('tfjs webgpu with Pointwise installed', () => {
       'thresholdedRelu',
     );
     x.dispose();
+  });
+
+  it('shiftedRelu and clippedRelu with a learnable value: cpu bits, and its gradient', async () => {
+    const shape = [7, 9];
+    const data = inputs(63, 31);
+    // finite dy (past the specials), so that the parameter sums are finite
+    const dyData = inputs(90, 32).slice(27);
+    const run = async () => {
+      const x = tf.tensor(data, shape);
+      const dy = tf.tensor(dyData, shape);
+      const t = tf.scalar(0.25);
+      const c = tf.tensor([2.5]);
+      const out = [
+        await read(shiftedRelu(x, t) as tf.Tensor),
+        await read(clippedRelu(x, c) as tf.Tensor),
+        ...(await Promise.all(
+          tf
+            .grads((v: tf.Tensor, s: tf.Tensor) => shiftedRelu(v, s) as tf.Tensor)([x, t], dy)
+            .map(read),
+        )),
+        ...(await Promise.all(
+          tf
+            .grads((v: tf.Tensor, s: tf.Tensor) => clippedRelu(v, s) as tf.Tensor)([x, c], dy)
+            .map(read),
+        )),
+      ];
+      tf.dispose([x, dy, t, c]);
+      return out;
+    };
+    expect(await tf.setBackend('cpu')).toBe(true);
+    const cpu = await run();
+    expect(await tf.setBackend('webgpu')).toBe(true);
+    const before = tf.memory().numTensors;
+    const gpu = await run();
+    expect(tf.memory().numTensors).toBe(before);
+    for (const i of [0, 1, 2, 4]) expectBits(gpu[i]!, cpu[i]!, `output ${i}`);
+    // dthreshold and dceiling are sums: within the float32 bound of cpu's float64 sum
+    for (const i of [3, 5]) {
+      expect(gpu[i]!.length).toBe(1);
+      const bound = 63 * 2 ** -24 * dyData.reduce((a, v) => a + Math.abs(v), 0);
+      expect(Math.abs(gpu[i]![0]! - cpu[i]![0]!)).toBeLessThanOrEqual(bound);
+    }
+    expect(gpu[3]![0]).not.toBe(0);
+    // one value per channel is refused on webgpu, by name
+    const x = tf.tensor(data, shape);
+    const perChannel = tf.fill([9], 0.1);
+    expect(() => shiftedRelu(x, perChannel)).toThrow(/threshold\.shape/);
+    tf.dispose([x, perChannel]);
+  });
+
+  it('an MLP trains to the same loss curve with the adapter as without', async () => {
+    uninstall();
+    const without = await curve(10);
+    uninstall = installPointwise(tf, { backends: ['webgpu'], webgpu: pwTf }).uninstall;
+    const withPw = await curve(10);
+    expect(withPw[9]!).toBeLessThan(withPw[0]! * 0.8);
+    for (let i = 0; i < without.length; i++)
+      expect(Math.abs(withPw[i]! - without[i]!)).toBeLessThanOrEqual(1e-5 * without[i]!);
+  });
+
+  it('ShiftedReLU and PACTReLU learn their values on webgpu while the loss falls', async () => {
+    const { ShiftedReLU, PACTReLU } = pointwiseLayers(tf);
+    const { xs, ys } = mlpData();
+    const shifted = new ShiftedReLU({ threshold: 0.2 });
+    const pact = new PACTReLU({ ceiling: 0.5 });
+    const model = mlp([shifted as unknown as tf.layers.Layer, pact as unknown as tf.layers.Layer]);
+    const h = await model.fit(xs, ys, { epochs: 10, batchSize: 64, shuffle: false, verbose: 0 });
+    const loss = h.history.loss as number[];
+    expect(loss[9]!).toBeLessThan(loss[0]!);
+    const value = async (l: unknown, k: string) =>
+      (await (l as Record<string, { read(): tf.Tensor }>)[k]!.read().data())[0]!;
+    expect(Math.abs((await value(shifted, 'threshold')) - 0.2)).toBeGreaterThan(1e-4);
+    expect(Math.abs((await value(pact, 'ceiling')) - 0.5)).toBeGreaterThan(1e-4);
+    tf.dispose([xs, ys]);
+    model.dispose();
   });
 
   it('int32 relu still runs (through tfjs kernels)', async () => {
