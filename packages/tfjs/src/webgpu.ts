@@ -321,6 +321,37 @@ const dropoutGrad: Make = (pw, dev) => (args) => {
   );
 };
 
+/** PointwisePreluGrad: dx and dalpha (alpha's shape, reduced over the broadcast axes) in one backward. */
+const preluGrad: Make = (pw, dev) => (args) => {
+  const dy = args.inputs.dy as TensorInfo;
+  const x = args.inputs.x as TensorInfo;
+  const alpha = args.inputs.alpha as TensorInfo;
+  const layout = preluLayout(x.shape, alpha.shape);
+  if (layout === null || layout.tile !== null)
+    throw new Error('PointwisePreluGrad: layout needs tfjs gradient'); // gradients.ts never sends these
+  const size = sizeOf(x.shape);
+  const shape3 = [size / (layout.channels * layout.inner) || 0, layout.channels, layout.inner];
+  return onTfBuffers(
+    pw,
+    dev,
+    args.backend,
+    'preluBackward',
+    [
+      { t: dy, shape: shape3 },
+      { t: x, shape: shape3 },
+      { t: alpha, shape: [layout.channels] },
+    ],
+    [x.shape, alpha.shape],
+    ([d, xi, a], [dx, da]) =>
+      pw.preluBackward(
+        d!,
+        { x: xi! },
+        { slope: a!, channelAxis: 1, out: { dx: dx!, dslope: da! } },
+      ),
+    [shape3, [layout.channels]],
+  );
+};
+
 /** shiftedRelu / clippedRelu (PACT) with a learnable parameter: one value, on Pointwise's webgpu kernels. */
 function learnable(
   name: 'shiftedRelu' | 'clippedRelu',
@@ -406,6 +437,7 @@ export const WEBGPU_OVERRIDES: Record<string, Make> = {
 /** Pointwise's own kernels (gradients, new ops) on webgpu. */
 export const WEBGPU_NEW: Record<string, Make> = {
   PointwiseDropout: dropout,
+  PointwisePreluGrad: preluGrad,
   PointwiseShiftedRelu: shifted.forward,
   PointwiseShiftedReluGrad: shifted.backward,
   PointwiseClippedRelu: pact.forward,

@@ -194,7 +194,16 @@ describe('tfjs webgpu with Pointwise installed', () => {
         (await pwOwn.eluBackward(pdy, { y: py }).dx.read()) as Float32Array,
         'elu grad',
       );
-      for (const t of [x, dy]) t.dispose();
+      // prelu: dx bit for bit, dalpha (a sum per channel) Pointwise webgpu's bits
+      const c = shape[shape.length - 1]!;
+      const slopes = Float32Array.from({ length: c }, (_, i) => 0.1 + i / 8);
+      const alpha = tf.tensor(slopes);
+      const [pdx, pda] = tf.grads((v: tf.Tensor, s: tf.Tensor) => tf.prelu(v, s))([x, alpha], dy);
+      const want = pwOwn.preluBackward(pdy, { x: px }, { slope: [...slopes], channelAxis: -1 });
+      expectBits(await read(pdx!), (await want.dx.read()) as Float32Array, 'prelu dx');
+      expect(pda!.shape).toEqual([c]);
+      expectBits(await read(pda!), (await want.dslope.read()) as Float32Array, 'prelu dalpha');
+      for (const t of [x, dy, alpha]) t.dispose();
       expect(tf.memory().numTensors).toBe(before);
     });
   }
