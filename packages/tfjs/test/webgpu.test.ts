@@ -408,6 +408,18 @@ describe('installPointwise on webgpu', () => {
     expect(() => installPointwise(tf, { webgpu: pwJs })).toThrow(/INVALID_ARGUMENT/);
   });
 
+  it('an instance on another GPUDevice than tfjs is refused by name, leaving nothing behind', async () => {
+    uninstall();
+    const inst = installPointwise(tf, { backends: ['webgpu'], webgpu: pwOwn });
+    const x = tf.tensor([-1, 2]);
+    const before = tf.memory().numTensors;
+    expect(() => tf.relu(x)).toThrow(/BACKEND_UNAVAILABLE.*Relu|Relu.*another GPUDevice/s);
+    expect(tf.memory().numTensors).toBe(before);
+    inst.uninstall();
+    x.dispose();
+    uninstall = installPointwise(tf, { backends: ['webgpu'], webgpu: pwTf }).uninstall;
+  });
+
   it("uninstall() gives tfjs's exact kernels and outputs back", async () => {
     uninstall();
     const names = KERNEL_NAMES;
