@@ -15,7 +15,7 @@ interface TfWebGpuBackend {
   device: object;
   tensorMap: { get(dataId: object): { resource?: unknown } };
   uploadToGPU(dataId: object): void;
-  makeTensorInfo(shape: number[], dtype: string): TensorInfo;
+  makeTensorInfo(shape: number[], dtype: string, values?: Float32Array): TensorInfo;
   disposeData(dataId: object): boolean;
   ensureCommandEncoderReady(): void;
   endComputePassEncoder(): void;
@@ -83,13 +83,16 @@ function onTfBuffers(
       { op, arg: 'backend', value: 'webgpu' },
       "tfjs's webgpu backend runs on another GPUDevice than the Pointwise instance given to installPointwise (the backend was re-created): install again with a Pointwise instance on its device",
     );
+  if (outputs.every((s) => sizeOf(s) === 0) || inputs.some((i) => sizeOf(i.t.shape) === 0)) {
+    if (outputs.some((s) => sizeOf(s) > 0)) throw new Error(`${op}: empty input`);
+    // empty outputs hold (empty) values: tfjs reads those, there is no buffer to wrap
+    return outputs.map((shape, i) =>
+      backend.makeTensorInfo([...shape], outDtypes?.[i] ?? 'float32', new Float32Array(0)),
+    );
+  }
   const outs = outputs.map((shape, i) =>
     backend.makeTensorInfo([...shape], outDtypes?.[i] ?? 'float32'),
   );
-  if (outputs.every((s) => sizeOf(s) === 0) || inputs.some((i) => sizeOf(i.t.shape) === 0)) {
-    for (const o of outs) if (sizeOf(o.shape) > 0) throw new Error(`${op}: empty input`);
-    return outs;
-  }
   const all = [...inputs.map((i) => i.t), ...outs];
   for (const t of all) backend.uploadToGPU(t.dataId);
   // tfjs's recorded commands (which may produce our inputs) go to the queue first

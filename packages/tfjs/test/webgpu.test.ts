@@ -371,12 +371,22 @@ describe('tfjs webgpu with Pointwise installed', () => {
     model.dispose();
   });
 
-  it('int32 relu still runs (through tfjs kernels)', async () => {
+  it('int32 relu still runs (through tfjs kernels); empty tensors give empty outputs', async () => {
     const x = tf.tensor([-2, 3, 0], [3], 'int32');
     const r = tf.relu(x);
     expect(r.dtype).toBe('int32');
     expect(Array.from(await r.data())).toEqual([0, 3, 0]);
     for (const t of [x, r]) t.dispose();
+    // empty tensors: empty outputs, nothing wrapped
+    const e = tf.tensor([], [0, 3]);
+    const before = tf.memory().numTensors;
+    const outs = [tf.relu(e), tf.elu(e), tf.grad((v: tf.Tensor) => tf.relu(v))(e)];
+    for (const o of outs) {
+      expect(o.shape).toEqual([0, 3]);
+      expect((await read(o)).length).toBe(0);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    e.dispose();
   });
 
   it("tf.memory() and Pointwise's memory() stay flat over 300 training-like steps", async () => {
