@@ -2,13 +2,16 @@
 // pass) for Pointwise's, per tfjs backend, and returns uninstall(), which puts back
 // exactly the configs tfjs had and re-runs their setupFunc on the active backend.
 
-import { PointwiseError } from '@pointwise/core';
+import { type Pointwise, PointwiseError } from '@pointwise/core';
 import { type GradientHost, gradientConfigs } from './gradients.js';
 import { NEW_KERNELS, OVERRIDES } from './kernels/index.js';
 import { type WasmSimdLike, wasmSimdGradKernels } from './kernels/wasmSimd.js';
 import type { GradConfig, KernelConfig } from './tfTypes.js';
+import { WEBGPU_NEW, WEBGPU_OVERRIDES, webgpuDeviceOf } from './webgpu.js';
 
-export const SUPPORTED_BACKENDS = ['cpu', 'wasm'] as const;
+export const SUPPORTED_BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
+/** The backends whose kernels run on tfjs's storage without a Pointwise instance. */
+const HOST_BACKENDS = ['cpu', 'wasm'] as const;
 export type SupportedBackend = (typeof SUPPORTED_BACKENDS)[number];
 
 /** Every tfjs kernel Pointwise can replace. */
@@ -33,10 +36,16 @@ export const KERNEL_NAMES = [
 export const DEFAULT_KERNELS: Record<SupportedBackend, readonly string[]> = {
   cpu: KERNEL_NAMES,
   wasm: ['Prelu'],
+  // Step stays tfjs's own on webgpu (it is right there); DECISIONS #250
+  webgpu: ['Relu', 'Relu6', 'LeakyRelu', 'Prelu', 'Elu', 'EluGrad', 'ClipByValue'],
 };
 
 /** Per tfjs backend, whether the one-pass gradients are installed by default. */
-export const DEFAULT_GRADIENTS: Record<SupportedBackend, boolean> = { cpu: true, wasm: false };
+export const DEFAULT_GRADIENTS: Record<SupportedBackend, boolean> = {
+  cpu: true,
+  wasm: false,
+  webgpu: true,
+};
 
 /** The parts of a tfjs namespace (`@tensorflow/tfjs` or `-core`) installPointwise uses. */
 export interface TfRegistry extends GradientHost {
@@ -51,7 +60,7 @@ export interface TfRegistry extends GradientHost {
 }
 
 export interface InstallOptions {
-  /** tfjs backends to install on (default: cpu and wasm). */
+  /** tfjs backends to install on (default: cpu and wasm, and webgpu when `webgpu` is given). */
   backends?: readonly SupportedBackend[];
   /** Kernels to replace (default: DEFAULT_KERNELS per backend). */
   kernels?: readonly string[];
@@ -67,6 +76,12 @@ export interface InstallOptions {
    * SIMD kernels (measured 14-42x tfjs-wasm's composed leakyRelu gradient), and are on by default.
    */
   wasmSimd?: WasmSimdLike;
+  /**
+   * A Pointwise instance on tfjs's own GPUDevice,
+   * `await pointwise(webgpuBackend({ device: tf.backend().device }))` (with
+   * `@pointwise/backend-webgpu`): its WGSL kernels then run on tfjs-webgpu's buffers.
+   */
+  webgpu?: Pointwise;
 }
 
 export interface Installation {
@@ -84,7 +99,7 @@ function badOption(arg: string, value: unknown, reason: string): PointwiseError 
 
 /** Registers the Pointwise* kernels tfjs does not have, on every supported backend. */
 export function registerNewKernels(tf: Pick<TfRegistry, 'getKernel' | 'registerKernel'>): void {
-  for (const backendName of SUPPORTED_BACKENDS)
+  for (const backendName of HOST_BACKENDS)
     for (const k of NEW_KERNELS)
       if (tf.getKernel(k.kernelName, backendName) === undefined)
         tf.registerKernel({
@@ -101,8 +116,17 @@ export function installPointwise(tf: TfRegistry, options: InstallOptions = {}): 
       tf,
       'must be the tfjs namespace (import * as tf from "@tensorflow/tfjs")',
     );
-  const backends: readonly SupportedBackend[] = options.backends ?? SUPPORTED_BACKENDS;
+  const gpu = options.webgpu;
+  const backends: readonly SupportedBackend[] =
+    options.backends ?? (gpu === undefined ? HOST_BACKENDS : SUPPORTED_BACKENDS);
   if (!Array.isArray(backends)) throw badOption('backends', backends, 'must be an array');
+  if (backends.includes('webgpu') && gpu === undefined)
+    throw badOption(
+      'webgpu',
+      gpu,
+      "installing on webgpu needs a Pointwise instance on tfjs's device: pointwise(webgpuBackend({ device: tf.backend().device }))",
+    );
+  const gpuDevice = gpu === undefined ? null : webgpuDeviceOf(gpu);
   for (const b of backends)
     if (!(SUPPORTED_BACKENDS as readonly string[]).includes(b))
       throw badOption(
@@ -130,6 +154,18 @@ export function installPointwise(tf: TfRegistry, options: InstallOptions = {}): 
   const gradients = gradBackends.length > 0;
 
   registerNewKernels(tf);
+  const savedNew: string[] = [];
+  if (gpu !== undefined && gpuDevice !== null && backends.includes('webgpu'))
+    for (const [kernelName, make] of Object.entries(WEBGPU_NEW)) {
+      if (tf.getKernel(kernelName, 'webgpu') !== undefined)
+        tf.unregisterKernel(kernelName, 'webgpu');
+      tf.registerKernel({
+        kernelName,
+        backendName: 'webgpu',
+        kernelFunc: make(gpu, gpuDevice, undefined) as never,
+      });
+      savedNew.push(kernelName);
+    }
   const savedKernels: {
     backendName: string;
     kernelName: string;
@@ -139,16 +175,20 @@ export function installPointwise(tf: TfRegistry, options: InstallOptions = {}): 
     const wanted = options.kernels ?? DEFAULT_KERNELS[backendName as SupportedBackend];
     for (const o of OVERRIDES) {
       if (!wanted.includes(o.kernelName)) continue;
+      const onGpu = backendName === 'webgpu' ? WEBGPU_OVERRIDES[o.kernelName] : undefined;
+      if (backendName === 'webgpu' && onGpu === undefined) continue;
       const original = tf.getKernel(o.kernelName, backendName);
       if (original !== undefined) tf.unregisterKernel(o.kernelName, backendName);
       tf.registerKernel({
         kernelName: o.kernelName,
         backendName,
-        kernelFunc: o.make(
-          original,
-          backendName,
-          options.kernels === undefined && backendName === 'wasm',
-        ) as never,
+        kernelFunc: (onGpu !== undefined && gpu !== undefined && gpuDevice !== null
+          ? onGpu(gpu, gpuDevice, original)
+          : o.make(
+              original,
+              backendName,
+              options.kernels === undefined && backendName === 'wasm',
+            )) as never,
       });
       savedKernels.push({ backendName, kernelName: o.kernelName, original });
     }
@@ -197,6 +237,7 @@ export function installPointwise(tf: TfRegistry, options: InstallOptions = {}): 
         if (s.backendName === now)
           (s.original.setupFunc as ((b: unknown) => void) | undefined)?.(tf.backend());
       }
+      for (const k of savedNew) tf.unregisterKernel(k, 'webgpu');
       for (const s of savedSimd) {
         tf.unregisterKernel(s.kernelName, 'wasm');
         if (s.original !== undefined) tf.registerKernel(s.original);
