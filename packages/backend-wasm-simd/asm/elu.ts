@@ -31,7 +31,8 @@
 // x > 0 lanes return x / dy bit-exactly (dy by a select, x as x + 0: see forwardC); NaN
 // propagates. Subnormals follow IEEE gradual underflow, nothing relies on flushing.
 //
-// Speed: elu is compute-bound: 27 SIMD ops per 4 elements forward (26 for alpha = 1), 29
+// Speed: elu is compute-bound: 27 SIMD ops per 4 elements forward (26 for alpha = 1, 28
+// for alpha with the sign bit set, which takes its own pass C: forwardCNegative), 29
 // backward. One loop doing all of it has a ~50-cycle dependency chain per vector, more than
 // the out-of-order window overlaps (measured ~12 cycles per vector on Zen 4), so each
 // 1 KiB block runs in three passes through a static scratch area that stays in L1: (A)
