@@ -31,7 +31,8 @@
 // x > 0 lanes return x / dy bit-exactly (dy by a select, x as x + 0: see forwardC); NaN
 // propagates. Subnormals follow IEEE gradual underflow, nothing relies on flushing.
 //
-// Speed: elu is compute-bound: 27 SIMD ops per 4 elements forward (26 for alpha = 1), 29
+// Speed: elu is compute-bound: 27 SIMD ops per 4 elements forward (26 for alpha = 1, 28
+// for alpha with the sign bit set, which takes its own pass C: forwardCNegative), 29
 // backward. One loop doing all of it has a ~50-cycle dependency chain per vector, more than
 // the out-of-order window overlaps (measured ~12 cycles per vector on Zen 4), so each
 // 1 KiB block runs in three passes through a static scratch area that stays in L1: (A)
@@ -194,11 +195,26 @@ function forwardB(len: usize): void {
   const s = v128.load(sp, S);
   let e = f32x4.add(f32x4.mul(s, v128.load(sp, P)), f32x4.sub(s, one));
   if (scaled) e = f32x4.mul(av, e);
-  // x = -0 must give alpha*(-0) (SPEC: the sign of zero is kept), but s*p + (s - 1)
-  // is +0 there. With alpha >= 0 every negative-x result is <= 0, so OR-ing x's sign
-  // bit in (sg = sign mask) turns +0 into -0 and changes nothing else; with alpha < 0
-  // sg is 0 (alpha*(-0) = +0 already).
+  // A lane with x <= 0 must give a zero of sign sign(alpha) ^ sign(x), as alpha*expm1(x)
+  // (SPEC: the sign of zero is kept), but s*p + (s - 1) is +0 at x = +-0 and `+ 0` turns
+  // a -0 product into +0. Every x <= 0 lane's result already has that sign when it is not
+  // zero, so OR-ing the sign in where it is 1 fixes the zeros and changes nothing else.
+  // With alpha's sign bit clear (here) that is where x's sign bit is set (sg = sign mask,
+  // positive x lanes have it clear); alpha's sign bit set takes forwardCNegative.
   return v128.or(f32x4.add(e, i32x4.max_s(xv, i32x4.splat(0))), v128.and(xv, sg));
+}
+
+/**
+ * Pass C for alpha with the sign bit set (-0 and negatives, rare): the result's sign bit
+ * must be 1 exactly where x = +0 (alpha*expm1(+0) = -0); every x < 0 lane gives a
+ * positive number or +0 (alpha*expm1(-0) = +0), positive x lanes give x.
+ */
+// @ts-expect-error: decorator
+@inline function forwardCNeg(sp: usize, xv: v128, one: v128, av: v128, sg: v128): v128 {
+  const s = v128.load(sp, S);
+  const e = f32x4.mul(av, f32x4.add(f32x4.mul(s, v128.load(sp, P)), f32x4.sub(s, one)));
+  const zero = i32x4.splat(0);
+  return v128.or(f32x4.add(e, i32x4.max_s(xv, zero)), v128.and(i32x4.eq(xv, zero), sg));
 }
 
 // Two copies of pass C (alpha = 1, the default, needs no final multiply). They are
@@ -222,6 +238,23 @@ function forwardCScaled(xb: usize, yb: usize, len: usize, t: usize): void {
   }
 }
 
+function forwardCNegative(xb: usize, yb: usize, len: usize, t: usize): void {
+  const scratch = SCRATCH;
+  const one = kc(24);
+  const av = v128.load32_splat(PC);
+  const sg = v128.load32_splat(PC, 8);
+  for (let i: usize = 0; i < len; i += 64) {
+    const sp = scratch + i;
+    const xp = xb + i;
+    const yp = yb + i;
+    touchAhead(yp + t);
+    v128.store(yp, forwardCNeg(sp, v128.load(xp), one, av, sg));
+    v128.store(yp, forwardCNeg(sp + 16, v128.load(xp, 16), one, av, sg), 16);
+    v128.store(yp, forwardCNeg(sp + 32, v128.load(xp, 32), one, av, sg), 32);
+    v128.store(yp, forwardCNeg(sp + 48, v128.load(xp, 48), one, av, sg), 48);
+  }
+}
+
 function forwardCUnit(xb: usize, yb: usize, len: usize, t: usize): void {
   const scratch = SCRATCH;
   const one = kc(24);
@@ -242,14 +275,18 @@ function forwardCUnit(xb: usize, yb: usize, len: usize, t: usize): void {
 /** y = x > 0 ? x : alpha*expm1(x); y may alias x. */
 export function eluForward(x: usize, y: usize, n: i32, alpha: f32): void {
   const total = paddedBytes(n);
+  // sg: the sign mask both pass C variants OR in (forwardC masks it with x, forwardCNeg
+  // with x == +0)
+  const negative = (reinterpret<u32>(alpha) >> 31) != 0;
   store<f32>(PC, alpha);
-  store<u32>(PC, reinterpret<u32>(alpha) >> 31 ? 0 : 0x80000000, 8);
+  store<u32>(PC, 0x80000000, 8);
   for (let off: usize = 0; off < total; off += BLOCK) {
     const len = min(BLOCK, total - off);
     const t = lastBlockStays(off, total);
     forwardA(x + off, len, t);
     forwardB(len);
     if (alpha == 1) forwardCUnit(x + off, y + off, len, t);
+    else if (negative) forwardCNegative(x + off, y + off, len, t);
     else forwardCScaled(x + off, y + off, len, t);
   }
 }
@@ -301,7 +338,9 @@ export function eluBackwardFromX(dy: usize, x: usize, dx: usize, n: i32, alpha: 
     return;
   }
   // |alpha| = am*2^ea, am in [0.5, 1), from the float64 exponent (a float32 subnormal
-  // alpha is normal as a float64). alpha = 0 gives am = 0 and F = 0.
+  // alpha is normal as a float64). alpha = +-0 gives am = 0 and F = +-0: the sign below
+  // comes from alpha's sign bit, not alpha < 0, so dy*F keeps the sign of
+  // dy*(alpha*e^x) for alpha = -0 too (a zero whose sign is part of the contract).
   let ea: i32 = 0;
   let am: f32 = 0;
   if (a != 0) {
@@ -313,7 +352,7 @@ export function eluBackwardFromX(dy: usize, x: usize, dx: usize, n: i32, alpha: 
   // 0 <= k + ea + 127 <= 255. The fast path needs k + ea >= -123 (then F >= 0.35*2^-123
   // is normal and its scaling exact), i.e. x > xlim; a block holding a lower x (or a NaN
   // with the sign bit set: its pattern is above -Inf's) is recomputed in float64.
-  store<f32>(PC, <f32>(<i32>12582912 + 127 + ea + (alpha < 0 ? 256 : 0)));
+  store<f32>(PC, <f32>(<i32>12582912 + 127 + ea + (reinterpret<u32>(alpha) >> 31 ? 256 : 0)));
   store<f32>(PC, am, 4);
   const xlim = <u32>reinterpret<i32>(<f32>(<f64>(-123 - ea) * 0.6931471805599453));
   const total = paddedBytes(n);

@@ -37,6 +37,16 @@ describe('acceptUlp', () => {
     expect(acceptUlp(2, 0, -1e-40, 1, 1)).toBe(false);
     expect(acceptUlp(2, -0, -1e-30, 1, 1)).toBe(false);
   });
+  it('tells the signs of zero apart, flush allowances included', () => {
+    expect(acceptUlp(2, 0, 0, 1, 1)).toBe(true);
+    expect(acceptUlp(2, -0, -0, 1, 1)).toBe(true);
+    // two zeros are 0 ulp apart, and Math.sign(-0) === Math.sign(0)
+    expect(acceptUlp(2, 0, -0, 1, 1)).toBe(false);
+    expect(acceptUlp(2, -0, 0, 1, 1)).toBe(false);
+    // a subnormal alpha·exp(x) may be flushed, but not to the other zero
+    expect(acceptUlp(2, 0, -0, 1e-45, 1)).toBe(false);
+    expect(acceptUlp(2, -0, -0, 1e-45, 1)).toBe(true);
+  });
   it('allows 0·Inf = NaN only where alpha·exp(x) is not normal', () => {
     expect(
       acceptUlp(2, Number.NaN, Number.POSITIVE_INFINITY, 1e-45, Number.POSITIVE_INFINITY),

@@ -174,8 +174,17 @@ const BACKWARD_Y = `
 fn f(dy: u32, y: u32, gi: u32) -> u32 {
   if (is_nan(y)) { return quiet(y); }
   if ((y >> 31u) == 0u && y != 0u) { return dy; }
-  var s = bitcast<u32>(bitcast<f32>(y) + bitcast<f32>(P0()));
-  if ((s & 0x7fffffffu) == 0u) { s = 0u; }
+  let a = P0();
+  var s = bitcast<u32>(bitcast<f32>(y) + bitcast<f32>(a));
+  if ((s & 0x7fffffffu) == 0u) {
+    // a zero (or flushed) sum gets IEEE's sign from the operands, not from the device:
+    // -0 + -0 = -0, x + (-x) = +0, else the sign of the larger magnitude
+    let ym = y & 0x7fffffffu;
+    let am = a & 0x7fffffffu;
+    if (((y ^ a) >> 31u) == 0u) { s = y & 0x80000000u; }
+    else if (ym == am) { s = 0u; }
+    else { s = select(a, y, ym > am) & 0x80000000u; }
+  }
   return mul_exact(dy, s);
 }`;
 

@@ -108,14 +108,15 @@ export function judgeUlp(
 ): boolean | 'allowance' {
   if (Number.isNaN(expected)) return Number.isNaN(actual);
   const rounded = f32(expected);
-  if (ulpDistance(actual, rounded) <= ulps) return true;
-  const sameSignZero =
-    actual === 0 && Object.is(actual, -0) === (expected < 0 || Object.is(expected, -0));
+  // two zeros are 0 ulp apart, but the sign of zero is part of the contract (SPEC)
+  const zeroOfOtherSign = actual === 0 && rounded === 0 && !Object.is(actual, rounded);
+  if (!zeroOfOtherSign && ulpDistance(actual, rounded) <= ulps) return true;
+  const sameSignZero = actual === 0 && signBit(actual) === signBit(expected);
   // the result itself is below the normal range: it may be flushed
   if (
     Math.abs(expected) < F32_MIN_NORMAL &&
     (sameSignZero ||
-      (Math.abs(actual) < F32_MIN_NORMAL && Math.sign(actual) === Math.sign(expected)))
+      (Math.abs(actual) < F32_MIN_NORMAL && signBit(actual) === signBit(expected)))
   ) {
     return 'allowance';
   }
@@ -132,6 +133,11 @@ export function judgeUlp(
     if (actual === Math.sign(expected) * Number.POSITIVE_INFINITY) return 'allowance';
   }
   return false;
+}
+
+/** The sign bit of a number: true for -0 and negatives (Math.sign(-0) === Math.sign(0) compares equal). */
+function signBit(v: number): boolean {
+  return v < 0 || Object.is(v, -0);
 }
 
 /** Neumaier-compensated float64 sum, plus Σ|term| and the term count. */

@@ -43,7 +43,8 @@ const eluDefinition = defineActivation<'elu', EluParams, AlphaParams, AlphaParam
     backwardFromY: (dy, y, r) => (y > 0 ? dy : dy * (y + r.alpha)),
   },
   kinks: () => [0],
-  sampleParams: [{}, { alpha: 0.5 }, { alpha: 2.5 }, { alpha: 0 }],
+  // -0 and a negative alpha: elu(+0) = alpha*expm1(+0) is a zero with alpha's sign
+  sampleParams: [{}, { alpha: 0.5 }, { alpha: 2.5 }, { alpha: 0 }, { alpha: -0 }, { alpha: -1.5 }],
   kernelParams: hostKernelParams,
 });
 
