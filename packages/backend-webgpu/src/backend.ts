@@ -561,9 +561,9 @@ function opName(kernel: string, method: string): string {
   return method === 'backward' ? `${base}Backward` : base;
 }
 
-/** Every WebGpuBuffer among a kernel call's arguments (two levels deep: params hold device parameters). */
+/** Every WebGpuBuffer among a kernel call's arguments (the argument list, the call object, its params, device parameters). */
 function* buffersIn(call: unknown, depth = 0): Generator<WebGpuBuffer> {
-  if (call === null || typeof call !== 'object' || depth > 2) return;
+  if (call === null || typeof call !== 'object' || depth > 3) return;
   for (const value of Object.values(call)) {
     if (value !== null && typeof value === 'object' && 'owned' in value && 'buffer' in value)
       yield value as WebGpuBuffer;
@@ -587,11 +587,13 @@ function guardKernels(dev: WebGpuDevice, kernels: KernelSet): KernelSet {
         continue;
       }
       const op = opName(name, method);
-      methods[method] = (call: unknown) => {
+      // every argument is passed on: most kernels take one call object, the update
+      // kernel's methods take positional arguments (buffer, dtype, data)
+      methods[method] = (...args: unknown[]) => {
         dev.check(op);
-        dev.checkWrapped(op, buffersIn(call));
+        dev.checkWrapped(op, buffersIn(args));
         dev.op = op;
-        return (fn as (call: unknown) => unknown).call(kernel, call);
+        return (fn as (...a: unknown[]) => unknown).apply(kernel, args);
       };
     }
     guarded[name] = methods;

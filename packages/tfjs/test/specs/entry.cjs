@@ -47,6 +47,14 @@ async function install() {
     const { wasmSimdBackend } = require('@pointwise/backend-wasm-simd');
     options.wasmSimd = await wasmSimdBackend({ threads: 1 }).create();
   }
+  // webgpu: a Pointwise instance on tfjs's own GPUDevice. tfjs's harness resets the engine
+  // before every suite, which re-creates the webgpu backend on a new device, so a top-level
+  // beforeEach (below) installs again whenever the device changed, as a user must.
+  if (backend === 'webgpu') {
+    if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not start its webgpu backend');
+    await installOnWebgpuDevice(options);
+    return;
+  }
   installed = installPointwise(tf, options);
 
   // PW_SPEC_SABOTAGE=1 swaps Relu for an identity, so the test can show the specs catch a wrong kernel.
@@ -61,6 +69,27 @@ async function install() {
       },
     });
   }
+}
+
+let webgpuDevice = null;
+let webgpuPw = null;
+async function installOnWebgpuDevice(options) {
+  // import(), not require(): the same (ESM) copy of core that the adapter's source imports
+  const { webgpuBackend } = await import('@pointwise/backend-webgpu');
+  const { pointwise } = await import('@pointwise/core');
+  const { installPointwise } = require('../../src/index.ts');
+  if (installed) installed.uninstall();
+  if (webgpuPw) webgpuPw.destroy();
+  webgpuDevice = tf.backend().device;
+  webgpuPw = await pointwise(webgpuBackend({ device: webgpuDevice }));
+  installed = installPointwise(tf, { ...options, webgpu: webgpuPw });
+}
+if (backend === 'webgpu' && withAdapter) {
+  const { KERNEL_NAMES } = require('../../src/index.ts');
+  beforeEach(async () => {
+    if (tf.getBackend() === 'webgpu' && tf.backend().device !== webgpuDevice)
+      await installOnWebgpuDevice({ backends: ['webgpu'], kernels: KERNEL_NAMES, gradients: true });
+  });
 }
 
 // The suites under test (prelu lives in binary_ops_test next to other binary ops).
