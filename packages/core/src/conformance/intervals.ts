@@ -115,8 +115,7 @@ export function judgeUlp(
   // the result itself is below the normal range: it may be flushed
   if (
     Math.abs(expected) < F32_MIN_NORMAL &&
-    (sameSignZero ||
-      (Math.abs(actual) < F32_MIN_NORMAL && signBit(actual) === signBit(expected)))
+    (sameSignZero || (Math.abs(actual) < F32_MIN_NORMAL && signBit(actual) === signBit(expected)))
   ) {
     return 'allowance';
   }
