@@ -61,6 +61,20 @@ export function preluLayout(
   return { channels, inner, tile };
 }
 
+/** The untiled layout PointwisePreluGrad needs (gradients.ts never sends any other). */
+export function preluGradLayout(x: TensorInfo, alpha: TensorInfo): PreluLayout {
+  const layout = preluLayout(x.shape, alpha.shape);
+  if (layout === null || layout.tile !== null)
+    throw new Error('PointwisePreluGrad: layout needs tfjs gradient');
+  return layout;
+}
+
+/** x viewed as [outer, channels, inner] for an untiled layout. */
+export function preluShape3(xShape: readonly number[], layout: PreluLayout): number[] {
+  const size = sizeOf(xShape);
+  return [size / (layout.channels * layout.inner) || 0, layout.channels, layout.inner];
+}
+
 export const preluOverride: Override = {
   kernelName: 'Prelu',
   make: (original, _backendName, fixOnly) => (args) => {
@@ -95,9 +109,7 @@ export const preluGrad: NewKernel = {
     const dy = args.inputs.dy as TensorInfo;
     const x = args.inputs.x as TensorInfo;
     const alpha = args.inputs.alpha as TensorInfo;
-    const layout = preluLayout(x.shape, alpha.shape);
-    if (layout === null || layout.tile !== null)
-      throw new Error('PointwisePreluGrad: layout needs tfjs gradient'); // gradients.ts never sends these
+    const layout = preluGradLayout(x, alpha);
     const storage = requireStorage(args.backend, 'PointwisePreluGrad');
     const size = sizeOf(x.shape);
     const { out, v, o } = withViews(storage, { dy, x, alpha }, [

@@ -6,7 +6,7 @@
 import { requireStorage, sizeOf } from '../storage.js';
 import type { TensorInfo } from '../tfTypes.js';
 import { f32, type NewKernel } from './common.js';
-import { preluLayout } from './prelu.js';
+import { preluGradLayout } from './prelu.js';
 
 /** What this package uses of a created wasm-simd backend (`await wasmSimdBackend().create()`). */
 export interface WasmSimdLike {
@@ -81,9 +81,7 @@ function preluGrad(pw: WasmSimdLike): NewKernel {
       const dy = args.inputs.dy as TensorInfo;
       const x = args.inputs.x as TensorInfo;
       const alpha = args.inputs.alpha as TensorInfo;
-      const layout = preluLayout(x.shape, alpha.shape);
-      if (layout === null || layout.tile !== null)
-        throw new Error('PointwisePreluGrad: layout needs tfjs gradient'); // gradients.ts never sends these
+      const layout = preluGradLayout(x, alpha);
       const storage = requireStorage(args.backend, 'PointwisePreluGrad');
       const n = sizeOf(x.shape);
       const c = layout.channels;

@@ -51,7 +51,8 @@ async function install() {
   // before every suite, which re-creates the webgpu backend on a new device, so a top-level
   // beforeEach (below) installs again whenever the device changed, as a user must.
   if (backend === 'webgpu') {
-    if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not start its webgpu backend');
+    if (!(await tf.setBackend('webgpu')))
+      throw new Error('tfjs could not start its webgpu backend');
     await installOnWebgpuDevice(options);
     return;
   }
