@@ -6,7 +6,7 @@
 // recycle any of these buffers as soon as the kernel returns.
 
 import { adoptBuffer, type Pointwise, PointwiseError, type Tensor } from '@pointwise/core';
-import { preluGradLayout, preluLayout, preluShape3 } from './kernels/prelu.js';
+import { preluGradInputs, preluLayout, preluShape3 } from './kernels/prelu.js';
 import { sizeOf } from './storage.js';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from './tfTypes.js';
 
@@ -325,10 +325,7 @@ const dropoutGrad: Make = (pw, dev) => (args) => {
 
 /** PointwisePreluGrad: dx and dalpha (alpha's shape, reduced over the broadcast axes) in one backward. */
 const preluGrad: Make = (pw, dev) => (args) => {
-  const dy = args.inputs.dy as TensorInfo;
-  const x = args.inputs.x as TensorInfo;
-  const alpha = args.inputs.alpha as TensorInfo;
-  const layout = preluGradLayout(x, alpha);
+  const { dy, x, alpha, layout } = preluGradInputs(args);
   const shape3 = preluShape3(x.shape, layout);
   return onTfBuffers(
     pw,

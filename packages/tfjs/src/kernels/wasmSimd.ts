@@ -6,7 +6,7 @@
 import { requireStorage, sizeOf } from '../storage.js';
 import type { TensorInfo } from '../tfTypes.js';
 import { f32, type NewKernel } from './common.js';
-import { preluGradLayout } from './prelu.js';
+import { preluGradInputs } from './prelu.js';
 
 /** What this package uses of a created wasm-simd backend (`await wasmSimdBackend().create()`). */
 export interface WasmSimdLike {
@@ -81,10 +81,7 @@ function preluGrad(pw: WasmSimdLike): NewKernel {
   return {
     kernelName: 'PointwisePreluGrad',
     kernelFunc: (args) => {
-      const dy = args.inputs.dy as TensorInfo;
-      const x = args.inputs.x as TensorInfo;
-      const alpha = args.inputs.alpha as TensorInfo;
-      const layout = preluGradLayout(x, alpha);
+      const { dy, x, alpha, layout } = preluGradInputs(args);
       const storage = requireStorage(args.backend, 'PointwisePreluGrad');
       const n = sizeOf(x.shape);
       const c = layout.channels;
