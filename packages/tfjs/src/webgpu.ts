@@ -6,7 +6,7 @@
 // recycle any of these buffers as soon as the kernel returns.
 
 import { adoptBuffer, type Pointwise, PointwiseError, type Tensor } from '@pointwise/core';
-import { preluLayout } from './kernels/prelu.js';
+import { preluGradInputs, preluLayout, preluShape3 } from './kernels/prelu.js';
 import { sizeOf } from './storage.js';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from './tfTypes.js';
 
@@ -196,8 +196,7 @@ const prelu: Make = (pw, dev, orig) => (args) => {
   const layout =
     x.dtype === 'float32' && alpha.dtype === 'float32' ? preluLayout(x.shape, alpha.shape) : null;
   if (layout === null || layout.tile !== null) return original(orig, args, 'Prelu');
-  const size = sizeOf(x.shape);
-  const shape3 = [size / (layout.channels * layout.inner) || 0, layout.channels, layout.inner];
+  const shape3 = preluShape3(x.shape, layout);
   return onTfBuffers(
     pw,
     dev,
@@ -326,14 +325,8 @@ const dropoutGrad: Make = (pw, dev) => (args) => {
 
 /** PointwisePreluGrad: dx and dalpha (alpha's shape, reduced over the broadcast axes) in one backward. */
 const preluGrad: Make = (pw, dev) => (args) => {
-  const dy = args.inputs.dy as TensorInfo;
-  const x = args.inputs.x as TensorInfo;
-  const alpha = args.inputs.alpha as TensorInfo;
-  const layout = preluLayout(x.shape, alpha.shape);
-  if (layout === null || layout.tile !== null)
-    throw new Error('PointwisePreluGrad: layout needs tfjs gradient'); // gradients.ts never sends these
-  const size = sizeOf(x.shape);
-  const shape3 = [size / (layout.channels * layout.inner) || 0, layout.channels, layout.inner];
+  const { dy, x, alpha, layout } = preluGradInputs(args);
+  const shape3 = preluShape3(x.shape, layout);
   return onTfBuffers(
     pw,
     dev,

@@ -199,16 +199,7 @@ describe('uninstall()', () => {
   for (const backend of ['cpu', 'wasm'] as const) {
     it(`gives tfjs's exact kernels and outputs back on ${backend}`, async () => {
       expect(await tf.setBackend(backend)).toBe(true);
-      const names = [
-        'Relu',
-        'Relu6',
-        'LeakyRelu',
-        'Prelu',
-        'Elu',
-        'EluGrad',
-        'Step',
-        'ClipByValue',
-      ];
+      const names = KERNEL_NAMES;
       const configs = names.map((n) => tf.getKernel(n, backend));
       const grads = ['Relu', 'Relu6', 'LeakyRelu', 'Prelu'].map((n) => tf.getGradient(n));
       const data = inputs(40, 9);

@@ -3,7 +3,8 @@
 // PointwiseElu / PointwiseEluGrad are elu with any alpha, backward from x.
 
 import { jsKernels } from '@pointwise/backend-js';
-import { f32, gradFloat, type NewKernel, type Override, unaryFloat } from './common.js';
+import { alphaForward, alphaGrad } from './alpha.js';
+import { gradFloat, type NewKernel, type Override, unaryFloat } from './common.js';
 import { refuseNonFloat } from './refuse.js';
 
 export const eluOverride: Override = {
@@ -24,21 +25,7 @@ export const eluGradOverride: Override = {
 
 export const eluAlpha: NewKernel = {
   kernelName: 'PointwiseElu',
-  kernelFunc: unaryFloat('PointwiseElu', refuseNonFloat('elu'), (x, y, size, attrs) =>
-    jsKernels.elu.forward({ x, y, size, params: { alpha: f32(Number(attrs.alpha)) } }),
-  ),
+  kernelFunc: unaryFloat('PointwiseElu', refuseNonFloat('elu'), alphaForward('elu')),
 };
 
-export const eluAlphaGrad: NewKernel = gradFloat(
-  'PointwiseEluGrad',
-  'x',
-  (dy, x, dx, size, attrs) =>
-    jsKernels.elu.backward({
-      dy,
-      source: x,
-      from: 'x',
-      dx,
-      size,
-      params: { alpha: f32(Number(attrs.alpha)) },
-    }),
-);
+export const eluAlphaGrad: NewKernel = alphaGrad('PointwiseEluGrad', 'elu');

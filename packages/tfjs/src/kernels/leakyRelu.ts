@@ -2,27 +2,12 @@
 // int32 input (which tfjs turns into float32 output) goes to tfjs's kernel.
 // PointwiseLeakyReluGrad: x > 0 ? dy : alpha * dy, one pass.
 
-import { jsKernels } from '@pointwise/backend-js';
-import { f32, gradFloat, type NewKernel, type Override, unaryFloat } from './common.js';
+import { alphaForward, alphaGrad } from './alpha.js';
+import { type NewKernel, type Override, unaryFloat } from './common.js';
 
 export const leakyReluOverride: Override = {
   kernelName: 'LeakyRelu',
-  make: (original) =>
-    unaryFloat('LeakyRelu', original, (x, y, size, attrs) =>
-      jsKernels.leakyRelu.forward({ x, y, size, params: { alpha: f32(Number(attrs.alpha)) } }),
-    ),
+  make: (original) => unaryFloat('LeakyRelu', original, alphaForward('leakyRelu')),
 };
 
-export const leakyReluGrad: NewKernel = gradFloat(
-  'PointwiseLeakyReluGrad',
-  'x',
-  (dy, x, dx, size, attrs) =>
-    jsKernels.leakyRelu.backward({
-      dy,
-      source: x,
-      from: 'x',
-      dx,
-      size,
-      params: { alpha: f32(Number(attrs.alpha)) },
-    }),
-);
+export const leakyReluGrad: NewKernel = alphaGrad('PointwiseLeakyReluGrad', 'leakyRelu');

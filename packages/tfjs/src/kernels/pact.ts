@@ -4,82 +4,29 @@
 // ceiling. Scalar ceilings run Pointwise's js kernel itself.
 
 import { jsKernels } from '@pointwise/backend-js';
-import { requireStorage, sizeOf } from '../storage.js';
-import type { TensorInfo } from '../tfTypes.js';
-import { channelsOf } from './channelParam.js';
-import { type NewKernel, withViews } from './common.js';
+import type { NewKernel } from './common.js';
+import { type ParamOp, paramForward, paramGrad } from './paramKernels.js';
 
-export const pact: NewKernel = {
-  kernelName: 'PointwiseClippedRelu',
-  kernelFunc: (args) => {
-    const x = args.inputs.x as TensorInfo;
-    const ceiling = args.inputs.ceiling as TensorInfo;
-    const channels = channelsOf('clippedRelu', 'ceiling', x, ceiling);
-    const storage = requireStorage(args.backend, 'clippedRelu');
-    const size = sizeOf(x.shape);
-    const { out, v, o } = withViews(storage, { x, ceiling }, [
-      { shape: x.shape, dtype: 'float32' },
-    ]);
-    const y = o[0] as Float32Array;
-    if (channels === 1) {
-      jsKernels.clippedRelu.forward({
-        x: v.x,
-        y,
-        size,
-        params: { ceiling: 0, ceilingBuffer: v.ceiling },
-      });
-    } else {
-      const xs = v.x;
-      const cs = v.ceiling;
-      for (let i = 0, c = 0; i < size; i++, c = c + 1 === channels ? 0 : c + 1) {
-        const s = xs[i]!;
-        const top = cs[c]!;
-        y[i] = s <= 0 ? 0 : s >= top ? top : s;
-      }
-    }
-    return out[0] as TensorInfo;
-  },
+const clippedRelu: ParamOp = {
+  op: 'clippedRelu',
+  arg: 'ceiling',
+  scalar: (x, y, size, c) =>
+    jsKernels.clippedRelu.forward({ x, y, size, params: { ceiling: 0, ceilingBuffer: c } }),
+  perChannel: (s, top) => (s <= 0 ? 0 : s >= top ? top : s),
+  scalarGrad: (dy, x, dx, size, c, dc) =>
+    jsKernels.clippedRelu.backward({
+      dy,
+      source: x,
+      from: 'x',
+      dx,
+      size,
+      params: { ceiling: 0, ceilingBuffer: c },
+      dceiling: dc,
+    }),
+  dxPerChannel: (s, top, d) => (s <= 0 || s >= top ? 0 : d),
+  dpPerChannel: (s, top, d) => (s >= top ? d : 0),
+  dpOfSum: (sum) => sum,
 };
 
-export const pactGrad: NewKernel = {
-  kernelName: 'PointwiseClippedReluFullGrad',
-  kernelFunc: (args) => {
-    const dy = args.inputs.dy as TensorInfo;
-    const x = args.inputs.x as TensorInfo;
-    const ceiling = args.inputs.ceiling as TensorInfo;
-    const channels = channelsOf('clippedRelu', 'ceiling', x, ceiling);
-    const storage = requireStorage(args.backend, 'clippedReluBackward');
-    const size = sizeOf(x.shape);
-    const { out, v, o } = withViews(storage, { dy, x, ceiling }, [
-      { shape: x.shape, dtype: 'float32' },
-      { shape: ceiling.shape, dtype: 'float32' },
-    ]);
-    const dx = o[0] as Float32Array;
-    const dc = o[1] as Float32Array;
-    if (channels === 1) {
-      jsKernels.clippedRelu.backward({
-        dy: v.dy,
-        source: v.x,
-        from: 'x',
-        dx,
-        size,
-        params: { ceiling: 0, ceilingBuffer: v.ceiling },
-        dceiling: dc,
-      });
-    } else {
-      const sums = new Float64Array(channels);
-      const xs = v.x;
-      const g = v.dy;
-      const cs = v.ceiling;
-      for (let i = 0, c = 0; i < size; i++, c = c + 1 === channels ? 0 : c + 1) {
-        const s = xs[i]!;
-        const d = g[i]!;
-        const top = cs[c]!;
-        dx[i] = s <= 0 || s >= top ? 0 : d;
-        if (s >= top) sums[c] = sums[c]! + d;
-      }
-      dc.set(sums);
-    }
-    return out;
-  },
-};
+export const pact: NewKernel = paramForward('PointwiseClippedRelu', clippedRelu);
+export const pactGrad: NewKernel = paramGrad('PointwiseClippedReluFullGrad', clippedRelu);

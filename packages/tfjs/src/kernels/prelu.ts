@@ -9,7 +9,13 @@
 import { jsKernels } from '@pointwise/backend-js';
 import { requireStorage, sizeOf } from '../storage.js';
 import type { TensorInfo } from '../tfTypes.js';
-import { type NewKernel, type Override, runOriginal, withViews } from './common.js';
+import {
+  type KernelArgs,
+  type NewKernel,
+  type Override,
+  runOriginal,
+  withViews,
+} from './common.js';
 
 export interface PreluLayout {
   channels: number;
@@ -61,6 +67,28 @@ export function preluLayout(
   return { channels, inner, tile };
 }
 
+/** PointwisePreluGrad's inputs and their untiled layout (gradients.ts never sends any other). */
+export function preluGradInputs(args: KernelArgs): {
+  dy: TensorInfo;
+  x: TensorInfo;
+  alpha: TensorInfo;
+  layout: PreluLayout;
+} {
+  const dy = args.inputs.dy as TensorInfo;
+  const x = args.inputs.x as TensorInfo;
+  const alpha = args.inputs.alpha as TensorInfo;
+  const layout = preluLayout(x.shape, alpha.shape);
+  if (layout === null || layout.tile !== null)
+    throw new Error('PointwisePreluGrad: layout needs tfjs gradient');
+  return { dy, x, alpha, layout };
+}
+
+/** x viewed as [outer, channels, inner] for an untiled layout. */
+export function preluShape3(xShape: readonly number[], layout: PreluLayout): number[] {
+  const size = sizeOf(xShape);
+  return [size / (layout.channels * layout.inner) || 0, layout.channels, layout.inner];
+}
+
 export const preluOverride: Override = {
   kernelName: 'Prelu',
   make: (original, _backendName, fixOnly) => (args) => {
@@ -92,12 +120,7 @@ export const preluOverride: Override = {
 export const preluGrad: NewKernel = {
   kernelName: 'PointwisePreluGrad',
   kernelFunc: (args) => {
-    const dy = args.inputs.dy as TensorInfo;
-    const x = args.inputs.x as TensorInfo;
-    const alpha = args.inputs.alpha as TensorInfo;
-    const layout = preluLayout(x.shape, alpha.shape);
-    if (layout === null || layout.tile !== null)
-      throw new Error('PointwisePreluGrad: layout needs tfjs gradient'); // gradients.ts never sends these
+    const { dy, x, alpha, layout } = preluGradInputs(args);
     const storage = requireStorage(args.backend, 'PointwisePreluGrad');
     const size = sizeOf(x.shape);
     const { out, v, o } = withViews(storage, { dy, x, alpha }, [

@@ -2,8 +2,8 @@
 // tfjs-layers composes Greater + Cast + Mul; PointwiseThresholdedReluGrad is its
 // backward from x (x <= alpha ? +0 : dy).
 
-import { jsKernels } from '@pointwise/backend-js';
-import { f32, gradFloat, type NewKernel, unaryFloat } from './common.js';
+import { alphaForward, alphaGrad } from './alpha.js';
+import { type NewKernel, unaryFloat } from './common.js';
 import { refuseNonFloat } from './refuse.js';
 
 export const thresholdedRelu: NewKernel = {
@@ -11,26 +11,11 @@ export const thresholdedRelu: NewKernel = {
   kernelFunc: unaryFloat(
     'PointwiseThresholdedRelu',
     refuseNonFloat('thresholdedRelu'),
-    (x, y, size, attrs) =>
-      jsKernels.thresholdedRelu.forward({
-        x,
-        y,
-        size,
-        params: { alpha: f32(Number(attrs.alpha)) },
-      }),
+    alphaForward('thresholdedRelu'),
   ),
 };
 
-export const thresholdedReluGrad: NewKernel = gradFloat(
+export const thresholdedReluGrad: NewKernel = alphaGrad(
   'PointwiseThresholdedReluGrad',
-  'x',
-  (dy, x, dx, size, attrs) =>
-    jsKernels.thresholdedRelu.backward({
-      dy,
-      source: x,
-      from: 'x',
-      dx,
-      size,
-      params: { alpha: f32(Number(attrs.alpha)) },
-    }),
+  'thresholdedRelu',
 );

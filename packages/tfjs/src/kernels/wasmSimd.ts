@@ -6,7 +6,7 @@
 import { requireStorage, sizeOf } from '../storage.js';
 import type { TensorInfo } from '../tfTypes.js';
 import { f32, type NewKernel } from './common.js';
-import { preluLayout } from './prelu.js';
+import { preluGradInputs } from './prelu.js';
 
 /** What this package uses of a created wasm-simd backend (`await wasmSimdBackend().create()`). */
 export interface WasmSimdLike {
@@ -21,6 +21,16 @@ type Call = (args: Record<string, unknown>) => void;
 
 function view(pw: WasmSimdLike, buf: unknown, n: number): Float32Array {
   return new Float32Array(pw.wasm.heap.buffer, (buf as { ptr: number }).ptr, n);
+}
+
+/** Allocates float32 buffers of the given sizes on pw's heap, runs `run`, frees them all. */
+function withHeap(pw: WasmSimdLike, sizes: number[], run: (bufs: unknown[]) => void): void {
+  const bufs = sizes.map((size) => pw.alloc('float32', size));
+  try {
+    run(bufs);
+  } finally {
+    for (const b of bufs) pw.free(b);
+  }
 }
 
 function backwardOf(pw: WasmSimdLike, op: string): Call {
@@ -47,10 +57,7 @@ function unaryGrad(
       const n = sizeOf(dy.shape);
       const out = storage.alloc(dy.shape, 'float32');
       if (n === 0) return out;
-      const a = pw.alloc('float32', n);
-      const b = pw.alloc('float32', n);
-      const c = pw.alloc('float32', n);
-      try {
+      withHeap(pw, [n, n, n], ([a, b, c]) => {
         view(pw, a, n).set(storage.view(dy) as Float32Array);
         view(pw, b, n).set(storage.view(x) as Float32Array);
         backward({
@@ -63,11 +70,7 @@ function unaryGrad(
           ...extra,
         });
         (storage.view(out) as Float32Array).set(view(pw, c, n));
-      } finally {
-        pw.free(a);
-        pw.free(b);
-        pw.free(c);
-      }
+      });
       return out;
     },
   };
@@ -78,12 +81,7 @@ function preluGrad(pw: WasmSimdLike): NewKernel {
   return {
     kernelName: 'PointwisePreluGrad',
     kernelFunc: (args) => {
-      const dy = args.inputs.dy as TensorInfo;
-      const x = args.inputs.x as TensorInfo;
-      const alpha = args.inputs.alpha as TensorInfo;
-      const layout = preluLayout(x.shape, alpha.shape);
-      if (layout === null || layout.tile !== null)
-        throw new Error('PointwisePreluGrad: layout needs tfjs gradient'); // gradients.ts never sends these
+      const { dy, x, alpha, layout } = preluGradInputs(args);
       const storage = requireStorage(args.backend, 'PointwisePreluGrad');
       const n = sizeOf(x.shape);
       const c = layout.channels;
@@ -92,9 +90,7 @@ function preluGrad(pw: WasmSimdLike): NewKernel {
         (storage.view(out[1]!) as Float32Array).fill(0);
         return out;
       }
-      const bufs = [n, n, n, c, c].map((size) => pw.alloc('float32', size));
-      const [pdy, px, pdx, ps, pds] = bufs;
-      try {
+      withHeap(pw, [n, n, n, c, c], ([pdy, px, pdx, ps, pds]) => {
         view(pw, pdy, n).set(storage.view(dy) as Float32Array);
         view(pw, px, n).set(storage.view(x) as Float32Array);
         view(pw, ps, c).set(storage.view(alpha) as Float32Array);
@@ -109,9 +105,7 @@ function preluGrad(pw: WasmSimdLike): NewKernel {
         });
         (storage.view(out[0]!) as Float32Array).set(view(pw, pdx, n));
         (storage.view(out[1]!) as Float32Array).set(view(pw, pds, c));
-      } finally {
-        for (const b of bufs) pw.free(b);
-      }
+      });
       return out;
     },
   };
