@@ -322,10 +322,12 @@ export async function main() {
     );
 
     const backendName = /** @type {string} */ (backend).replace('@pointwise/backend-', '');
+    // a hang guard, not a speed check: the wasm-simd 1- and 2-thread columns take about
+    // 40 s on an idle 2-core machine and were killed at 150 s on one at load 15-20
     const conformance = await run(
       'npx',
       ['--no-install', 'pointwise-conformance', '--backend', backendName],
-      { cwd: app, env, timeoutMs: 150_000 },
+      { cwd: app, env, timeoutMs: 600_000 },
     );
     const tail = withoutNpmNoise(conformance.stdout + conformance.stderr)
       .split('\n')
