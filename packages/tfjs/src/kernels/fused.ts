@@ -1,8 +1,8 @@
 // _FusedMatMul and FusedConv2D (Dense / Conv2D with an activation, at inference) with
 // activation 'relu' or 'elu': tfjs's own kernel with 'linear', then Pointwise's relu or
-// elu on its output, the intermediate freed; other activations (and other dtypes) run
-// tfjs's kernel unchanged. tfjs-cpu's fused elu is `Math.exp(z) - 1` (0 for |z| below
-// ~1e-16, subnormals lost); tfjs-wasm's fused relu maps NaN to 0. DECISIONS #311.
+// elu on its output, the intermediate freed; every other activation runs
+// tfjs's kernel unchanged. tfjs-cpu's fused elu is `Math.exp(z) - 1` (cancels for |z|
+// below ~1e-10, 0 below ~6e-17); tfjs-wasm's fused relu maps NaN to 0. DECISIONS #311.
 
 import type { TensorInfo } from '../tfTypes.js';
 import { type KernelFunction, type Override, runOriginal } from './common.js';
