@@ -24,6 +24,8 @@ export const KERNEL_NAMES = [
   'EluGrad',
   'Step',
   'ClipByValue',
+  '_FusedMatMul',
+  'FusedConv2D',
 ] as const;
 
 /**

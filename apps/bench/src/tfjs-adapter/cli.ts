@@ -3,14 +3,17 @@
 // `wasmSimd` gradients), per op, forward and gradient, per tfjs backend and size, and one
 // training step of a small MLP, as ratios measured in one run. Prints a markdown table.
 //   node dist/tfjs-adapter.js [--backends cpu,wasm] [--sizes 2^16,2^20,2^24] [--samples 5]
-//     [--min-sample-ms 40] [--training 0] [--md out.md] [--json out.json]
+//     [--min-sample-ms 40] [--training 0] [--fused 0] [--md out.md] [--json out.json]
+// `--fused` (default on): tfjs's fused Dense / Conv2D relu and elu at inference against
+// the same kernel with 'linear' plus Pointwise's activation, timed and compared (fused.ts).
 
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { wasmSimdBackend } from '@pointwise/backend-wasm-simd';
 import { installPointwise } from '@pointwise/tfjs';
+import { type FusedValues, measureFused } from './fused.js';
 import { type AdapterRow, type Installer, measureBackend } from './measure.js';
-import { renderAdapterMarkdown } from './report.js';
+import { renderAdapterMarkdown, renderFusedValues } from './report.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -21,6 +24,8 @@ export interface AdapterArgs {
   minSampleMs: number;
   /** Also time the training step (default true; `--training 0` skips it). */
   training: boolean;
+  /** Also measure wrapping the fused Dense / Conv2D activations (default true; `--fused 0` skips it). */
+  fused?: boolean;
   md?: string;
   json?: string;
 }
@@ -39,6 +44,7 @@ export function parseAdapterArgs(argv: readonly string[]): AdapterArgs {
     samples: 5,
     minSampleMs: 40,
     training: true,
+    fused: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -53,6 +59,7 @@ export function parseAdapterArgs(argv: readonly string[]): AdapterArgs {
     else if (flag === '--samples') args.samples = Number(value);
     else if (flag === '--min-sample-ms') args.minSampleMs = Number(value);
     else if (flag === '--training') args.training = value !== '0';
+    else if (flag === '--fused') args.fused = value !== '0';
     else if (flag === '--md') args.md = value;
     else if (flag === '--json') args.json = value;
     else throw new Error(`unknown flag ${flag}`);
@@ -78,6 +85,7 @@ async function installersFor(tf: Tf, backend: string): Promise<Installer[]> {
 export async function runAdapterBench(
   args: AdapterArgs,
   log: (line: string) => void,
+  values: FusedValues[] = [],
 ): Promise<AdapterRow[]> {
   const tf: Tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-wasm');
@@ -92,6 +100,17 @@ export async function runAdapterBench(
         log(`${row.backend} ${row.variant} ${row.case} ${row.size}: ${row.ratio.toFixed(2)}x`);
       });
     }
+    if (args.fused !== false)
+      await measureFused(
+        tf,
+        backend,
+        args,
+        (row) => {
+          rows.push(row);
+          log(`${row.backend} ${row.variant} ${row.case}: ${row.ratio.toFixed(2)}x`);
+        },
+        (v) => values.push(v),
+      );
   }
   return rows;
 }
@@ -99,12 +118,14 @@ export async function runAdapterBench(
 async function main(): Promise<void> {
   const args = parseAdapterArgs(process.argv.slice(2));
   const started = Date.now();
-  const rows = await runAdapterBench(args, (line) => process.stderr.write(`${line}\n`));
-  const md = renderAdapterMarkdown(rows, {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    command: `node dist/tfjs-adapter.js ${process.argv.slice(2).join(' ')}`.trim(),
-    seconds: (Date.now() - started) / 1000,
-  });
+  const values: FusedValues[] = [];
+  const rows = await runAdapterBench(args, (line) => process.stderr.write(`${line}\n`), values);
+  const md =
+    renderAdapterMarkdown(rows, {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      command: `node dist/tfjs-adapter.js ${process.argv.slice(2).join(' ')}`.trim(),
+      seconds: (Date.now() - started) / 1000,
+    }) + renderFusedValues(values);
   process.stdout.write(md);
   if (args.md) await writeFile(args.md, md);
   if (args.json) await writeFile(args.json, `${JSON.stringify(rows, null, 2)}\n`);

@@ -2,6 +2,7 @@
 // backend and installer (ratio tfjs / adapter; > 1: the adapter is faster), then the
 // machine, the command and the wall time.
 
+import type { FusedValues } from './fused.js';
 import type { AdapterRow } from './measure.js';
 
 function sizeLabel(n: number): string {
@@ -43,4 +44,25 @@ export function renderAdapterMarkdown(
     ...lines,
     '',
   ].join('\n');
+}
+
+/** The fused rows' values: differing elements and worst ulp of each side from float64. */
+export function renderFusedValues(values: readonly FusedValues[]): string {
+  if (values.length === 0) return '';
+  const show = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
+  const lines = [
+    'fused activations: tfjs fused vs linear + Pointwise, values against a float64 reference',
+    '',
+    '| backend | case | elements | differing | tfjs max ulp | Pointwise max ulp | example (z: tfjs / Pointwise) |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const v of values)
+    lines.push(
+      `| ${v.backend} | ${v.case} | ${v.size} | ${v.differing} | ${v.tfjsMaxUlp} | ${v.pointwiseMaxUlp} | ${
+        v.example
+          ? `${show(v.example.z)}: ${show(v.example.tfjs)} / ${show(v.example.pointwise)}`
+          : '-'
+      } |`,
+    );
+  return `\n${lines.join('\n')}\n`;
 }

@@ -4,6 +4,7 @@ import { clipByValueOverride, clippedReluGrad, relu6Override } from './clip.js';
 import type { NewKernel, Override } from './common.js';
 import { dropout, dropoutGrad } from './dropout.js';
 import { eluAlpha, eluAlphaGrad, eluGradOverride, eluOverride } from './elu.js';
+import { fusedConv2DOverride, fusedMatMulOverride } from './fused.js';
 import { leakyReluGrad, leakyReluOverride } from './leakyRelu.js';
 import { pact, pactGrad } from './pact.js';
 import { preluGrad, preluOverride } from './prelu.js';
@@ -21,6 +22,8 @@ export const OVERRIDES: readonly Override[] = [
   eluGradOverride,
   stepOverride,
   clipByValueOverride,
+  fusedMatMulOverride,
+  fusedConv2DOverride,
 ];
 
 export const NEW_KERNELS: NewKernel[] = [

@@ -28,8 +28,9 @@ describe("tfjs's published specs", () => {
       expect(run.activeBackends).toEqual([backend]);
       expect(run.globalErrors).toEqual([]);
       if (adapter) {
-        // every kernel the adapter has on that backend (webgpu leaves Step to tfjs)
-        expect(run.kernels.length).toBe(backend === 'webgpu' ? 7 : 8);
+        // every kernel the adapter has on that backend (webgpu leaves Step and the fused
+        // kernels to tfjs)
+        expect(run.kernels.length).toBe(backend === 'webgpu' ? 7 : 10);
         expect(run.gradients).toEqual(['Relu', 'Relu6', 'LeakyRelu', 'Prelu']);
       }
       for (const suite of SUITES)
