@@ -1,16 +1,17 @@
-// Entry point of the in-place gradient module: the backward kernels of relu
-// (thresholdBackward), relu6 (clippedReluBackward), leakyRelu and prelu, the same
-// functions as asm/index.ts exports, compiled into a module that imports its memory
-// and has no data segment, no static scratch and no stack: instantiating it on another
-// program's WebAssembly.Memory (tfjs-wasm's heap) writes nothing there, and each call
-// touches only the pointers it is given (outputs padded as src/heap.ts pads blocks).
+// Entry point of the in-place module: the backward kernels of relu (thresholdBackward,
+// asm/thresholdedRelu.ts), relu6 (clippedReluBackward), leakyRelu and prelu (with
+// dslope: the dx-only prelu kernels are left out), and leakyRelu's forward (tfjs-wasm's
+// own is a scalar C loop): the same functions as asm/index.ts exports, compiled into a
+// module that imports its memory and has no data segment, no static scratch and no
+// stack: instantiating it on another program's WebAssembly.Memory (tfjs-wasm's heap)
+// writes nothing there, and each call touches only the pointers it is given (outputs
+// padded as src/heap.ts pads blocks). Kept under 4 KiB, so that it compiles
+// synchronously on a browser's main thread (test/gradients.test.ts).
 
 export { clippedReluBackward } from './clippedRelu';
-export { leakyReluBackward } from './leakyRelu';
+export { leakyReluBackward, leakyReluForward } from './leakyRelu';
 export {
   preluBackward,
-  preluBackwardDx,
-  preluBackwardDxPeriodic,
   preluBackwardPeriodic,
   preluBackwardSum,
 } from './prelu';

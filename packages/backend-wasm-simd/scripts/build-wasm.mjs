@@ -1,5 +1,5 @@
 // Compiles the AssemblyScript kernels in asm/ to wasm (SIMD on) and writes
-// src/kernels.generated.ts, which embeds the binary as base64 so the package needs
+// src/kernels.generated.ts (and src/gradients.generated.ts), which embed the binaries as base64 so the package needs
 // no file fetch or bundler config. Two builds of the same sources: the single-thread one
 // (own memory, exported) and the threaded one (imported shared memory: every worker
 // instantiates it on the backend's one WebAssembly.Memory); and, from asm/gradients.ts,
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const generated = join(root, 'src', 'kernels.generated.ts');
+const generatedGradients = join(root, 'src', 'gradients.generated.ts');
 
 /** Compiler flags; the memory reservation is documented in README (growing detaches views). */
 export const ASC_FLAGS = [
@@ -78,7 +79,7 @@ function findAsc() {
 
 const asc = findAsc();
 if (asc === null) {
-  if (!existsSync(generated))
+  if (!existsSync(generated) || !existsSync(generatedGradients))
     throw new Error('assemblyscript is not installed and no generated module exists');
   console.warn(
     'build-wasm: assemblyscript not installed; keeping the committed src/kernels.generated.ts',
@@ -108,16 +109,23 @@ writeFileSync(
   `// GENERATED FILE, do not edit. The SIMD kernels from asm/*.ts compiled by AssemblyScript
 // with: asc asm/index.ts ${ASC_FLAGS.join(' ')}
 // and, for the threaded build, the same plus ${ASC_SHARED_FLAGS.join(' ')}
-// The in-place gradient module: asc asm/gradients.ts ${ASC_GRADIENT_FLAGS.join(' ')}
-// and its shared twin, the same plus ${ASC_GRADIENT_SHARED_FLAGS.join(' ')}
 // Regenerate: pnpm --filter @pointwise/backend-wasm-simd build:wasm (also part of build).
-// ${single.length} + ${shared.length} (+ ${grad.length} + ${gradShared.length}) bytes of wasm, base64.
+// ${single.length} + ${shared.length} bytes of wasm, base64.
 
 export const KERNELS_WASM_BASE64 =
 ${base64Lines(single)};
 
 export const KERNELS_SHARED_WASM_BASE64 =
 ${base64Lines(shared)};
+`,
+);
+writeFileSync(
+  generatedGradients,
+  `// GENERATED FILE, do not edit. The in-place gradient module (asm/gradients.ts) compiled
+// by AssemblyScript with: asc asm/gradients.ts ${ASC_GRADIENT_FLAGS.join(' ')}
+// and its shared twin, the same plus ${ASC_GRADIENT_SHARED_FLAGS.join(' ')}
+// Regenerate: pnpm --filter @pointwise/backend-wasm-simd build:wasm (also part of build).
+// ${grad.length} + ${gradShared.length} bytes of wasm, base64.
 
 export const GRADIENTS_WASM_BASE64 =
 ${base64Lines(grad)};
@@ -126,4 +134,6 @@ export const GRADIENTS_SHARED_WASM_BASE64 =
 ${base64Lines(gradShared)};
 `,
 );
-console.log(`build-wasm: ${single.length} + ${shared.length} bytes -> src/kernels.generated.ts`);
+console.log(
+  `build-wasm: ${single.length} + ${shared.length} bytes -> src/kernels.generated.ts, ${grad.length} + ${gradShared.length} -> src/gradients.generated.ts`,
+);

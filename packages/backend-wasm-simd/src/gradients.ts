@@ -1,10 +1,11 @@
-// The backward kernels of relu, relu6 (clippedRelu), leakyRelu and prelu on another
-// program's WebAssembly.Memory (tfjs-wasm's Emscripten heap): the same asm sources and
+// The backward kernels of relu, relu6 (clippedRelu), leakyRelu and prelu (with dslope),
+// and leakyRelu's forward, on another program's WebAssembly.Memory (tfjs-wasm's Emscripten heap): the same asm sources and
 // the same host wrappers (src/ops) as the backend, built as a module that imports its
 // memory and has no data segment, global scratch or stack (asm/gradients.ts), so
 // instantiating it writes nothing, and each call touches only the pointers it gets.
 // Outputs must be padded like the backend's blocks (gradientOutputBytes); scratch
-// (prelu's tables and float64 sums) comes from the caller's allocator.
+// (prelu's tables and float64 sums) comes from the caller's allocator. Published as the
+// subpath `@pointwise/backend-wasm-simd/gradients` (its own small entry).
 
 import type {
   ActivationKernel,
@@ -13,8 +14,8 @@ import type {
   PreluKernel,
 } from '@pointwise/core';
 import { PointwiseError } from '@pointwise/core';
+import { GRADIENTS_SHARED_WASM_BASE64, GRADIENTS_WASM_BASE64 } from './gradients.generated.js';
 import type { WasmBuffer, WasmHeap } from './heap.js';
-import { GRADIENTS_SHARED_WASM_BASE64, GRADIENTS_WASM_BASE64 } from './kernels.generated.js';
 import { clippedReluKernel } from './ops/clippedRelu.js';
 import { leakyReluKernel } from './ops/leakyRelu.js';
 import { preluKernel } from './ops/prelu.js';
@@ -45,8 +46,10 @@ export interface ForeignAllocator {
 export interface GradientKernels {
   readonly memory: WebAssembly.Memory;
   readonly relu: Pick<ActivationKernel<Record<string, never>>, 'backward'>;
-  readonly leakyRelu: Pick<ActivationKernel<AlphaParams>, 'backward'>;
+  /** leakyRelu forward too (tfjs-wasm's own is a scalar C loop). */
+  readonly leakyRelu: Pick<ActivationKernel<AlphaParams>, 'forward' | 'backward'>;
   readonly clippedRelu: Pick<ClippedReluKernel, 'backward'>;
+  /** With a dslope output (the dx-only kernels are not in the module). */
   readonly prelu: Pick<PreluKernel, 'backward'>;
 }
 

@@ -64,12 +64,5 @@ export function wasmSimdBackend(options: WasmSimdOptions = {}): BackendFactory {
 
 /** The factory under the name every backend package exports (used by the conformance CLI). */
 export const pointwiseBackend = wasmSimdBackend;
-export {
-  type ForeignAllocator,
-  type GradientKernels,
-  gradientInputBytes,
-  gradientKernelsOnMemory,
-  gradientOutputBytes,
-} from './gradients.js';
 export type { WasmBuffer } from './heap.js';
 export type { ThreadsOption } from './threads.js';

@@ -6,13 +6,13 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WasmSimdBackend } from '../src/backend.js';
+import { GRADIENTS_SHARED_WASM_BASE64, GRADIENTS_WASM_BASE64 } from '../src/gradients.generated.js';
 import {
   gradientInputBytes,
   gradientKernelsOnMemory,
   gradientOutputBytes,
-  wasmSimdBackend,
-} from '../src/index.js';
-import { GRADIENTS_SHARED_WASM_BASE64, GRADIENTS_WASM_BASE64 } from '../src/kernels.generated.js';
+} from '../src/gradients.js';
+import { wasmSimdBackend } from '../src/index.js';
 
 const PAGE = 65536;
 const PATTERN = 0xa5;
@@ -179,6 +179,40 @@ describe.each([false, true])('gradient module, shared memory %s', (shared) => {
     gradientKernelsOnMemory(memory, bumpAllocator(memory, 0));
     expect(new Uint8Array(memory.buffer).every((b) => b === PATTERN)).toBe(true);
   });
+
+  it.each([1, 37, 4099])(
+    'leakyRelu forward n=%i: the backend bits, writes only its output',
+    (n) => {
+      const x = inputs(n, 5 + n);
+      const rx = ref.upload('float32', x);
+      const ry = ref.alloc('float32', n);
+      const rk = ref.kernels as Record<string, { forward(a: Record<string, unknown>): void }>;
+      for (const alpha of [0.2, 1.5, -0.5]) {
+        rk.leakyRelu!.forward({ x: rx, y: ry, size: n, params: { alpha } });
+        const want = ref.readSync!(ry, 'float32', n) as Float32Array;
+        const memory = memoryOf(1);
+        const heap = bumpAllocator(memory, 64, 1);
+        const px = heap.malloc(gradientInputBytes(n));
+        const py = heap.malloc(gradientOutputBytes(n));
+        new Float32Array(memory.buffer, px, n).set(x);
+        const before = new Uint8Array(memory.buffer).slice();
+        gradientKernelsOnMemory(memory, heap).leakyRelu.forward({
+          x: { ptr: px },
+          y: { ptr: py },
+          size: n,
+          params: { alpha },
+        } as never);
+        expect(bitsOf(new Float32Array(memory.buffer, py, n))).toEqual(bitsOf(want));
+        const after = new Uint8Array(memory.buffer);
+        let stray = -1;
+        for (let i = 0; i < before.length && stray < 0; i++)
+          if (after[i] !== before[i] && !(i >= py && i < py + gradientOutputBytes(n))) stray = i;
+        expect(stray).toBe(-1);
+      }
+      ref.free(rx);
+      ref.free(ry);
+    },
+  );
 
   it.each(CASES)(
     '$op n=$n channels=$channels: the backend bits, writes only its outputs and scratch, across growth',

@@ -4,8 +4,13 @@
 
 import { type Pointwise, PointwiseError } from '@pointwise/core';
 import { type GradientHost, gradientConfigs } from './gradients.js';
+import { runOriginal } from './kernels/common.js';
 import { NEW_KERNELS, OVERRIDES } from './kernels/index.js';
-import { inPlaceGradients, wasmInPlaceGradKernels } from './kernels/wasmInPlace.js';
+import {
+  inPlaceGradients,
+  inPlaceLeakyRelu,
+  wasmInPlaceGradKernels,
+} from './kernels/wasmInPlace.js';
 import { type WasmSimdLike, wasmSimdGradKernels } from './kernels/wasmSimd.js';
 import type { GradConfig, KernelConfig } from './tfTypes.js';
 import { WEBGPU_NEW, WEBGPU_OVERRIDES, webgpuDeviceOf } from './webgpu.js';
@@ -30,13 +35,15 @@ export const KERNEL_NAMES = [
 /**
  * Per tfjs backend, the kernels installed by default: only where Pointwise was measured
  * no slower than tfjs's own kernel, or where tfjs's is wrong (README, DECISIONS #201).
- * On wasm, Pointwise's kernels are js over tfjs's heap, slower than XNNPACK: Prelu alone,
- * and only for the broadcasts tfjs-wasm computes wrongly (tensorflow/tfjs#7458); the rest
- * stays XNNPACK. Naming kernels in `options.kernels` installs them in full.
+ * On wasm, Pointwise's js kernels over tfjs's heap are slower than XNNPACK: Prelu, only
+ * for the broadcasts tfjs-wasm computes wrongly (tensorflow/tfjs#7458), and LeakyRelu,
+ * run by wasm-simd's kernel in place on tfjs's memory (tfjs-wasm's is a scalar C loop;
+ * where the memory is out of reach, tfjs's own runs); the rest stays XNNPACK. Naming
+ * kernels in `options.kernels` installs them in full.
  */
 export const DEFAULT_KERNELS: Record<SupportedBackend, readonly string[]> = {
   cpu: KERNEL_NAMES,
-  wasm: ['Prelu'],
+  wasm: ['Prelu', 'LeakyRelu'],
   // Step stays tfjs's own on webgpu (it is right there); DECISIONS #250
   webgpu: ['Relu', 'Relu6', 'LeakyRelu', 'Prelu', 'Elu', 'EluGrad', 'ClipByValue'],
 };
@@ -206,17 +213,17 @@ export function installPointwise(tf: TfRegistry, options: InstallOptions = {}): 
       if (backendName === 'webgpu' && onGpu === undefined) continue;
       const original = tf.getKernel(o.kernelName, backendName);
       if (original !== undefined) tf.unregisterKernel(o.kernelName, backendName);
-      tf.registerKernel({
-        kernelName: o.kernelName,
-        backendName,
-        kernelFunc: (onGpu !== undefined && gpu !== undefined && gpuDevice !== null
+      const fixOnly = options.kernels === undefined && backendName === 'wasm';
+      let kernelFunc =
+        onGpu !== undefined && gpu !== undefined && gpuDevice !== null
           ? onGpu(gpu, gpuDevice, original)
-          : o.make(
-              original,
-              backendName,
-              options.kernels === undefined && backendName === 'wasm',
-            )) as never,
-      });
+          : o.make(original, backendName, fixOnly);
+      // wasm LeakyRelu: wasm-simd's kernel in place; out of reach: tfjs's own by default
+      if (backendName === 'wasm' && o.kernelName === 'LeakyRelu' && route === 'auto')
+        kernelFunc = inPlaceLeakyRelu(
+          fixOnly ? (args) => runOriginal(original, args, 'LeakyRelu') : kernelFunc,
+        );
+      tf.registerKernel({ kernelName: o.kernelName, backendName, kernelFunc: kernelFunc as never });
       savedKernels.push({ backendName, kernelName: o.kernelName, original });
     }
   }

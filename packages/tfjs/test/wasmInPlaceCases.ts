@@ -48,6 +48,12 @@ function gradients(tf: Tf, data: Float32Array, dyData: Float32Array, shape: numb
     relu: g((v) => tf.relu(v)),
     leakyRelu: g((v) => tf.leakyRelu(v, 0.2)),
     relu6: g((v) => tf.relu6(v)),
+    leakyForward: (() => {
+      const y = tf.leakyRelu(x, 0.2);
+      const v = read(y);
+      y.dispose();
+      return v;
+    })(),
     prelu: [] as Float32Array[],
     alpha: read(alpha),
   };
@@ -72,6 +78,7 @@ export function defineInPlaceCases(tf: Tf, build: 'simd' | 'plain'): void {
     expect(jsKernels.every((k) => k !== undefined)).toBe(true);
     const inst = installPointwise(tf);
     expect(inst.gradients).toEqual(['Relu', 'Relu6', 'LeakyRelu', 'Prelu']);
+    expect(inst.kernels).toContain('wasm/LeakyRelu');
     for (const [i, k] of GRAD_KERNELS.entries())
       expect(tf.getKernel(k, 'wasm')).not.toBe(jsKernels[i]);
     for (const shape of SHAPES) {
@@ -93,6 +100,11 @@ export function defineInPlaceCases(tf: Tf, build: 'simd' | 'plain'): void {
           `leakyRelu ${name}`,
         );
         expectBits(
+          got.leakyForward,
+          pw.leakyRelu(px, { alpha: 0.2 }).readSync(),
+          `leakyRelu forward ${name}`,
+        );
+        expectBits(
           got.relu6,
           pw.clippedReluBackward(pdy, { x: px }, { ceiling: 6 }).dx.readSync(),
           `relu6 ${name}`,
@@ -110,7 +122,7 @@ export function defineInPlaceCases(tf: Tf, build: 'simd' | 'plain'): void {
     for (const [j, shape] of SHAPES.entries()) {
       const size = shape.reduce((a, b) => a * b, 1);
       const again = gradients(tf, inputs(size, size), inputs(size, size + 1).reverse(), shape);
-      for (const key of ['relu', 'leakyRelu', 'relu6'] as const)
+      for (const key of ['relu', 'leakyRelu', 'relu6', 'leakyForward'] as const)
         expectBits(again[key], tfjsOwn[j]![key], `tfjs ${key} after uninstall ${shape}`);
       expectBits(again.prelu[0]!, tfjsOwn[j]!.prelu[0]!, `tfjs prelu dx after uninstall ${shape}`);
       expectBits(

@@ -1,18 +1,18 @@
-// Gradient kernels for tfjs's wasm backend that run @pointwise/backend-wasm-simd's SIMD
-// backward kernels in place on tfjs-wasm's own WebAssembly.Memory: its Emscripten module
-// holds the Memory (`wasmMemory` on the threaded build, `asm.memory` on the plain and
-// SIMD builds), and wasm-simd's gradient module (memory imported, no data segment)
-// is instantiated on it once per tfjs backend. Inputs are read at tfjs's offsets, dx is
-// a tfjs output whose block this kernel mallocs with the kernels' padding. Where the
-// Memory is not found (or checked to be another one) or the engine has no wasm SIMD,
-// each kernel runs its fallback: the copy route (`wasmSimd`) or the js kernel.
+// Gradient kernels (and LeakyRelu's forward) for tfjs's wasm backend that run
+// @pointwise/backend-wasm-simd's SIMD kernels in place on tfjs-wasm's own
+// WebAssembly.Memory. Its Emscripten module holds the Memory (`wasmMemory` on the
+// threaded build, `asm.memory` on the plain and SIMD builds); wasm-simd's in-place
+// module (memory imported, no data segment) is instantiated on it once per tfjs
+// backend. Inputs are read at tfjs's offsets; each output is a tfjs tensor whose block
+// this kernel mallocs with the kernels' padding. Where the Memory is not found (or is
+// another one) or the engine has no wasm SIMD, each kernel runs its fallback.
 
 import {
   type GradientKernels,
   gradientInputBytes,
   gradientKernelsOnMemory,
   gradientOutputBytes,
-} from '@pointwise/backend-wasm-simd';
+} from '@pointwise/backend-wasm-simd/gradients';
 import { sizeOf } from '../storage.js';
 import type { DataType, TensorInfo } from '../tfTypes.js';
 import { f32, type KernelFunction, type NewKernel } from './common.js';
@@ -182,6 +182,33 @@ function prelu(fallback: KernelFunction): NewKernel {
       } as never);
       return [dx, da];
     },
+  };
+}
+
+/**
+ * tfjs's LeakyRelu on wasm-simd's forward kernel in place (float32 x; tfjs-wasm's own is
+ * a scalar C loop); other dtypes, or a backend out of reach, run `fallback`.
+ */
+export function inPlaceLeakyRelu(fallback: KernelFunction): KernelFunction {
+  return (args) => {
+    const x = args.inputs.x as TensorInfo;
+    const g = inPlaceGradients(args.backend);
+    const n = sizeOf(x.shape);
+    if (g === null || x.dtype !== 'float32' || n === 0) return fallback(args);
+    const b = args.backend as WasmBackendLike;
+    const out = paddedOutput(b, x.shape, n);
+    const px = offsetIn(b, g, x, n);
+    if (px === null) {
+      b.disposeData(out.dataId);
+      return fallback(args);
+    }
+    g.leakyRelu.forward({
+      x: { ptr: px },
+      y: { ptr: b.dataIdMap.get(out.dataId)!.memoryOffset >>> 0 },
+      size: n,
+      params: { alpha: f32(Number(args.attrs?.alpha)) },
+    } as never);
+    return out;
   };
 }
 
