@@ -218,11 +218,13 @@ export function installPointwise(tf: TfRegistry, options: InstallOptions = {}): 
         onGpu !== undefined && gpu !== undefined && gpuDevice !== null
           ? onGpu(gpu, gpuDevice, original)
           : o.make(original, backendName, fixOnly);
-      // wasm LeakyRelu: wasm-simd's kernel in place; out of reach: tfjs's own by default
-      if (backendName === 'wasm' && o.kernelName === 'LeakyRelu' && route === 'auto')
-        kernelFunc = inPlaceLeakyRelu(
-          fixOnly ? (args) => runOriginal(original, args, 'LeakyRelu') : kernelFunc,
-        );
+      // wasm LeakyRelu by default: wasm-simd's kernel in place (route 'auto'), else tfjs's
+      // own (the js kernel is slower); named in `kernels`: in place, else the js kernel
+      if (backendName === 'wasm' && o.kernelName === 'LeakyRelu') {
+        const tfjsOwn: typeof kernelFunc = (args) => runOriginal(original, args, 'LeakyRelu');
+        const otherwise = fixOnly ? tfjsOwn : kernelFunc;
+        kernelFunc = route === 'auto' ? inPlaceLeakyRelu(otherwise) : otherwise;
+      }
       tf.registerKernel({ kernelName: o.kernelName, backendName, kernelFunc: kernelFunc as never });
       savedKernels.push({ backendName, kernelName: o.kernelName, original });
     }
