@@ -35,6 +35,18 @@ it('a wasm backend without a reachable memory, or with another one, is not run i
       },
     }),
   ).toBe('in-place');
+  // the threaded build's layout: a shared memory as `wasmMemory` (the shared twin module)
+  const shared = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  expect(
+    wasmGradientRoute({
+      wasm: {
+        HEAPU8: new Uint8Array(shared.buffer),
+        _malloc: () => 64,
+        _free: () => {},
+        wasmMemory: shared,
+      },
+    }),
+  ).toBe('in-place');
 });
 
 it("gradients: false keeps tfjs-wasm's own gradients and kernels", async () => {
