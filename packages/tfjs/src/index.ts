@@ -15,6 +15,7 @@ export {
   type TfRegistry,
 } from './install.js';
 export { preluLayout } from './kernels/prelu.js';
+export { type WasmGradientRoute, wasmGradientRoute } from './kernels/wasmInPlace.js';
 export type { WasmSimdLike } from './kernels/wasmSimd.js';
 export { type PointwiseLayerClasses, pointwiseLayers, type TfLayersHost } from './layers.js';
 export {

@@ -4,7 +4,13 @@
 
 import { type Pointwise, PointwiseError } from '@pointwise/core';
 import { type GradientHost, gradientConfigs } from './gradients.js';
+import { runOriginal } from './kernels/common.js';
 import { NEW_KERNELS, OVERRIDES } from './kernels/index.js';
+import {
+  inPlaceGradients,
+  inPlaceLeakyRelu,
+  wasmInPlaceGradKernels,
+} from './kernels/wasmInPlace.js';
 import { type WasmSimdLike, wasmSimdGradKernels } from './kernels/wasmSimd.js';
 import type { GradConfig, KernelConfig } from './tfTypes.js';
 import { WEBGPU_NEW, WEBGPU_OVERRIDES, webgpuDeviceOf } from './webgpu.js';
@@ -31,21 +37,27 @@ export const KERNEL_NAMES = [
 /**
  * Per tfjs backend, the kernels installed by default: only where Pointwise was measured
  * no slower than tfjs's own kernel, or where tfjs's is wrong (README, DECISIONS #201).
- * On wasm, Pointwise's kernels are js over tfjs's heap, slower than XNNPACK: Prelu alone,
- * and only for the broadcasts tfjs-wasm computes wrongly (tensorflow/tfjs#7458); the rest
- * stays XNNPACK. Naming kernels in `options.kernels` installs them in full.
+ * On wasm, Pointwise's js kernels over tfjs's heap are slower than XNNPACK: Prelu, only
+ * for the broadcasts tfjs-wasm computes wrongly (tensorflow/tfjs#7458), and LeakyRelu,
+ * run by wasm-simd's kernel in place on tfjs's memory (tfjs-wasm's is a scalar C loop;
+ * where the memory is out of reach, tfjs's own runs); the rest stays XNNPACK. Naming
+ * kernels in `options.kernels` installs them in full.
  */
 export const DEFAULT_KERNELS: Record<SupportedBackend, readonly string[]> = {
   cpu: KERNEL_NAMES,
-  wasm: ['Prelu'],
+  wasm: ['Prelu', 'LeakyRelu'],
   // Step stays tfjs's own on webgpu (it is right there); DECISIONS #250
   webgpu: ['Relu', 'Relu6', 'LeakyRelu', 'Prelu', 'Elu', 'EluGrad', 'ClipByValue'],
 };
 
-/** Per tfjs backend, whether the one-pass gradients are installed by default. */
+/**
+ * Per tfjs backend, whether the one-pass gradients are installed by default. On wasm
+ * they run wasm-simd's kernels in place on tfjs-wasm's memory, and only where that
+ * memory is reached (else tfjs's gradients run, or the copy route with `wasmSimd`).
+ */
 export const DEFAULT_GRADIENTS: Record<SupportedBackend, boolean> = {
   cpu: true,
-  wasm: false,
+  wasm: true,
   webgpu: true,
 };
 
@@ -73,11 +85,20 @@ export interface InstallOptions {
    */
   gradients?: boolean;
   /**
-   * A created `@pointwise/backend-wasm-simd` backend (`await wasmSimdBackend({ threads: 1 }).create()`):
-   * on tfjs's wasm backend the one-pass gradients then copy into its heap and run its
-   * SIMD kernels (measured 14-42x tfjs-wasm's composed leakyRelu gradient), and are on by default.
+   * @deprecated Not needed: the one-pass gradients on tfjs's wasm backend run
+   * wasm-simd's kernels in place on tfjs's own memory. Still accepted: a created
+   * `@pointwise/backend-wasm-simd` backend, used (copying into its heap) only where
+   * tfjs-wasm's memory cannot be reached.
    */
   wasmSimd?: WasmSimdLike;
+  /**
+   * How the gradients reach tfjs-wasm's heap: 'auto' (default): wasm-simd's kernels in
+   * place on tfjs's memory, where it is reached (`wasmGradientRoute(tf.backend())`),
+   * else the copy route with `wasmSimd`, else tfjs's own gradients; 'copy': always copy
+   * into `wasmSimd`'s heap and back (needs `wasmSimd`); 'js': Pointwise's js kernels over
+   * tfjs's heap (slower than tfjs's; for comparison). Measured in the README.
+   */
+  wasmRoute?: 'auto' | 'copy' | 'js';
   /**
    * A Pointwise instance on tfjs's own GPUDevice,
    * `await pointwise(webgpuBackend({ device: tf.backend().device }))` (with
@@ -149,11 +170,24 @@ export function installPointwise(tf: TfRegistry, options: InstallOptions = {}): 
   const simd = options.wasmSimd;
   if (simd !== undefined && (typeof simd !== 'object' || simd === null || !('wasm' in simd)))
     throw badOption('wasmSimd', simd, 'must be a created @pointwise/backend-wasm-simd backend');
+  const route = options.wasmRoute ?? 'auto';
+  if (route !== 'auto' && route !== 'copy' && route !== 'js')
+    throw badOption('wasmRoute', route, "must be 'auto', 'copy' or 'js'");
+  if (route === 'copy' && simd === undefined)
+    throw badOption('wasmRoute', route, "'copy' needs a created wasm-simd backend as wasmSimd");
   const gradBackends = backends.filter(
-    (b: SupportedBackend) =>
-      options.gradients ?? (DEFAULT_GRADIENTS[b] || (b === 'wasm' && simd !== undefined)),
+    (b: SupportedBackend) => options.gradients ?? DEFAULT_GRADIENTS[b],
   );
   const gradients = gradBackends.length > 0;
+  // by default a wasm gradient is Pointwise's only where it runs wasm-simd's kernels:
+  // in place, or copying with `wasmSimd`; elsewhere (js over the heap) tfjs's is faster
+  const gradientOn = (b: string) =>
+    (gradBackends as readonly string[]).includes(b) &&
+    (b !== 'wasm' ||
+      options.gradients === true ||
+      route !== 'auto' ||
+      simd !== undefined ||
+      inPlaceGradients(tf.backend()) !== null);
 
   registerNewKernels(tf);
   const savedNew: string[] = [];
@@ -181,23 +215,38 @@ export function installPointwise(tf: TfRegistry, options: InstallOptions = {}): 
       if (backendName === 'webgpu' && onGpu === undefined) continue;
       const original = tf.getKernel(o.kernelName, backendName);
       if (original !== undefined) tf.unregisterKernel(o.kernelName, backendName);
-      tf.registerKernel({
-        kernelName: o.kernelName,
-        backendName,
-        kernelFunc: (onGpu !== undefined && gpu !== undefined && gpuDevice !== null
+      const fixOnly = options.kernels === undefined && backendName === 'wasm';
+      let kernelFunc =
+        onGpu !== undefined && gpu !== undefined && gpuDevice !== null
           ? onGpu(gpu, gpuDevice, original)
-          : o.make(
-              original,
-              backendName,
-              options.kernels === undefined && backendName === 'wasm',
-            )) as never,
-      });
+          : o.make(original, backendName, fixOnly);
+      // wasm LeakyRelu by default: wasm-simd's kernel in place (route 'auto'), else tfjs's
+      // own (the js kernel is slower); named in `kernels`: in place, else the js kernel
+      if (backendName === 'wasm' && o.kernelName === 'LeakyRelu') {
+        const tfjsOwn: typeof kernelFunc = (args) => runOriginal(original, args, 'LeakyRelu');
+        const otherwise = fixOnly ? tfjsOwn : kernelFunc;
+        kernelFunc = route === 'auto' ? inPlaceLeakyRelu(otherwise) : otherwise;
+      }
+      tf.registerKernel({ kernelName: o.kernelName, backendName, kernelFunc: kernelFunc as never });
       savedKernels.push({ backendName, kernelName: o.kernelName, original });
     }
   }
   const savedSimd: { kernelName: string; original: KernelConfig | undefined }[] = [];
-  if (simd !== undefined && gradBackends.includes('wasm')) {
-    for (const k of wasmSimdGradKernels(simd)) {
+  if (gradBackends.includes('wasm') && route !== 'js') {
+    // fallback where tfjs-wasm's memory is out of reach: the copy route, else the js kernel
+    const copies = new Map(
+      simd === undefined ? [] : wasmSimdGradKernels(simd).map((k) => [k.kernelName, k.kernelFunc]),
+    );
+    const fallback = (name: string) => {
+      const f = copies.get(name) ?? tf.getKernel(name, 'wasm')?.kernelFunc;
+      if (f === undefined) throw new Error(`${name}: no wasm kernel to fall back to`);
+      return f as never;
+    };
+    const kernels =
+      route === 'copy' && simd !== undefined
+        ? wasmSimdGradKernels(simd)
+        : wasmInPlaceGradKernels(fallback);
+    for (const k of kernels) {
       const original = tf.getKernel(k.kernelName, 'wasm');
       if (original !== undefined) tf.unregisterKernel(k.kernelName, 'wasm');
       tf.registerKernel({
@@ -211,11 +260,7 @@ export function installPointwise(tf: TfRegistry, options: InstallOptions = {}): 
   const savedGrads: { kernelName: string; original: GradConfig | undefined }[] = [];
   if (gradients) {
     const originals = new Map<string, GradConfig | undefined>();
-    const configs = gradientConfigs(
-      tf,
-      (name) => originals.get(name),
-      (b) => (gradBackends as readonly string[]).includes(b),
-    );
+    const configs = gradientConfigs(tf, (name) => originals.get(name), gradientOn);
     for (const g of configs) {
       const original = tf.getGradient(g.kernelName);
       originals.set(g.kernelName, original);

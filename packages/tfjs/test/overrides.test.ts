@@ -241,13 +241,17 @@ describe('uninstall()', () => {
 });
 
 describe('installPointwise defaults', () => {
-  it('installs every kernel and gradient on cpu, only Prelu on wasm (where tfjs-wasm is wrong)', async () => {
+  it('installs every kernel and gradient on cpu; Prelu (where tfjs-wasm is wrong), LeakyRelu and the gradients in place on wasm', async () => {
     const inst = installPointwise(tf);
     expect(DEFAULT_KERNELS.cpu).toEqual(KERNEL_NAMES);
-    expect(inst.kernels).toEqual([...KERNEL_NAMES.map((k) => `cpu/${k}`), 'wasm/Prelu']);
+    expect(inst.kernels).toEqual([
+      ...KERNEL_NAMES.map((k) => `cpu/${k}`),
+      'wasm/LeakyRelu',
+      'wasm/Prelu',
+    ]);
     expect(inst.gradients).toEqual(['Relu', 'Relu6', 'LeakyRelu', 'Prelu']);
     expect(await tf.setBackend('wasm')).toBe(true);
-    // tfjs-wasm's own leakyRelu gradient still runs on wasm
+    // the leakyRelu gradient on wasm: wasm-simd's kernel in place (its bits: wasmInPlace tests)
     const x = tf.tensor([-1, 2]);
     const g = tf.grad((v: tf.Tensor) => tf.leakyRelu(v, 0.5))(x);
     expect(Array.from(g.dataSync())).toEqual([0.5, 1]);

@@ -1,5 +1,5 @@
-// tfjs wasm with the `wasmSimd` option: the one-pass gradients copy into a
-// @pointwise/backend-wasm-simd heap and run its SIMD kernels; the results are the bits
+// tfjs wasm with the `wasmSimd` option and `wasmRoute: 'copy'`: the one-pass gradients
+// copy into a @pointwise/backend-wasm-simd heap and run its SIMD kernels; the results are the bits
 // Pointwise's own wasm-simd backend gives for the same inputs, uninstall() puts the
 // js kernels and tfjs's gradients back, and nothing leaks.
 
@@ -25,9 +25,14 @@ it('relu, relu6, leakyRelu and prelu gradients on tfjs wasm run wasm-simd, bit f
     'PointwisePreluGrad',
   ];
   const leakyGrad = tf.getGradient('LeakyRelu');
+  expect(() => installPointwise(tf, { backends: ['wasm'], wasmRoute: 'copy' })).toThrow(
+    /wasmRoute.*needs a created wasm-simd backend/,
+  );
+  expect(() => installPointwise(tf, { wasmRoute: 'fast' as never })).toThrow(/wasmRoute/);
   const inst = installPointwise(tf, {
     backends: ['wasm'],
     wasmSimd: simd as unknown as WasmSimdLike,
+    wasmRoute: 'copy',
   });
   expect(inst.gradients).toEqual(['Relu', 'Relu6', 'LeakyRelu', 'Prelu']);
   const jsKernels = gradKernels.map((k) => tf.getKernel(k, 'cpu'));

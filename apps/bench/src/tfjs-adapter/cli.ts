@@ -1,6 +1,6 @@
 // `pnpm --filter @pointwise/bench tfjs-adapter`: tfjs's own kernels against
-// tfjs-with-Pointwise (@pointwise/tfjs with its default overrides; on wasm also with the
-// `wasmSimd` gradients), per op, forward and gradient, per tfjs backend and size, and one
+// tfjs-with-Pointwise (@pointwise/tfjs with its default overrides; on wasm also the
+// gradients by the other routes onto tfjs's heap: `wasmRoute` 'copy' and 'js'), per op, forward and gradient, per tfjs backend and size, and one
 // training step of a small MLP, as ratios measured in one run. Prints a markdown table.
 //   node dist/tfjs-adapter.js [--backends cpu,wasm] [--sizes 2^16,2^20,2^24] [--samples 5]
 //     [--min-sample-ms 40] [--training 0] [--fused 0] [--md out.md] [--json out.json]
@@ -67,17 +67,40 @@ export function parseAdapterArgs(argv: readonly string[]): AdapterArgs {
   return args;
 }
 
-/** The installers measured on a tfjs backend: the defaults, and on wasm the defaults with `wasmSimd`. */
+/** The ops whose gradients @pointwise/tfjs replaces (elu's stays tfjs's EluGrad kernel on wasm). */
+const GRADIENT_OPS = ['relu', 'relu6', 'leakyRelu', 'prelu'];
+
+/**
+ * The installers measured on a tfjs backend: the defaults (on wasm: gradients in place
+ * on tfjs's memory), and on wasm the gradients by the two other routes, gradient rows only:
+ * copying into a wasm-simd heap (`wasmRoute: 'copy'`) and js over tfjs's heap ('js').
+ */
 async function installersFor(tf: Tf, backend: string): Promise<Installer[]> {
   const list: Installer[] = [
     { name: 'default', install: () => installPointwise(tf, { backends: [backend as 'cpu'] }) },
   ];
   if (backend === 'wasm') {
     const simd = await wasmSimdBackend({ threads: 1 }).create();
-    list.push({
-      name: 'default+wasmSimd',
-      install: () => installPointwise(tf, { backends: ['wasm'], wasmSimd: simd as never }),
-    });
+    list.push(
+      {
+        name: 'route=copy',
+        directions: ['gradient'],
+        ops: GRADIENT_OPS,
+        install: () =>
+          installPointwise(tf, {
+            backends: ['wasm'],
+            wasmSimd: simd as never,
+            wasmRoute: 'copy',
+          }),
+      },
+      {
+        name: 'route=js',
+        directions: ['gradient'],
+        ops: GRADIENT_OPS,
+        install: () =>
+          installPointwise(tf, { backends: ['wasm'], gradients: true, wasmRoute: 'js' }),
+      },
+    );
   }
   return list;
 }

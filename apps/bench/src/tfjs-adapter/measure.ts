@@ -11,9 +11,13 @@ import { trainingStep } from './training.js';
 type Tf = typeof import('@tensorflow/tfjs');
 
 export interface Installer {
-  /** e.g. `default`, `default+wasmSimd` */
+  /** e.g. `default`, `route=copy` */
   name: string;
   install(): { uninstall(): void };
+  /** Time only these directions (default both); a gradient-route variant skips the forward rows. */
+  directions?: readonly AdapterDirection[];
+  /** Time only these ops (default ADAPTER_OPS). */
+  ops?: readonly string[];
 }
 
 export interface AdapterRow {
@@ -88,9 +92,9 @@ export async function measureBackend(
   options: AdapterMeasureOptions,
   onRow: (row: AdapterRow) => void,
 ): Promise<void> {
-  const directions: AdapterDirection[] = ['forward', 'gradient'];
+  const directions = installer.directions ?? (['forward', 'gradient'] as const);
   for (const size of sizes)
-    for (const op of ADAPTER_OPS)
+    for (const op of ADAPTER_OPS.filter((o) => installer.ops?.includes(o) ?? true))
       for (const direction of directions) {
         const c = adapterCall(tf, op, direction, size);
         try {
@@ -107,7 +111,7 @@ export async function measureBackend(
           c.dispose();
         }
       }
-  if (options.training === false) return;
+  if (options.training === false || installer.directions !== undefined) return;
   const training = trainingStep(tf);
   try {
     const t = await compare(training.step, installer, options);

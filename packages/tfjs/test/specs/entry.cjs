@@ -42,10 +42,12 @@ async function install() {
   if (!withAdapter) return;
   const { installPointwise, KERNEL_NAMES } = require('../../src/index.ts');
   const options = { backends: [backend], kernels: KERNEL_NAMES, gradients: true };
-  // PW_SPEC_WASM_SIMD=1: the wasm gradients run on a @pointwise/backend-wasm-simd heap
+  // on wasm the gradients run wasm-simd's kernels in place on tfjs's heap; with
+  // PW_SPEC_WASM_SIMD=1 they copy into a @pointwise/backend-wasm-simd heap instead
   if (process.env.PW_SPEC_WASM_SIMD === '1') {
     const { wasmSimdBackend } = require('@pointwise/backend-wasm-simd');
     options.wasmSimd = await wasmSimdBackend({ threads: 1 }).create();
+    options.wasmRoute = 'copy';
   }
   // webgpu: a Pointwise instance on tfjs's own GPUDevice. tfjs's harness resets the engine
   // before every suite, which re-creates the webgpu backend on a new device, so a top-level

@@ -21,7 +21,7 @@ describe("tfjs's published specs", () => {
   for (const { backend, wasmSimd } of runs) {
     const adapter = (SUPPORTED_BACKENDS as readonly string[]).includes(backend);
     const label = adapter
-      ? `with every Pointwise override${wasmSimd ? ' and the wasmSimd gradients' : ''}`
+      ? `with every Pointwise override${wasmSimd ? ' and the wasmSimd copy route' : ''}`
       : "(tfjs's own kernels: adapter not on this backend)";
     it(`${backend} ${label}`, async () => {
       const run = await runSpecs(backend, { adapter, wasmSimd });
