@@ -36,11 +36,19 @@ export const KERNEL_NAMES = [
 export const DEFAULT_KERNELS: Record<SupportedBackend, readonly string[]> = {
   cpu: KERNEL_NAMES,
   wasm: ['Prelu'],
-  // Step stays tfjs's own on webgpu (it is right there); DECISIONS #250
+  // By measurement (bench tfjs-adapter target, README): Relu at 2^16 and Prelu are faster
+  // than tfjs-webgpu's; the rest (and Relu at 2^20) measured slower on SwiftShader but
+  // fix bits tfjs-webgpu gets wrong there (relu(-0), relu6(NaN), prelu(±Inf), elu near 0
+  // and at NaN, subnormals the device flushes; test/webgpu.test.ts shows each). Step
+  // stays tfjs's own (no webgpu override). DECISIONS #283
   webgpu: ['Relu', 'Relu6', 'LeakyRelu', 'Prelu', 'Elu', 'EluGrad', 'ClipByValue'],
 };
 
-/** Per tfjs backend, whether the one-pass gradients are installed by default. */
+/**
+ * Per tfjs backend, whether the one-pass gradients are installed by default. webgpu: the
+ * relu, relu6 and prelu gradients measured faster than tfjs's composed ones, leakyRelu's
+ * slower on SwiftShader but exact where the device flushes tfjs's alpha*dy (#283).
+ */
 export const DEFAULT_GRADIENTS: Record<SupportedBackend, boolean> = {
   cpu: true,
   wasm: false,

@@ -1,16 +1,19 @@
 // `pnpm --filter @pointwise/bench tfjs-adapter`: tfjs's own kernels against
 // tfjs-with-Pointwise (@pointwise/tfjs with its default overrides; on wasm also with the
-// `wasmSimd` gradients), per op, forward and gradient, per tfjs backend and size, and one
-// training step of a small MLP, as ratios measured in one run. Prints a markdown table.
-//   node dist/tfjs-adapter.js [--backends cpu,wasm] [--sizes 2^16,2^20,2^24] [--samples 5]
+// `wasmSimd` gradients; on webgpu with a Pointwise instance on tfjs's GPUDevice), per op,
+// forward and gradient, per tfjs backend and size, and one training step of a small MLP,
+// as ratios measured in one run. Prints a markdown table.
+//   node dist/tfjs-adapter.js [--backends cpu,wasm,webgpu] [--sizes 2^16,2^20,2^24] [--samples 5]
 //     [--min-sample-ms 40] [--training 0] [--md out.md] [--json out.json]
 
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { wasmSimdBackend } from '@pointwise/backend-wasm-simd';
+import { pointwise } from '@pointwise/core';
 import { installPointwise } from '@pointwise/tfjs';
 import { type AdapterRow, type Installer, measureBackend } from './measure.js';
 import { renderAdapterMarkdown } from './report.js';
+import { loadTfWebGpu, tfWebGpuSync } from './webgpu.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -48,7 +51,8 @@ export function parseAdapterArgs(argv: readonly string[]): AdapterArgs {
     if (flag === '--backends') {
       args.backends = value.split(',');
       for (const b of args.backends)
-        if (b !== 'cpu' && b !== 'wasm') throw new Error(`--backends: ${b} is not cpu or wasm`);
+        if (b !== 'cpu' && b !== 'wasm' && b !== 'webgpu')
+          throw new Error(`--backends: ${b} is not cpu, wasm or webgpu`);
     } else if (flag === '--sizes') args.sizes = value.split(',').map(parseSize);
     else if (flag === '--samples') args.samples = Number(value);
     else if (flag === '--min-sample-ms') args.minSampleMs = Number(value);
@@ -60,8 +64,41 @@ export function parseAdapterArgs(argv: readonly string[]): AdapterArgs {
   return args;
 }
 
-/** The installers measured on a tfjs backend: the defaults, and on wasm the defaults with `wasmSimd`. */
+/**
+ * The installers measured on a tfjs backend: the defaults, on wasm also the defaults with
+ * `wasmSimd`, and on webgpu the defaults and every kernel and gradient installed
+ * (`all`: the rows the defaults leave to tfjs are measured there).
+ */
 async function installersFor(tf: Tf, backend: string): Promise<Installer[]> {
+  if (backend === 'webgpu') {
+    const { webgpuBackend } = await import('@pointwise/backend-webgpu');
+    const device = (tf.backend() as unknown as { device: object }).device;
+    const gpu = await pointwise(webgpuBackend({ device }));
+    const { DEFAULT_GRADIENTS, DEFAULT_KERNELS, KERNEL_NAMES } = await import('@pointwise/tfjs');
+    const all = KERNEL_NAMES.filter((k) => k !== 'Step');
+    const list: Installer[] = [
+      {
+        name: 'default',
+        install: () => installPointwise(tf, { backends: ['webgpu'], webgpu: gpu }),
+      },
+    ];
+    // the same install twice would only time it twice
+    if (DEFAULT_GRADIENTS.webgpu && all.every((k) => DEFAULT_KERNELS.webgpu.includes(k)))
+      return list;
+    return [
+      ...list,
+      {
+        name: 'all',
+        install: () =>
+          installPointwise(tf, {
+            backends: ['webgpu'],
+            webgpu: gpu,
+            kernels: all,
+            gradients: true,
+          }),
+      },
+    ];
+  }
   const list: Installer[] = [
     { name: 'default', install: () => installPointwise(tf, { backends: [backend as 'cpu'] }) },
   ];
@@ -79,6 +116,8 @@ export async function runAdapterBench(
   args: AdapterArgs,
   log: (line: string) => void,
 ): Promise<AdapterRow[]> {
+  // tfjs-backend-webgpu needs navigator.gpu (Dawn) before it is imported
+  if (args.backends.includes('webgpu')) await loadTfWebGpu();
   const tf: Tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-wasm');
   tf.env().set('PROD', true);
@@ -86,10 +125,13 @@ export async function runAdapterBench(
   for (const backend of args.backends) {
     if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') failed`);
     await tf.ready();
+    const sync = backend === 'webgpu' ? tfWebGpuSync(tf) : undefined;
     for (const installer of await installersFor(tf, backend)) {
-      await measureBackend(tf, backend, installer, args.sizes, args, (row) => {
+      await measureBackend(tf, backend, installer, args.sizes, { ...args, sync }, (row) => {
         rows.push(row);
-        log(`${row.backend} ${row.variant} ${row.case} ${row.size}: ${row.ratio.toFixed(2)}x`);
+        log(
+          `${row.backend} ${row.variant} ${row.case} ${row.size}: ${row.ratio.toFixed(2)}x (${row.tfjsMs.toPrecision(3)} / ${row.adapterMs.toPrecision(3)} ms)`,
+        );
       });
     }
   }
