@@ -540,6 +540,31 @@ describe('tfjs webgpu with Pointwise installed', () => {
     e.dispose();
   });
 
+  it("records into tfjs's encoder, which a long run of Pointwise calls submits in batches", async () => {
+    const b = tf.backend() as unknown as { commandEncoder: object | null };
+    const data = inputs(1024, 5);
+    const pwBefore = pwTf.memory();
+    let x = tf.tensor(data);
+    const encoders = new Set<object | null>();
+    for (let i = 0; i < 40; i++) {
+      const y = tf.leakyRelu(x, 0.5);
+      x.dispose();
+      x = y;
+      encoders.add(b.commandEncoder);
+    }
+    // 40 calls, no read: tfjs's encoder was submitted (and replaced) every 16 calls
+    expect(encoders.size).toBeGreaterThanOrEqual(3);
+    let want = pwOwn.tensor(data) as PwTensor;
+    for (let i = 0; i < 40; i++) {
+      const next = pwOwn.leakyRelu(want, { alpha: 0.5 });
+      want.dispose();
+      want = next;
+    }
+    expectBits(await read(x), (await want.read()) as Float32Array, '40 chained leakyRelu');
+    want.dispose();
+    expect(pwTf.memory()).toEqual(pwBefore);
+  });
+
   it("tf.memory() and Pointwise's memory() stay flat over 300 training-like steps", async () => {
     const x = tf.variable(tf.tensor(inputs(256, 3), [16, 16]));
     const a = tf.variable(tf.fill([16], 0.25));
