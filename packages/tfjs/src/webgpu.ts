@@ -190,8 +190,12 @@ function onTfBuffers(
     for (const o of outs) backend.disposeData(o.dataId);
     // whatever the failed call recorded is held until tfjs submits: an empty
     // recording into the same encoder is the handle that reports it
-    rec.encoder = encoder;
-    rec.submitted.push(dev.record(encoder, () => undefined).submitted);
+    try {
+      rec.submitted.push(dev.record(encoder, () => undefined).submitted);
+      rec.encoder = encoder;
+    } catch {
+      // the device is lost or destroyed: nothing is held any more
+    }
     throw error;
   }
   rec.encoder = encoder;

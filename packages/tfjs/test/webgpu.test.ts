@@ -565,6 +565,20 @@ describe('tfjs webgpu with Pointwise installed', () => {
     expect(pwTf.memory()).toEqual(pwBefore);
   });
 
+  it('a Pointwise refusal inside a recorded call leaves no output behind and the next call works', async () => {
+    const x = tf.tensor([-1, 2, 3, -4]);
+    const dy = tf.tensor([1, 1, 1, 1]);
+    const before = tf.memory().numTensors;
+    const pwBefore = pwTf.memory();
+    expect(() =>
+      tf.engine().runKernel('PointwiseClippedReluGrad', { dy, x }, { ceiling: -1 }),
+    ).toThrow(/clippedRelu/);
+    expect(tf.memory().numTensors).toBe(before);
+    expectBits(await read(tf.relu(x)), Float32Array.from([0, 2, 3, 0]), 'relu after');
+    expect(pwTf.memory()).toEqual(pwBefore);
+    tf.dispose([x, dy]);
+  });
+
   it("tf.memory() and Pointwise's memory() stay flat over 300 training-like steps", async () => {
     const x = tf.variable(tf.tensor(inputs(256, 3), [16, 16]));
     const a = tf.variable(tf.fill([16], 0.25));
