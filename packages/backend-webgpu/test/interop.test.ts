@@ -180,6 +180,29 @@ describe('recordInto and wrapGPUBuffer(…, { liveness: "caller" })', () => {
     for (const t of [yt, ...held]) t.dispose();
   });
 
+  it('a body that throws: its error propagates, and what it recorded runs when the host submits', async () => {
+    const xb = hostBuffer(new Float32Array([-1, 2, -3, 4]));
+    const yb = hostBuffer(new Float32Array([9, 9, 9, 9]));
+    const xt = wrapCaller(xb, [4]);
+    const yt = wrapCaller(yb, [4]);
+    const encoder = device.createCommandEncoder();
+    const boom = new Error('host failure');
+    expect(() =>
+      recordInto(pw, encoder, () => {
+        pw.relu(xt, { out: yt });
+        throw boom;
+      }),
+    ).toThrow(boom);
+    // the instance is not left recording, and an empty recording is the encoder's handle
+    expect(Array.from(await pw.relu(pw.tensor([-5, 5])).read())).toEqual([0, 5]);
+    const rec = recordInto(pw, encoder, () => undefined);
+    device.queue.submit([encoder.finish()]);
+    rec.submitted();
+    expect(Array.from(await yt.read())).toEqual([0, 2, 0, 4]);
+    xt.dispose();
+    yt.dispose();
+  });
+
   it('validates as the probed wrap does, and changes nothing when it refuses', async () => {
     const good = device.createBuffer({ size: 16, usage: USAGE });
     const small = device.createBuffer({ size: 4, usage: USAGE });
