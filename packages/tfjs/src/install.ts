@@ -36,11 +36,11 @@ export const KERNEL_NAMES = [
 export const DEFAULT_KERNELS: Record<SupportedBackend, readonly string[]> = {
   cpu: KERNEL_NAMES,
   wasm: ['Prelu'],
-  // By measurement (bench tfjs-adapter target, README): Relu at 2^16 and Prelu are faster
-  // than tfjs-webgpu's; the rest (and Relu at 2^20) measured slower on SwiftShader but
-  // fix bits tfjs-webgpu gets wrong there (relu(-0), relu6(NaN), prelu(±Inf), elu near 0
-  // and at NaN, subnormals the device flushes; test/webgpu.test.ts shows each). Step
-  // stays tfjs's own (no webgpu override). DECISIONS #283
+  // By measurement (bench tfjs-adapter target, README): Prelu is faster than tfjs-webgpu's
+  // in every run; the rest measured slower in some or all runs on SwiftShader but fix bits
+  // tfjs-webgpu gets wrong there (relu(-0), relu6(NaN), elu near 0 and at NaN, subnormals
+  // the device flushes; test/webgpu.test.ts shows each). Step stays tfjs's own (no
+  // webgpu override). DECISIONS #283
   webgpu: ['Relu', 'Relu6', 'LeakyRelu', 'Prelu', 'Elu', 'EluGrad', 'ClipByValue'],
 };
 
