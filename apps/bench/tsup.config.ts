@@ -7,8 +7,8 @@ export default defineConfig({
   target: 'es2022',
   platform: 'node',
   banner: { js: '#!/usr/bin/env node' },
-  // Peers are devDependencies loaded at run time; onnxruntime-node is native.
-  external: [/^@tensorflow\//, 'onnxruntime-node', 'vega', 'vega-lite'],
+  // Peers are devDependencies loaded at run time; onnxruntime-node and webgpu (Dawn) are native.
+  external: [/^@tensorflow\//, 'onnxruntime-node', 'webgpu', 'vega', 'vega-lite'],
   // the shared cases, byte accounting and inputs are TypeScript source: bundled in
   noExternal: ['@pointwise/bench-cases'],
 });

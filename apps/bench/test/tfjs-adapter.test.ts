@@ -26,6 +26,7 @@ describe('tfjs-adapter target', () => {
       training: true,
     });
     expect(parseAdapterArgs(['--training', '0']).training).toBe(false);
+    expect(parseAdapterArgs(['--backends', 'webgpu']).backends).toEqual(['webgpu']);
     expect(() => parseAdapterArgs(['--backends', 'webgl'])).toThrow(/webgl/);
     expect(() => parseAdapterArgs(['--sizes', '100'])).toThrow(/100/);
     expect(() => parseAdapterArgs(['--bogus', '1'])).toThrow(/--bogus/);
@@ -80,6 +81,8 @@ describe('tfjs-adapter target', () => {
       'prelu gradient',
       'elu forward',
       'elu gradient',
+      'clipByValue forward',
+      'clipByValue gradient',
       'training step',
     ]);
     for (const r of rows) {

@@ -1,8 +1,8 @@
 // The webgpu backend's device side: memory (a size-class buffer pool, uploads,
 // async reads through MAP_READ staging buffers, frees deferred until the work
 // that uses a buffer has completed), one open command encoder that every kernel
-// appends to, pooled uniforms, cached pipelines, chunked bindings and 2-D
-// dispatch, device loss as DEVICE_LOST.
+// appends to (or a host's encoder while recording into it), pooled uniforms,
+// cached pipelines, chunked bindings and 2-D dispatch, device loss as DEVICE_LOST.
 
 import {
   type Backend,
@@ -113,6 +113,14 @@ export class WebGpuDevice {
   #wrappedFault: { op: string; message: string } | null = null;
   /** Error scopes still open around such submissions. */
   #scopes: Promise<void>[] = [];
+  /** The host's encoder while `record()` runs: kernels append to it, nothing is submitted. */
+  #hostEncoder: GPUCommandEncoder | null = null;
+  /** Generations recorded into a host's encoder that the host has not yet reported submitted. */
+  #unsubmitted = new Set<number>();
+  /** Per host encoder, its generations still held (one report of its submission ends them all). */
+  #byEncoder = new WeakMap<GPUCommandEncoder, Set<number>>();
+  /** Commands appended to a host's encoder so far (tells whether a failed body recorded any). */
+  #hostUses = 0;
 
   #ownsDevice: boolean;
 
@@ -182,8 +190,12 @@ export class WebGpuDevice {
     return { buffer, bytes, owned: true, lastUse: 0, freed: false };
   }
 
-  /** A user's GPUBuffer as tensor storage, without a copy (needs STORAGE | COPY_SRC usage). */
-  wrap(buffer: GPUBuffer, bytes: number): WebGpuBuffer {
+  /**
+   * A user's GPUBuffer as tensor storage, without a copy (needs STORAGE | COPY_SRC usage).
+   * `probed: false` skips the device-timeline probe: the caller vouches that the buffer
+   * is alive and on this device (a broken one then fails the submission that uses it).
+   */
+  wrap(buffer: GPUBuffer, bytes: number, probed = true): WebGpuBuffer {
     this.check('wrapGPUBuffer');
     const handle: WebGpuBuffer = {
       buffer,
@@ -192,6 +204,9 @@ export class WebGpuDevice {
       lastUse: this.#generation,
       freed: false,
     };
+    this.#bytes += bytes;
+    this.#buffers++;
+    if (!probed) return handle;
     // Whether the buffer is destroyed or belongs to another device is only known on
     // the device timeline: copy its first 4 bytes to a scratch buffer inside an error
     // scope; a failure marks the handle, and any op given it later refuses it (#160).
@@ -209,8 +224,6 @@ export class WebGpuDevice {
       () => probe.destroy(),
     );
     this.#scopes.push(scope);
-    this.#bytes += bytes;
-    this.#buffers++;
     return handle;
   }
 
@@ -277,6 +290,7 @@ export class WebGpuDevice {
     size: number,
   ): Promise<HostArrayOf[D]> {
     this.check('read');
+    this.refuseWhileRecording('read');
     const bytes = size * BYTES_PER_ELEMENT[dtype];
     const out = allocHost(dtype, size);
     if (bytes === 0) return out;
@@ -350,13 +364,14 @@ export class WebGpuDevice {
   // ---- submission --------------------------------------------------------------------
 
   encoder(): GPUCommandEncoder {
+    if (this.#hostEncoder !== null) this.#hostUses++;
     this.#encoder ??= this.device.createCommandEncoder();
     return this.#encoder;
   }
 
-  /** Submit the open encoder (if any); its buffers are released when it completes. */
+  /** Submit the open encoder (if any); its buffers are released when it completes. A host's encoder is the host's to submit. */
   submit(): void {
-    if (this.#encoder === null) return;
+    if (this.#encoder === null || this.#hostEncoder !== null) return;
     const generation = this.#generation++;
     const wrapped = this.#wrappedUse;
     this.#wrappedUse = null;
@@ -384,7 +399,11 @@ export class WebGpuDevice {
     if (this.#inflight.length > 64) this.#inflight.splice(0, 32);
   }
 
-  #complete(generation: number): void {
+  #complete(done: number): void {
+    // a generation recorded into a host's encoder is not on the queue until the host
+    // says so: nothing it uses is recycled before then, whatever completed after it
+    let generation = done;
+    for (const g of this.#unsubmitted) generation = Math.min(generation, g - 1);
     if (generation <= this.#completed) return;
     this.#completed = generation;
     const still: WebGpuBuffer[] = [];
@@ -401,8 +420,85 @@ export class WebGpuDevice {
     this.#pendingUniforms = uniforms;
   }
 
+  /**
+   * Runs `body` with every kernel appending to the host's `encoder` (no compute pass
+   * open on it) instead of ours: nothing is submitted, read or flushed meanwhile. Our
+   * own pending work is submitted first, so it precedes the host's. The returned
+   * `submitted()` must be called once the host has submitted `encoder`: until then the
+   * uniforms and freed buffers of this recording are held, never reused. One report
+   * ends the hold of every recording into that encoder, including a body that threw
+   * after recording work (a body that threw before recording any holds nothing).
+   */
+  record<T>(encoder: GPUCommandEncoder, body: () => T): { result: T; submitted(): void } {
+    this.check('recordInto');
+    if (this.#hostEncoder !== null) {
+      throw new PointwiseError(
+        'INVALID_ARGUMENT',
+        { op: 'recordInto', arg: 'encoder', value: 'nested' },
+        'a recording is already running on this instance (recordInto cannot nest)',
+      );
+    }
+    this.submit();
+    const generation = this.#generation;
+    let held = this.#byEncoder.get(encoder);
+    if (held === undefined) {
+      held = new Set();
+      this.#byEncoder.set(encoder, held);
+    }
+    held.add(generation);
+    this.#unsubmitted.add(generation);
+    this.#hostEncoder = encoder;
+    this.#encoder = encoder;
+    const uses = this.#hostUses;
+    let result: T;
+    try {
+      result = body();
+    } catch (error) {
+      if (this.#hostUses === uses) {
+        held.delete(generation);
+        this.#unsubmitted.delete(generation);
+      }
+      throw error;
+    } finally {
+      this.#hostEncoder = null;
+      this.#encoder = null;
+      this.#dispatches = 0;
+      // the host's submission is outside our error scopes: its errors reach the device's handler
+      this.#wrappedUse = null;
+      this.#generation++;
+    }
+    let done = false;
+    return {
+      result,
+      submitted: () => {
+        if (done) return;
+        done = true;
+        for (const g of held) this.#unsubmitted.delete(g);
+        held.clear();
+        if (this.#lost !== null) return;
+        const upTo = this.#generation - 1;
+        const settled = this.device.queue.onSubmittedWorkDone().then(
+          () => this.#complete(upTo),
+          () => {},
+        );
+        this.#inflight.push(settled);
+      },
+    };
+  }
+
+  /** Throws while a host's encoder is being recorded into (`op` needs its results on the queue). */
+  refuseWhileRecording(op: string): void {
+    if (this.#hostEncoder === null) return;
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: 'recordInto', value: 'recording' },
+      "cannot run inside recordInto's body: the work is in the host's encoder, not yet submitted",
+    );
+  }
+
   async flush(): Promise<void> {
     this.check('flush');
+    this.refuseWhileRecording('flush');
     this.submit();
     const last = this.#generation - 1;
     await this.device.queue.onSubmittedWorkDone();
@@ -492,7 +588,7 @@ export class WebGpuDevice {
       pass.dispatchWorkgroups(Math.ceil(groups / y), y);
     }
     pass.end();
-    if (++this.#dispatches >= DISPATCHES_PER_SUBMIT) this.submit();
+    if (++this.#dispatches >= DISPATCHES_PER_SUBMIT && this.#hostEncoder === null) this.submit();
   }
 
   /** Elements per chunk for a kernel whose widest binding uses `bytesPerElement` (multiple of 256). */

@@ -4,7 +4,7 @@
 //   const pw = await pointwise(webgpuBackend());
 
 import type { Backend, BackendFactory, Pointwise } from '@pointwise/core';
-import { adoptBuffer, PointwiseError, type Tensor } from '@pointwise/core';
+import { adoptBuffer, checkShape, PointwiseError, type Tensor } from '@pointwise/core';
 import {
   type BackendOptions,
   createWebGpuBackend,
@@ -137,21 +137,46 @@ function isGpuBuffer(value: unknown): value is GPUBuffer {
   );
 }
 
+export interface WrapOptions {
+  /**
+   * Who answers for the buffer being alive and on this instance's device, which WebGPU
+   * shows only on the device timeline. `'pointwise'` (default): the wrap probes it
+   * there (a 4-byte copy in its own submission) and ops refuse a tensor whose probe
+   * failed. `'caller'`: no probe, for hosts that own the buffer and vouch for it (a
+   * library wrapping its own live tensors on every call); a buffer that is destroyed
+   * or foreign anyway makes the submission that uses it fail device validation: none
+   * of that submission's work runs, and the next `read()` / `flush()` rejects with
+   * `INVALID_ARGUMENT` naming the first op that used it (within `recordInto`, the
+   * host's submission fails and the device reports the error to the host).
+   */
+  liveness?: 'pointwise' | 'caller';
+}
+
 /**
  * Wrap an existing GPUBuffer (created on this instance's device with STORAGE |
  * COPY_SRC | COPY_DST usage, not mapped) as a tensor, without a copy. Disposing the
  * tensor leaves the buffer to its owner. dtype and shape are validated as `tensor()`
- * does; a buffer the device reports destroyed or foreign is refused by the op that
- * uses it (a PointwiseError naming that op).
+ * does, and the buffer's type, map state, usage and size at the call, whatever
+ * `options.liveness` says; a buffer the device reports destroyed or foreign is refused
+ * by the op that uses it (a PointwiseError naming that op).
  */
 export function wrapGPUBuffer<D extends 'float32' | 'uint8' | 'int32' | 'int64'>(
   pw: Pointwise,
   gpuBuffer: object,
   dtype: D,
   shape: readonly number[],
+  options: WrapOptions = {},
 ): Tensor<D> {
   const op = 'wrapGPUBuffer';
   const dev = deviceOfInstance(op, pw);
+  const liveness = options?.liveness ?? 'pointwise';
+  if (liveness !== 'pointwise' && liveness !== 'caller') {
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: 'options.liveness', value: liveness },
+      "must be 'pointwise' (probe the buffer) or 'caller' (the caller vouches for it)",
+    );
+  }
   if (typeof dtype !== 'string' || !Object.hasOwn(WRAP_DTYPES, dtype)) {
     throw new PointwiseError(
       'INVALID_ARGUMENT',
@@ -159,17 +184,7 @@ export function wrapGPUBuffer<D extends 'float32' | 'uint8' | 'int32' | 'int64'>
       `must be one of ${Object.keys(WRAP_DTYPES).join(', ')}`,
     );
   }
-  if (
-    !Array.isArray(shape) ||
-    shape.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)
-  ) {
-    throw new PointwiseError(
-      'SHAPE_MISMATCH',
-      { op, arg: 'shape', value: shape },
-      'must be an array of non-negative integers',
-    );
-  }
-  const size = shape.reduce((a, b) => a * b, 1);
+  const size = checkShape(op, shape, null);
   const bytes = size * WRAP_DTYPES[dtype];
   if (!Number.isSafeInteger(bytes)) {
     throw new PointwiseError('SHAPE_MISMATCH', { op, arg: 'shape', value: shape }, 'too large');
@@ -198,7 +213,56 @@ export function wrapGPUBuffer<D extends 'float32' | 'uint8' | 'int32' | 'int64'>
       `needs STORAGE | COPY_SRC | COPY_DST usage and at least ${padded} bytes`,
     );
   }
-  return adoptBuffer(pw, dev.wrap(buffer, bytes), dtype, shape);
+  return adoptBuffer(pw, dev.wrap(buffer, bytes, liveness === 'pointwise'), dtype, shape);
+}
+
+/** What `recordInto` returns: the body's result, and the call that ends the recording's hold. */
+export interface Recording<T> {
+  result: T;
+  /**
+   * Call once the encoder has been submitted (`queue.submit([encoder.finish()])`):
+   * until then the uniforms and temporary buffers of the recorded work are held, never
+   * reused. A second call does nothing; never calling it only keeps them.
+   */
+  submitted(): void;
+}
+
+/**
+ * Records the GPU work of every Pointwise call in `body` into the caller's
+ * `GPUCommandEncoder` (on this instance's device, no pass open), for a host that owns
+ * the command stream: no submission of Pointwise's own, so the work runs in the
+ * host's order when the host submits. Pointwise's earlier pending work is submitted
+ * first. Inside `body`, reads, flushes and tensor writes are refused (their data is
+ * not on the queue yet), as is a nested recordInto. Results are the same bits as
+ * outside: the same kernels, in the same order.
+ */
+export function recordInto<T>(pw: Pointwise, encoder: object, body: () => T): Recording<T> {
+  const op = 'recordInto';
+  const dev = deviceOfInstance(op, pw);
+  const ctor = (globalThis as { GPUCommandEncoder?: abstract new () => unknown }).GPUCommandEncoder;
+  const looksLikeEncoder =
+    typeof ctor === 'function'
+      ? encoder instanceof ctor
+      : encoder !== null &&
+        typeof encoder === 'object' &&
+        ['beginComputePass', 'copyBufferToBuffer', 'finish'].every(
+          (m) => typeof (encoder as Record<string, unknown>)[m] === 'function',
+        );
+  if (!looksLikeEncoder) {
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: 'encoder', value: encoder },
+      'must be a GPUCommandEncoder',
+    );
+  }
+  if (typeof body !== 'function') {
+    throw new PointwiseError(
+      'INVALID_ARGUMENT',
+      { op, arg: 'body', value: body },
+      'must be a function',
+    );
+  }
+  return dev.record(encoder as GPUCommandEncoder, body);
 }
 
 export type { BackendOptions } from './backend.js';

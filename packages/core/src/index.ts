@@ -80,4 +80,5 @@ export {
   pointwiseWith,
   type TensorData,
 } from './pointwise.js';
+export { checkDType, checkShape } from './shapes.js';
 export { type Shape, Tensor } from './tensor.js';

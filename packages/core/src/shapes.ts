@@ -1,9 +1,11 @@
 // Shape and dtype validation shared by tensor creation, reshape and fill: the same
-// checks and messages wherever a shape or dtype comes from the user.
+// checks and messages wherever a shape or dtype comes from the user. Exported for
+// backends' interop entry points (webgpu's wrapGPUBuffer), which take shapes too.
 
 import { DTYPES, isDType } from './dtypes.js';
 import { PointwiseError } from './errors.js';
 
+/** Throws INVALID_ARGUMENT naming `op` and `dtype` unless `dtype` is one of core's dtypes. */
 export function checkDType(op: string, dtype: unknown): void {
   if (!isDType(dtype)) {
     throw new PointwiseError(
@@ -14,7 +16,7 @@ export function checkDType(op: string, dtype: unknown): void {
   }
 }
 
-/** Validates a shape (and its element count against `length`); returns the element count. */
+/** Validates a shape (and its element count against `length`, unless null) as `tensor()` does; returns the element count. */
 export function checkShape(op: string, shape: unknown, length: number | null): number {
   if (
     !Array.isArray(shape) ||

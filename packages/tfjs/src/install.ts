@@ -46,7 +46,11 @@ export const KERNEL_NAMES = [
 export const DEFAULT_KERNELS: Record<SupportedBackend, readonly string[]> = {
   cpu: KERNEL_NAMES,
   wasm: ['Prelu', 'LeakyRelu'],
-  // Step stays tfjs's own on webgpu (it is right there); DECISIONS #250
+  // By measurement (bench tfjs-adapter target, README): Prelu is faster than tfjs-webgpu's
+  // in every run; the rest measured slower in some or all runs on SwiftShader but fix bits
+  // tfjs-webgpu gets wrong there (relu(-0), relu6(NaN), elu near 0 and at NaN, subnormals
+  // the device flushes; test/webgpu.test.ts shows each). Step stays tfjs's own (no
+  // webgpu override). DECISIONS #283
   webgpu: ['Relu', 'Relu6', 'LeakyRelu', 'Prelu', 'Elu', 'EluGrad', 'ClipByValue'],
 };
 
@@ -54,6 +58,8 @@ export const DEFAULT_KERNELS: Record<SupportedBackend, readonly string[]> = {
  * Per tfjs backend, whether the one-pass gradients are installed by default. On wasm
  * they run wasm-simd's kernels in place on tfjs-wasm's memory, and only where that
  * memory is reached (else tfjs's gradients run, or the copy route with `wasmSimd`).
+ * webgpu: the relu, relu6 and prelu gradients measured faster than tfjs's composed ones,
+ * leakyRelu's slower on SwiftShader but exact where the device flushes tfjs's alpha*dy (#283).
  */
 export const DEFAULT_GRADIENTS: Record<SupportedBackend, boolean> = {
   cpu: true,

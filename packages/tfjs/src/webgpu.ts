@@ -1,9 +1,12 @@
 // tfjs's webgpu backend: Pointwise's own WGSL kernels (a Pointwise instance created
 // with webgpuBackend({ device: tfBackend.device })) run on tfjs's GPUBuffers. Inputs
 // and a tfjs-allocated output (makeTensorInfo + uploadToGPU: tfjs owns it, no copy
-// back) are wrapped as Pointwise tensors; tfjs's pending commands are submitted first
-// and Pointwise's right after, so the queue order is the program order and tfjs may
-// recycle any of these buffers as soon as the kernel returns.
+// back) are wrapped as Pointwise tensors without a probe (tfjs vouches for its live
+// buffers), and Pointwise's passes are recorded into tfjs's own command encoder (the
+// device's `record`, backend-webgpu's recordInto), after the commands tfjs recorded
+// before: no submission of our own, and the queue order is the program order. The
+// buffers are marked as in use by tfjs's encoder (`commandQueueOwnedIds`, as tfjs's
+// runWebGPUProgram does), so tfjs recycles none of them before it submits.
 
 import { adoptBuffer, type Pointwise, PointwiseError, type Tensor } from '@pointwise/core';
 import { preluGradInputs, preluLayout, preluShape3 } from './kernels/prelu.js';
@@ -20,14 +23,18 @@ interface TfWebGpuBackend {
   ensureCommandEncoderReady(): void;
   endComputePassEncoder(): void;
   submitQueue(): void;
+  /** The encoder tfjs records into (null once submitted). */
+  commandEncoder: GPUCommandEncoder | null;
+  /** dataIds used by the open encoder: tfjs defers freeing them until it submits. */
+  commandQueueOwnedIds: WeakSet<object>;
 }
 
 /** The device side of a Pointwise webgpu instance (backend-webgpu's WebGpuDevice). */
 interface PwWebGpuDevice {
   device: object;
-  wrap(buffer: object, bytes: number): object;
+  wrap(buffer: object, bytes: number, probed?: boolean): object;
   encoder(): GPUCommandEncoder;
-  submit(): void;
+  record<T>(encoder: GPUCommandEncoder, body: () => T): { result: T; submitted(): void };
 }
 
 type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap };
@@ -36,7 +43,12 @@ type KernelFunction = (args: Args) => TensorInfo | TensorInfo[];
 /** The webgpu device of a Pointwise instance, or a typed error naming installPointwise's option. */
 export function webgpuDeviceOf(pw: unknown): PwWebGpuDevice {
   const dev = (pw as { backend?: { webgpu?: PwWebGpuDevice } } | null)?.backend?.webgpu;
-  if (typeof dev !== 'object' || dev === null || typeof dev.wrap !== 'function')
+  if (
+    typeof dev !== 'object' ||
+    dev === null ||
+    typeof dev.wrap !== 'function' ||
+    typeof dev.record !== 'function'
+  )
     throw new PointwiseError(
       'INVALID_ARGUMENT',
       { op: 'installPointwise', arg: 'webgpu', value: pw },
@@ -51,8 +63,39 @@ function isTfWebGpu(b: unknown): b is TfWebGpuBackend {
     b !== null &&
     'tensorMap' in b &&
     typeof (b as TfWebGpuBackend).uploadToGPU === 'function' &&
-    typeof (b as TfWebGpuBackend).submitQueue === 'function'
+    typeof (b as TfWebGpuBackend).submitQueue === 'function' &&
+    typeof (b as TfWebGpuBackend).ensureCommandEncoderReady === 'function' &&
+    (b as TfWebGpuBackend).commandQueueOwnedIds instanceof WeakSet
   );
+}
+
+/**
+ * Kernel calls recorded into one tfjs encoder before tfjs submits it; like tfjs's own
+ * WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE (15 dispatches), a long run of our kernels is
+ * submitted in batches rather than growing one encoder until a read.
+ */
+const CALLS_PER_SUBMIT = 16;
+
+/** Per Pointwise device: recordings into tfjs's encoder not yet reported submitted. */
+const pending = new WeakMap<
+  PwWebGpuDevice,
+  { encoder: GPUCommandEncoder | null; calls: number; submitted: (() => void)[] }
+>();
+
+/** Reports every recording into an encoder tfjs has since submitted (it nulls or replaces it). */
+function settle(dev: PwWebGpuDevice, backend: TfWebGpuBackend) {
+  let p = pending.get(dev);
+  if (p === undefined) {
+    p = { encoder: null, calls: 0, submitted: [] };
+    pending.set(dev, p);
+  }
+  if (p.encoder !== null && p.encoder !== backend.commandEncoder) {
+    for (const done of p.submitted) done();
+    p.submitted = [];
+    p.encoder = null;
+    p.calls = 0;
+  }
+  return p;
 }
 
 /**
@@ -95,19 +138,26 @@ function onTfBuffers(
   );
   const all = [...inputs.map((i) => i.t), ...outs];
   for (const t of all) backend.uploadToGPU(t.dataId);
-  // tfjs's recorded commands (which may produce our inputs) go to the queue first
+  const rec = settle(dev, backend);
+  // our passes follow the commands tfjs recorded (which may produce our inputs) in its encoder
   backend.ensureCommandEncoderReady();
   backend.endComputePassEncoder();
-  backend.submitQueue();
+  const encoder = backend.commandEncoder as GPUCommandEncoder;
+  for (const t of all) backend.commandQueueOwnedIds.add(t.dataId);
+  // tfjs's live tensors: tfjs answers for their buffers (no probe)
   const wrap = (t: TensorInfo, shape: readonly number[]) =>
     adoptBuffer(
       pw,
-      dev.wrap(backend.tensorMap.get(t.dataId).resource as object, 4 * sizeOf(t.shape)) as never,
+      dev.wrap(
+        backend.tensorMap.get(t.dataId).resource as object,
+        4 * sizeOf(t.shape),
+        false,
+      ) as never,
       'float32',
       shape,
     );
   const wrapped: Tensor[] = [];
-  try {
+  const run = () => {
     const ins = inputs.map((i) => {
       const w = wrap(i.t, i.shape ?? i.t.shape);
       wrapped.push(w);
@@ -126,13 +176,33 @@ function onTfBuffers(
       os,
       outs.map((o) => backend.tensorMap.get(o.dataId).resource as object),
     );
+  };
+  let submitted: () => void;
+  try {
+    submitted = dev.record(encoder, () => {
+      try {
+        run();
+      } finally {
+        for (const w of wrapped) w.dispose();
+      }
+    }).submitted;
   } catch (error) {
     for (const o of outs) backend.disposeData(o.dataId);
+    // whatever the failed call recorded is held until tfjs submits: an empty
+    // recording into the same encoder is the handle that reports it
+    try {
+      rec.submitted.push(dev.record(encoder, () => undefined).submitted);
+      rec.encoder = encoder;
+    } catch {
+      // the device is lost or destroyed: nothing is held any more
+    }
     throw error;
-  } finally {
-    for (const w of wrapped) w.dispose();
-    // Pointwise's commands go to the queue before tfjs records anything else
-    dev.submit();
+  }
+  rec.encoder = encoder;
+  rec.submitted.push(submitted);
+  if (++rec.calls >= CALLS_PER_SUBMIT) {
+    backend.submitQueue();
+    settle(dev, backend);
   }
   return outs;
 }
@@ -290,8 +360,7 @@ const dropout: Make = (pw, dev) => (args) => {
         4 * size,
       );
       maskToBool(dev, bufferOf(mask, 'dropoutWithReplacement'), maskRaw as GPUBuffer, size);
-      // submitted before the tensors are freed: their buffers outlive the copy
-      dev.submit();
+      // freed inside the recording: their buffers are held until tfjs submits the copy
       y.dispose();
       mask.dispose();
     },

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create, globals } from 'webgpu';
 import {
   clippedRelu,
+  DEFAULT_GRADIENTS,
   DEFAULT_KERNELS,
   dropoutWithReplacement,
   elu as eluWithAlpha,
@@ -67,6 +68,122 @@ async function defects() {
   return out;
 }
 
+const bitsOf = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+/**
+ * Inputs where tfjs-webgpu's own kernels and gradients give other bits than the contract
+ * on this backend (Dawn on SwiftShader, which flushes subnormals): 12 elements (tfjs's
+ * vec4 programs), per case the indices that differ. Device-independent: relu(-0) = -0
+ * (`select(a, 0.0, a < 0.0)`), relu6(NaN) (WGSL's clamp), elu near 0 and elu(NaN)
+ * (`exp(a) - 1.0`); the rest are subnormals the device flushes in tfjs's comparisons and
+ * products. Prelu's forward is right on these and is a default by speed.
+ */
+/** Defaults measured no slower than tfjs-webgpu's own at 2^16 and 2^20 (README, DECISIONS #283). */
+const NO_SLOWER_ON_WEBGPU = ['Prelu', 'Relu gradient', 'Relu6 gradient', 'Prelu gradient'];
+const WRONG_X = [-0, 0, Number.NaN, 1e-40, -1e-40, -1e-7, 6, -Infinity, Infinity, 1e-39, -2, 3];
+interface WrongCase {
+  /** The tfjs kernel (or `<Kernel> gradient`) this case is evidence for. */
+  name: string;
+  tfjs: () => tf.Tensor;
+  pw: (pw: Pw) => Promise<Float32Array>;
+  wrongAt: number[];
+}
+const WRONG_CASES: WrongCase[] = (() => {
+  const x = () => tf.tensor(WRONG_X, [3, 4]);
+  const dy = () => tf.fill([3, 4], 1.5);
+  const px = (pw: Pw) => pw.tensor(WRONG_X, [3, 4]) as PwTensor;
+  const pdy = (pw: Pw) => pw.tensor(new Float32Array(12).fill(1.5), [3, 4]) as PwTensor;
+  const slope = [0.25, 0.25, 0.25, 0.25];
+  const grad = (f: (v: tf.Tensor) => tf.Tensor) => () => tf.tidy(() => tf.grad(f)(x(), dy()));
+  const rd = async (t: PwTensor) => (await t.read()) as Float32Array;
+  return [
+    {
+      name: 'Relu',
+      tfjs: () => tf.tidy(() => tf.relu(x())),
+      pw: (pw) => rd(pw.relu(px(pw))),
+      wrongAt: [0, 4],
+    },
+    {
+      name: 'Relu6',
+      tfjs: () => tf.tidy(() => tf.relu6(x())),
+      pw: (pw) => rd(pw.clippedRelu(px(pw), { ceiling: 6 })),
+      wrongAt: [2, 3],
+    },
+    {
+      name: 'LeakyRelu',
+      tfjs: () => tf.tidy(() => tf.leakyRelu(x(), 0.2)),
+      pw: (pw) => rd(pw.leakyRelu(px(pw), { alpha: Math.fround(0.2) })),
+      wrongAt: [4],
+    },
+    {
+      name: 'Elu',
+      tfjs: () => tf.tidy(() => tf.elu(x())),
+      pw: (pw) => rd(pw.elu(px(pw))),
+      wrongAt: [2, 5],
+    },
+    {
+      // from y = -0.5: dy * (y + 1) with a subnormal dy, flushed
+      name: 'EluGrad',
+      tfjs: () =>
+        tf.tidy(
+          () =>
+            tf.engine().runKernel('EluGrad', {
+              dy: tf.fill([3, 4], 1e-39),
+              y: tf.fill([3, 4], -0.5),
+            }) as tf.Tensor,
+        ),
+      pw: async (pw) =>
+        rd(
+          pw.eluBackward(pw.tensor(new Float32Array(12).fill(1e-39), [3, 4]) as PwTensor, {
+            y: pw.tensor(new Float32Array(12).fill(-0.5), [3, 4]) as PwTensor,
+          }).dx as PwTensor,
+        ),
+      wrongAt: [0, 11],
+    },
+    {
+      name: 'ClipByValue',
+      tfjs: () => tf.tidy(() => tf.clipByValue(x(), 0, 2.5)),
+      pw: (pw) => rd(pw.clippedRelu(px(pw), { ceiling: 2.5 })),
+      wrongAt: [3],
+    },
+    {
+      name: 'Relu gradient',
+      tfjs: grad((v) => tf.relu(v)),
+      pw: (pw) => rd(pw.reluBackward(pdy(pw), { x: px(pw) }).dx as PwTensor),
+      wrongAt: [3],
+    },
+    {
+      name: 'Relu6 gradient',
+      tfjs: grad((v) => tf.relu6(v)),
+      pw: (pw) => rd(pw.clippedReluBackward(pdy(pw), { x: px(pw) }, { ceiling: 6 }).dx as PwTensor),
+      wrongAt: [3],
+    },
+    {
+      name: 'LeakyRelu gradient',
+      tfjs: grad((v) => tf.leakyRelu(v, 0.2)),
+      pw: (pw) =>
+        rd(
+          pw.leakyReluBackward(pdy(pw), { x: px(pw) }, { alpha: Math.fround(0.2) }).dx as PwTensor,
+        ),
+      wrongAt: [3],
+    },
+    {
+      name: 'Prelu gradient',
+      tfjs: () =>
+        tf.tidy(
+          () =>
+            tf.grads((v: tf.Tensor, a: tf.Tensor) => tf.prelu(v, a))(
+              [x(), tf.tensor(slope)],
+              dy(),
+            )[0]!,
+        ),
+      pw: (pw) =>
+        rd(pw.preluBackward(pdy(pw), { x: px(pw) }, { slope, channelAxis: -1 }).dx as PwTensor),
+      wrongAt: [3],
+    },
+  ];
+})();
+
 /** 256 points of a smooth 2-D target, generated (nothing downloaded). */
 function mlpData(): { xs: tf.Tensor; ys: tf.Tensor } {
   const x = inputs(512, 21).map((v) => (Number.isFinite(v) && Math.abs(v) < 8 ? v / 8 : 0.1));
@@ -101,13 +218,23 @@ async function curve(epochs: number): Promise<number[]> {
 let pwTf: Pw;
 let uninstall: () => void = () => {};
 let tfjsOwn: Float32Array[] = [];
+const tfjsWrong = new Map<string, Float32Array>();
+/** Every override and gradient, whatever the defaults: the bit tests cover them all. */
+const installAll = () =>
+  installPointwise(tf, {
+    backends: ['webgpu'],
+    webgpu: pwTf,
+    kernels: KERNEL_NAMES.filter((k) => k !== 'Step'),
+    gradients: true,
+  }).uninstall;
 
 beforeAll(async () => {
   expect(await tf.setBackend('webgpu')).toBe(true);
   tfjsOwn = await defects();
+  for (const c of WRONG_CASES) tfjsWrong.set(c.name, await read(c.tfjs()));
   const device = (tf.backend() as unknown as { device: object }).device;
   pwTf = await pointwise(webgpuBackend({ device }));
-  uninstall = installPointwise(tf, { backends: ['webgpu'], webgpu: pwTf }).uninstall;
+  uninstall = installAll();
 });
 afterAll(() => {
   uninstall();
@@ -125,6 +252,30 @@ describe('tfjs webgpu with Pointwise installed', () => {
     expect(Number.isNaN(elu![2])).toBe(true);
     expect(Object.is(relu![3], 0)).toBe(true);
     expect(Number.isNaN(relu![2])).toBe(true);
+  });
+
+  it("every webgpu default that measured slower than tfjs's own fixes bits tfjs-webgpu gets wrong here", async () => {
+    const defaults = new Set([
+      ...DEFAULT_KERNELS.webgpu,
+      ...(DEFAULT_GRADIENTS.webgpu
+        ? ['Relu gradient', 'Relu6 gradient', 'LeakyRelu gradient', 'Prelu gradient']
+        : []),
+    ]);
+    const evidence = new Set(WRONG_CASES.map((c) => c.name));
+    // a default without a case here needs a measurement saying it is no slower (README)
+    for (const d of defaults)
+      if (!NO_SLOWER_ON_WEBGPU.includes(d)) expect(evidence, d).toContain(d);
+    const right: string[] = [];
+    for (const c of WRONG_CASES) {
+      const want = bitsOf(await c.pw(pwOwn));
+      const tfjs = bitsOf(tfjsWrong.get(c.name)!);
+      for (const i of c.wrongAt)
+        if (tfjs[i] === want[i]) right.push(`${c.name} at element ${i} (x = ${WRONG_X[i]})`);
+      // with the override installed: the contract's bits
+      expect(bitsOf(await read(c.tfjs())), `${c.name} with Pointwise`).toEqual(want);
+    }
+    // tfjs-webgpu's own kernel gave the contract's bits where this case says it does not
+    expect(right).toEqual([]);
   });
 
   for (const shape of SHAPES) {
@@ -347,7 +498,7 @@ describe('tfjs webgpu with Pointwise installed', () => {
   it('an MLP trains to the same loss curve with the adapter as without', async () => {
     uninstall();
     const without = await curve(10);
-    uninstall = installPointwise(tf, { backends: ['webgpu'], webgpu: pwTf }).uninstall;
+    uninstall = installAll();
     const withPw = await curve(10);
     expect(withPw[9]!).toBeLessThan(withPw[0]! * 0.8);
     for (let i = 0; i < without.length; i++)
@@ -389,6 +540,45 @@ describe('tfjs webgpu with Pointwise installed', () => {
     e.dispose();
   });
 
+  it("records into tfjs's encoder, which a long run of Pointwise calls submits in batches", async () => {
+    const b = tf.backend() as unknown as { commandEncoder: object | null };
+    const data = inputs(1024, 5);
+    const pwBefore = pwTf.memory();
+    let x = tf.tensor(data);
+    const encoders = new Set<object | null>();
+    for (let i = 0; i < 40; i++) {
+      const y = tf.leakyRelu(x, 0.5);
+      x.dispose();
+      x = y;
+      encoders.add(b.commandEncoder);
+    }
+    // 40 calls, no read: tfjs's encoder was submitted (and replaced) every 16 calls
+    expect(encoders.size).toBeGreaterThanOrEqual(3);
+    let want = pwOwn.tensor(data) as PwTensor;
+    for (let i = 0; i < 40; i++) {
+      const next = pwOwn.leakyRelu(want, { alpha: 0.5 });
+      want.dispose();
+      want = next;
+    }
+    expectBits(await read(x), (await want.read()) as Float32Array, '40 chained leakyRelu');
+    want.dispose();
+    expect(pwTf.memory()).toEqual(pwBefore);
+  });
+
+  it('a Pointwise refusal inside a recorded call leaves no output behind and the next call works', async () => {
+    const x = tf.tensor([-1, 2, 3, -4]);
+    const dy = tf.tensor([1, 1, 1, 1]);
+    const before = tf.memory().numTensors;
+    const pwBefore = pwTf.memory();
+    expect(() =>
+      tf.engine().runKernel('PointwiseClippedReluGrad', { dy, x }, { ceiling: -1 }),
+    ).toThrow(/clippedRelu/);
+    expect(tf.memory().numTensors).toBe(before);
+    expectBits(await read(tf.relu(x)), Float32Array.from([0, 2, 3, 0]), 'relu after');
+    expect(pwTf.memory()).toEqual(pwBefore);
+    tf.dispose([x, dy]);
+  });
+
   it("tf.memory() and Pointwise's memory() stay flat over 300 training-like steps", async () => {
     const x = tf.variable(tf.tensor(inputs(256, 3), [16, 16]));
     const a = tf.variable(tf.fill([16], 0.25));
@@ -427,7 +617,7 @@ describe('installPointwise on webgpu', () => {
     expect(tf.memory().numTensors).toBe(before);
     inst.uninstall();
     x.dispose();
-    uninstall = installPointwise(tf, { backends: ['webgpu'], webgpu: pwTf }).uninstall;
+    uninstall = installAll();
   });
 
   it("uninstall() gives tfjs's exact kernels and outputs back", async () => {
@@ -455,7 +645,12 @@ describe('installPointwise on webgpu', () => {
       return values;
     };
     const tfjs = await run();
-    const inst = installPointwise(tf, { backends: ['webgpu'], webgpu: pwTf });
+    const inst = installPointwise(tf, {
+      backends: ['webgpu'],
+      webgpu: pwTf,
+      kernels: KERNEL_NAMES.filter((k) => k !== 'Step'),
+      gradients: true,
+    });
     expect(inst.kernels).toContain('webgpu/Elu');
     const withPw = await run();
     inst.uninstall();
@@ -466,6 +661,6 @@ describe('installPointwise on webgpu', () => {
     const i6 = data.indexOf(6);
     expect(tfjs[7]![i6]).toBe(1);
     expect(withPw[7]![i6]).toBe(0);
-    uninstall = installPointwise(tf, { backends: ['webgpu'], webgpu: pwTf }).uninstall;
+    uninstall = installAll();
   });
 });

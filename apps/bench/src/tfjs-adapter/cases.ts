@@ -7,7 +7,7 @@ import { benchShape, PARAMS, preluSlopes, uniformInputs } from '@pointwise/bench
 type Tf = typeof import('@tensorflow/tfjs');
 type T = import('@tensorflow/tfjs').Tensor;
 
-export const ADAPTER_OPS = ['relu', 'relu6', 'leakyRelu', 'prelu', 'elu'] as const;
+export const ADAPTER_OPS = ['relu', 'relu6', 'leakyRelu', 'prelu', 'elu', 'clipByValue'] as const;
 export type AdapterOp = (typeof ADAPTER_OPS)[number];
 export type AdapterDirection = 'forward' | 'gradient';
 
@@ -35,6 +35,8 @@ export function adapterCall(
     leakyRelu: (v) => tf.leakyRelu(v, PARAMS.leakyRelu.alpha),
     prelu: (v) => tf.prelu(v, alpha),
     elu: (v) => tf.elu(v),
+    // the range Pointwise's ClipByValue takes (a lower bound of 0)
+    clipByValue: (v) => tf.clipByValue(v, 0, 2.5),
   };
   let run: () => T | T[];
   if (direction === 'forward') run = () => fwd[op](x);

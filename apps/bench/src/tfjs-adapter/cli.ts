@@ -1,8 +1,10 @@
 // `pnpm --filter @pointwise/bench tfjs-adapter`: tfjs's own kernels against
 // tfjs-with-Pointwise (@pointwise/tfjs with its default overrides; on wasm also the
-// gradients by the other routes onto tfjs's heap: `wasmRoute` 'copy' and 'js'), per op, forward and gradient, per tfjs backend and size, and one
-// training step of a small MLP, as ratios measured in one run. Prints a markdown table.
-//   node dist/tfjs-adapter.js [--backends cpu,wasm] [--sizes 2^16,2^20,2^24] [--samples 5]
+// gradients by the other routes onto tfjs's heap: `wasmRoute` 'copy' and 'js'; on webgpu
+// with a Pointwise instance on tfjs's GPUDevice), per op, forward and gradient, per tfjs
+// backend and size, and one training step of a small MLP, as ratios measured in one run.
+// Prints a markdown table.
+//   node dist/tfjs-adapter.js [--backends cpu,wasm,webgpu] [--sizes 2^16,2^20,2^24] [--samples 5]
 //     [--min-sample-ms 40] [--training 0] [--fused 0] [--md out.md] [--json out.json]
 // `--fused` (default on): tfjs's fused Dense / Conv2D relu and elu at inference against
 // the same kernel with 'linear' plus Pointwise's activation, timed and compared (fused.ts).
@@ -10,10 +12,12 @@
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { wasmSimdBackend } from '@pointwise/backend-wasm-simd';
+import { pointwise } from '@pointwise/core';
 import { installPointwise } from '@pointwise/tfjs';
 import { type FusedValues, measureFused } from './fused.js';
 import { type AdapterRow, type Installer, measureBackend } from './measure.js';
 import { renderAdapterMarkdown, renderFusedValues } from './report.js';
+import { loadTfWebGpu, tfWebGpuSync } from './webgpu.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -54,7 +58,8 @@ export function parseAdapterArgs(argv: readonly string[]): AdapterArgs {
     if (flag === '--backends') {
       args.backends = value.split(',');
       for (const b of args.backends)
-        if (b !== 'cpu' && b !== 'wasm') throw new Error(`--backends: ${b} is not cpu or wasm`);
+        if (b !== 'cpu' && b !== 'wasm' && b !== 'webgpu')
+          throw new Error(`--backends: ${b} is not cpu, wasm or webgpu`);
     } else if (flag === '--sizes') args.sizes = value.split(',').map(parseSize);
     else if (flag === '--samples') args.samples = Number(value);
     else if (flag === '--min-sample-ms') args.minSampleMs = Number(value);
@@ -72,10 +77,41 @@ const GRADIENT_OPS = ['relu', 'relu6', 'leakyRelu', 'prelu'];
 
 /**
  * The installers measured on a tfjs backend: the defaults (on wasm: gradients in place
- * on tfjs's memory), and on wasm the gradients by the two other routes, gradient rows only:
- * copying into a wasm-simd heap (`wasmRoute: 'copy'`) and js over tfjs's heap ('js').
+ * on tfjs's memory), on wasm the gradients by the two other routes, gradient rows only:
+ * copying into a wasm-simd heap (`wasmRoute: 'copy'`) and js over tfjs's heap ('js'), and
+ * on webgpu the defaults and every kernel and gradient installed (`all`: the rows the
+ * defaults leave to tfjs are measured there).
  */
 async function installersFor(tf: Tf, backend: string): Promise<Installer[]> {
+  if (backend === 'webgpu') {
+    const { webgpuBackend } = await import('@pointwise/backend-webgpu');
+    const device = (tf.backend() as unknown as { device: object }).device;
+    const gpu = await pointwise(webgpuBackend({ device }));
+    const { DEFAULT_GRADIENTS, DEFAULT_KERNELS, KERNEL_NAMES } = await import('@pointwise/tfjs');
+    const all = KERNEL_NAMES.filter((k) => k !== 'Step');
+    const list: Installer[] = [
+      {
+        name: 'default',
+        install: () => installPointwise(tf, { backends: ['webgpu'], webgpu: gpu }),
+      },
+    ];
+    // the same install twice would only time it twice
+    if (DEFAULT_GRADIENTS.webgpu && all.every((k) => DEFAULT_KERNELS.webgpu.includes(k)))
+      return list;
+    return [
+      ...list,
+      {
+        name: 'all',
+        install: () =>
+          installPointwise(tf, {
+            backends: ['webgpu'],
+            webgpu: gpu,
+            kernels: all,
+            gradients: true,
+          }),
+      },
+    ];
+  }
   const list: Installer[] = [
     { name: 'default', install: () => installPointwise(tf, { backends: [backend as 'cpu'] }) },
   ];
@@ -110,6 +146,8 @@ export async function runAdapterBench(
   log: (line: string) => void,
   values: FusedValues[] = [],
 ): Promise<AdapterRow[]> {
+  // tfjs-backend-webgpu needs navigator.gpu (Dawn) before it is imported
+  if (args.backends.includes('webgpu')) await loadTfWebGpu();
   const tf: Tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-wasm');
   tf.env().set('PROD', true);
@@ -117,10 +155,13 @@ export async function runAdapterBench(
   for (const backend of args.backends) {
     if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') failed`);
     await tf.ready();
+    const sync = backend === 'webgpu' ? tfWebGpuSync(tf) : undefined;
     for (const installer of await installersFor(tf, backend)) {
-      await measureBackend(tf, backend, installer, args.sizes, args, (row) => {
+      await measureBackend(tf, backend, installer, args.sizes, { ...args, sync }, (row) => {
         rows.push(row);
-        log(`${row.backend} ${row.variant} ${row.case} ${row.size}: ${row.ratio.toFixed(2)}x`);
+        log(
+          `${row.backend} ${row.variant} ${row.case} ${row.size}: ${row.ratio.toFixed(2)}x (${row.tfjsMs.toPrecision(3)} / ${row.adapterMs.toPrecision(3)} ms)`,
+        );
       });
     }
     if (args.fused !== false)

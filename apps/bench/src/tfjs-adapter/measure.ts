@@ -36,14 +36,22 @@ export interface AdapterMeasureOptions {
   minSampleMs: number;
   /** Also time the training step (default true). */
   training?: boolean;
+  /** Waits for the backend's queued work (a GPU's), inside each timed batch, before the clock stops. */
+  sync?: () => Promise<void>;
 }
 
-async function timeBatch(call: () => unknown, reps: number): Promise<number> {
+async function timeBatch(
+  call: () => unknown,
+  reps: number,
+  sync?: () => Promise<void>,
+): Promise<number> {
+  if (sync) await sync();
   const start = performance.now();
   for (let i = 0; i < reps; i++) {
     const r = call();
     if (r instanceof Promise) await r;
   }
+  if (sync) await sync();
   return (performance.now() - start) / reps;
 }
 
@@ -54,18 +62,19 @@ export async function compare(
   options: AdapterMeasureOptions,
 ): Promise<{ tfjsMs: number; adapterMs: number }> {
   // warm both paths, then size a batch from tfjs's time
-  await timeBatch(call, 1);
+  await timeBatch(call, 1, options.sync);
   let inst = installer.install();
-  await timeBatch(call, 1);
+  await timeBatch(call, 1, options.sync);
   inst.uninstall();
   let reps = 1;
-  while ((await timeBatch(call, reps)) * reps < options.minSampleMs && reps < 1 << 16) reps *= 2;
+  while ((await timeBatch(call, reps, options.sync)) * reps < options.minSampleMs && reps < 1 << 16)
+    reps *= 2;
   const base: number[] = [];
   const pw: number[] = [];
   const timeAdapter = async () => {
     inst = installer.install();
     try {
-      pw.push(await timeBatch(call, reps));
+      pw.push(await timeBatch(call, reps, options.sync));
     } finally {
       inst.uninstall();
     }
@@ -73,11 +82,11 @@ export async function compare(
   // alternate which side goes first, so neither always follows the other's garbage
   for (let s = 0; s < options.samples; s++) {
     if (s % 2 === 0) {
-      base.push(await timeBatch(call, reps));
+      base.push(await timeBatch(call, reps, options.sync));
       await timeAdapter();
     } else {
       await timeAdapter();
-      base.push(await timeBatch(call, reps));
+      base.push(await timeBatch(call, reps, options.sync));
     }
   }
   return { tfjsMs: median(base), adapterMs: median(pw) };

@@ -107,26 +107,7 @@ fn mul_scaled(a: u32, g: u32, ge: i32) -> u32 {
   let lo = p.x;
   let hi = p.y;
   let t = select(54, 55, (hi >> 23u) != 0u);
-  let e = xa + ge - i32(lb) - 23 + t;
-  var sh = t - 23;
-  if (e < 1) { sh = sh + 1 - e; }
-  if (sh > 56) { return s; }
-  let n = u32(sh - 1);
-  var q2: u32;
-  var sticky: bool;
-  if (n >= 32u) {
-    q2 = hi >> (n - 32u);
-    sticky = lo != 0u || (hi & ((1u << (n - 32u)) - 1u)) != 0u;
-  } else {
-    q2 = (lo >> n) | (hi << (32u - n));
-    sticky = (lo & ((1u << n) - 1u)) != 0u;
-  }
-  var q = q2 >> 1u;
-  if ((q2 & 1u) != 0u && (sticky || (q & 1u) != 0u)) { q = q + 1u; }
-  var bits = q;
-  if (e >= 1) { bits = (u32(e - 1) << 23u) + q; }
-  if (e >= 255 || bits >= 0x7f800000u) { return s | 0x7f800000u; }
-  return s | bits;
+  return round_pack(s, hi, lo, t, xa + ge - i32(lb) - 23 + t, 56);
 }
 
 fn f(dy: u32, x: u32, gi: u32) -> u32 {

@@ -35,6 +35,8 @@ export function updateKernel(dev: WebGpuDevice): UpdateKernel {
   return {
     write(buffer, _dtype, data) {
       dev.check('write');
+      // a queue write lands before a host's unsubmitted encoder: refused while recording
+      dev.refuseWhileRecording('write');
       const view = data as unknown as ArrayBufferView;
       if (view.byteLength === 0) return;
       dev.submit();

@@ -22,6 +22,31 @@ fn quiet(b: u32) -> u32 { return b | 0x400000u; }
  * finite-math compiler to assume away); everything else takes mul_soft.
  */
 export const MUL = /* wgsl */ `
+// The float32 with sign s nearest (ties to even) to the product P = (hi, lo) whose
+// top bit is bit t, at biased exponent e (subnormal below 1, Inf at 255 and up);
+// a shift past limit bits leaves nothing but the signed zero.
+fn round_pack(s: u32, hi: u32, lo: u32, t: i32, e: i32, limit: i32) -> u32 {
+  var sh = t - 23;
+  if (e < 1) { sh = sh + 1 - e; }
+  if (sh > limit) { return s; }
+  let n = u32(sh - 1);
+  var q2: u32;
+  var sticky: bool;
+  if (n >= 32u) {
+    q2 = hi >> (n - 32u);
+    sticky = lo != 0u || (hi & ((1u << (n - 32u)) - 1u)) != 0u;
+  } else {
+    q2 = (lo >> n) | (hi << (32u - n));
+    sticky = (lo & ((1u << n) - 1u)) != 0u;
+  }
+  var q = q2 >> 1u;
+  if ((q2 & 1u) != 0u && (sticky || (q & 1u) != 0u)) { q = q + 1u; }
+  var bits = q;
+  if (e >= 1) { bits = (u32(e - 1) << 23u) + q; }
+  if (e >= 255 || bits >= 0x7f800000u) { return s | 0x7f800000u; }
+  return s | bits;
+}
+
 fn mul_soft(a: u32, b: u32) -> u32 {
   let s = (a ^ b) & 0x80000000u;
   let ea = (a >> 23u) & 0xffu;
@@ -57,26 +82,7 @@ fn mul_soft(a: u32, b: u32) -> u32 {
   let lo = p00 + (mid << 16u);
   let hi = a1 * b1 + (mid >> 16u) + select(0u, 1u, lo < p00);
   let t = select(46, 47, (hi >> 15u) != 0u);
-  let e = xa + xb - 173 + t;
-  var sh = t - 23;
-  if (e < 1) { sh = sh + 1 - e; }
-  if (sh > 48) { return s; }
-  let n = u32(sh - 1);
-  var q2: u32;
-  var sticky: bool;
-  if (n >= 32u) {
-    q2 = hi >> (n - 32u);
-    sticky = lo != 0u || (hi & ((1u << (n - 32u)) - 1u)) != 0u;
-  } else {
-    q2 = (lo >> n) | (hi << (32u - n));
-    sticky = (lo & ((1u << n) - 1u)) != 0u;
-  }
-  var q = q2 >> 1u;
-  if ((q2 & 1u) != 0u && (sticky || (q & 1u) != 0u)) { q = q + 1u; }
-  var bits = q;
-  if (e >= 1) { bits = (u32(e - 1) << 23u) + q; }
-  if (e >= 255 || bits >= 0x7f800000u) { return s | 0x7f800000u; }
-  return s | bits;
+  return round_pack(s, hi, lo, t, xa + xb - 173 + t, 48);
 }
 
 fn mul_exact(a: u32, b: u32) -> u32 {
