@@ -37,6 +37,10 @@ Object.defineProperty(globalThis, 'navigator', {
 await import('@tensorflow/tfjs-backend-webgpu');
 
 tf.env().set('IS_TEST', true);
+// tfjs-webgpu picks its MatMulReduceProgram for small products, 0.7-0.9 s per [16,2]x[2,8]
+// matMul on SwiftShader; the packed program (3) takes ~5 ms. The matMul program does not
+// touch the adapter's kernels, and both sides of every comparison here use the same one.
+tf.env().set('WEBGPU_MATMUL_PROGRAM_TYPE', 3);
 const pwJs = await pointwise(jsBackend());
 const pwOwn = await pointwise(webgpuBackend());
 const SHAPES: number[][] = [[64], [3, 37], [2, 2, 8], [5]];

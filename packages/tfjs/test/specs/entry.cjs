@@ -8,6 +8,9 @@
 const jasmineRequire = require('jasmine-core');
 const jasmine = jasmineRequire.boot();
 const env = jasmine.getEnv();
+// a hang guard, not a speed check: jasmine's 5 s default was hit on a loaded 2-core machine
+// while the first prelu gradient spec compiled Pointwise's webgpu pipelines (5.7 s)
+jasmine.DEFAULT_TIMEOUT_INTERVAL = 60_000;
 
 const backend = process.env.PW_SPEC_BACKEND;
 const withAdapter = process.env.PW_SPEC_ADAPTER === '1';
