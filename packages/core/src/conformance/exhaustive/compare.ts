@@ -62,6 +62,19 @@ export function compareExact(
   t.checked += actual.length;
 }
 
+/** One element by the exact rule (does not count it as checked): the slow path of the fast checks. */
+export function judgeExactOne(
+  t: Tally,
+  inBits: number,
+  fixedBits: number | undefined,
+  e: number,
+  a: number,
+): void {
+  const eu = e >>> 0;
+  const au = a >>> 0;
+  if (au !== eu && !(isNaNBits(eu) && isNaNBits(au))) note(t, inBits, fixedBits, eu, au);
+}
+
 /**
  * elu: within `ulps` of the float32-rounded reference (fast path on the bits), else
  * the conformance suite's judge (flush and overflow allowances) on the float64
