@@ -7,7 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { compareExact, compareUlp, emptyTally } from '../src/conformance/exhaustive/compare.js';
 import { fastCheck } from '../src/conformance/exhaustive/fastcheck.js';
 import { kinkBits, planSweeps, sliceWindows } from '../src/conformance/exhaustive/plan.js';
-import { chunkReference, eluElement } from '../src/conformance/exhaustive/reference.js';
+import {
+  chunkReference,
+  ELU_SATURATED,
+  ELU_TINY,
+  eluElement,
+  eluZeroBelow,
+} from '../src/conformance/exhaustive/reference.js';
 import { skipInputs } from '../src/conformance/exhaustive/run.js';
 import { resolveTask } from '../src/conformance/exhaustive/sweep.js';
 import { activations } from '../src/ops/index.js';
@@ -68,6 +74,41 @@ describe('exhaustive chunk references', () => {
       const nan = (x: number) => (x & 0x7fffffff) > 0x7f800000;
       let bad = 0;
       for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(nan(a[i]!) && nan(b[i]!))) bad++;
+      expect(bad).toBe(0);
+    });
+  }
+});
+
+describe("elu's reference: the closed-form ranges", () => {
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  const bitsOf = (v: number) => {
+    f32[0] = v;
+    return u32[0]!;
+  };
+  for (const task of planSweeps({ ops: ['elu'] }).filter(
+    (t) => t.kind === 'forward' || t.kind === 'backward-x',
+  )) {
+    it(`${task.id}: agrees with the op spec's reference at every cut and across the negative half`, () => {
+      const r = resolveTask(task, 1);
+      const fixed = task.fixed ?? 0;
+      const cuts = [ELU_TINY, ELU_SATURATED, eluZeroBelow(r.alpha!, fixed), -0, -745, -104]
+        .filter(Number.isFinite)
+        .map(bitsOf);
+      const bits: number[] = [];
+      for (const c of cuts) for (let d = -4096; d <= 4096; d++) bits.push((c + d) >>> 0);
+      for (let b = 0x80000000; b <= 0xff800000; b += 7919) bits.push(b);
+      const inp = new Float32Array(Uint32Array.from(bits).buffer);
+      const fast = new Float32Array(inp.length);
+      chunkReference('elu', task.kind, r)(inp, fixed, fast);
+      const ref = (activations.find((a) => a.spec.name === 'elu')!.spec as any).reference;
+      let bad = 0;
+      for (let i = 0; i < inp.length; i++) {
+        const want = Math.fround(
+          task.kind === 'forward' ? ref.forward(inp[i]!, r, 0) : ref.backward(fixed, inp[i]!, r, 0),
+        );
+        if (!Object.is(want, fast[i]) && !(Number.isNaN(want) && Number.isNaN(fast[i]))) bad++;
+      }
       expect(bad).toBe(0);
     });
   }
