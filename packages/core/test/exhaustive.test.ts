@@ -245,4 +245,20 @@ describe('comparators', () => {
     expect(t.differ).toBe(2);
     expect(t.first.map((d) => d.input)).toEqual(['0x00000003', '0x00000004']);
   });
+  it('ulp: below the normal range, a result of the same sign passes (flush allowance), another sign differs', () => {
+    const t = emptyTally();
+    const tiny = 5 * 2 ** -149;
+    const element = () => ({ expected: tiny, factor: 1, scale: 1 });
+    compareUlp(
+      t,
+      2,
+      inp,
+      undefined,
+      new Uint32Array([5, 5, 5, 5]),
+      new Uint32Array([0, 0x007fffff, 0x80000000, 0x80000005]),
+      element,
+    );
+    expect(t.worstUlp).toBe(0);
+    expect(t.first.map((d) => d.input)).toEqual(['0x00000003', '0x00000004']);
+  });
 });
