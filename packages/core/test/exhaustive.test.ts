@@ -5,8 +5,15 @@
 // elu beyond 2 ulp) and accept what they must (any NaN payload, elu within 2 ulp).
 import { describe, expect, it } from 'vitest';
 import { compareExact, compareUlp, emptyTally } from '../src/conformance/exhaustive/compare.js';
-import { planSweeps, sliceWindows } from '../src/conformance/exhaustive/plan.js';
-import { chunkReference, eluElement } from '../src/conformance/exhaustive/reference.js';
+import { fastCheck } from '../src/conformance/exhaustive/fastcheck.js';
+import { kinkBits, planSweeps, sliceWindows } from '../src/conformance/exhaustive/plan.js';
+import {
+  chunkReference,
+  ELU_SATURATED,
+  ELU_TINY,
+  eluElement,
+  eluZeroBelow,
+} from '../src/conformance/exhaustive/reference.js';
 import { skipInputs } from '../src/conformance/exhaustive/run.js';
 import { resolveTask } from '../src/conformance/exhaustive/sweep.js';
 import { activations } from '../src/ops/index.js';
@@ -72,6 +79,107 @@ describe('exhaustive chunk references', () => {
   }
 });
 
+describe("elu's reference: the closed-form ranges", () => {
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  const bitsOf = (v: number) => {
+    f32[0] = v;
+    return u32[0]!;
+  };
+  for (const task of planSweeps({ ops: ['elu'] }).filter(
+    (t) => t.kind === 'forward' || t.kind === 'backward-x',
+  )) {
+    it(`${task.id}: agrees with the op spec's reference at every cut and across the negative half`, () => {
+      const r = resolveTask(task, 1);
+      const fixed = task.fixed ?? 0;
+      const cuts = [ELU_TINY, ELU_SATURATED, eluZeroBelow(r.alpha!, fixed), -0, -745, -104]
+        .filter(Number.isFinite)
+        .map(bitsOf);
+      const bits: number[] = [];
+      for (const c of cuts) for (let d = -4096; d <= 4096; d++) bits.push((c + d) >>> 0);
+      for (let b = 0x80000000; b <= 0xff800000; b += 7919) bits.push(b);
+      const inp = new Float32Array(Uint32Array.from(bits).buffer);
+      const fast = new Float32Array(inp.length);
+      chunkReference('elu', task.kind, r)(inp, fixed, fast);
+      const ref = (activations.find((a) => a.spec.name === 'elu')!.spec as any).reference;
+      let bad = 0;
+      for (let i = 0; i < inp.length; i++) {
+        const want = Math.fround(
+          task.kind === 'forward' ? ref.forward(inp[i]!, r, 0) : ref.backward(fixed, inp[i]!, r, 0),
+        );
+        if (!Object.is(want, fast[i]) && !(Number.isNaN(want) && Number.isNaN(fast[i]))) bad++;
+      }
+      expect(bad).toBe(0);
+    });
+  }
+});
+
+describe('fused closed-form checks (exact ops)', () => {
+  const isNaN32 = (b: number) => (b & 0x7fffffff) > 0x7f800000;
+  for (const task of planSweeps().filter((t) => t.op !== 'elu')) {
+    it(`${task.id}: accepts exactly the reference's bits (any NaN), flags every planted change`, () => {
+      const bits = new Int32Array(inputsFor(task).buffer);
+      const inp = new Float32Array(bits.buffer);
+      const r = resolveTask(task, inp.length);
+      const check = fastCheck(task.op, task.kind, r, task.fixed);
+      expect(check).not.toBeNull();
+      const expectedF = new Float32Array(inp.length);
+      chunkReference(task.op, task.kind, r)(inp, task.fixed ?? 0, expectedF);
+      const expected = new Int32Array(expectedF.buffer);
+      // the reference itself, with every NaN given another payload and sign: nothing differs
+      const ok = Int32Array.from(expected, (e) => (isNaN32(e) ? (e ^ 0x80000001) | 0x00400000 : e));
+      const t = emptyTally();
+      check!(t, bits, inp, ok, new Float32Array(ok.buffer), ok.length);
+      expect(t).toEqual({ checked: ok.length, differ: 0, worstUlp: 0, first: [] });
+      // planted: the last mantissa bit, a zero's sign, a number for a NaN, a NaN for a
+      // number; at every 61st input and at each kink and boundary and its neighbours
+      const special = new Set<number>();
+      for (const k of [
+        ...kinkBits(task),
+        0,
+        0x80000000,
+        0x00800000,
+        0x80800000,
+        0x7f800000,
+        0xff800000,
+      ])
+        for (const d of [-2, -1, 0, 1, 2]) special.add((k + d) | 0);
+      const bad = Int32Array.from(expected);
+      const planted: number[] = [];
+      for (let i = 3; i < bad.length; i++) {
+        if (i % 61 !== 3 && !special.has(bits[i]!)) continue;
+        const e = expected[i]!;
+        if (isNaN32(e)) bad[i] = 0;
+        else if ((e & 0x7fffffff) === 0) bad[i] = e ^ 0x80000000;
+        else if (i % 2) bad[i] = e ^ 1;
+        else bad[i] = 0x7fc00000;
+        planted.push(i);
+      }
+      const t2 = emptyTally();
+      check!(t2, bits, inp, bad, new Float32Array(bad.buffer), bad.length);
+      expect(t2.checked).toBe(bad.length);
+      expect(t2.differ).toBe(planted.length);
+      const h = (b: number) => `0x${(b >>> 0).toString(16).padStart(8, '0')}`;
+      expect(t2.first[0]).toEqual({
+        input: h(bits[3]!),
+        ...(task.fixed !== undefined
+          ? { fixed: h(new Int32Array(Float32Array.of(task.fixed).buffer)[0]!) }
+          : {}),
+        expected: h(expected[3]!),
+        got: h(bad[3]!),
+      });
+      // a shorter chunk: only the first n are checked
+      const t3 = emptyTally();
+      check!(t3, bits, inp, bad, new Float32Array(bad.buffer), 3);
+      expect(t3).toEqual({ checked: 3, differ: 0, worstUlp: 0, first: [] });
+    });
+  }
+  it('elu has none (it is judged by the ulp rule)', () => {
+    const task = planSweeps({ ops: ['elu'] })[0]!;
+    expect(fastCheck('elu', task.kind, resolveTask(task, 1), task.fixed)).toBeNull();
+  });
+});
+
 describe('slice windows', () => {
   it('stay within the budget, merge overlaps and contain every kink and boundary', () => {
     for (const task of planSweeps({ defaultsOnly: true })) {
@@ -135,6 +243,22 @@ describe('comparators', () => {
     );
     expect(t.worstUlp).toBe(2);
     expect(t.differ).toBe(2);
+    expect(t.first.map((d) => d.input)).toEqual(['0x00000003', '0x00000004']);
+  });
+  it('ulp: below the normal range, a result of the same sign passes (flush allowance), another sign differs', () => {
+    const t = emptyTally();
+    const tiny = 5 * 2 ** -149;
+    const element = () => ({ expected: tiny, factor: 1, scale: 1 });
+    compareUlp(
+      t,
+      2,
+      inp,
+      undefined,
+      new Uint32Array([5, 5, 5, 5]),
+      new Uint32Array([0, 0x007fffff, 0x80000000, 0x80000005]),
+      element,
+    );
+    expect(t.worstUlp).toBe(0);
     expect(t.first.map((d) => d.input)).toEqual(['0x00000003', '0x00000004']);
   });
 });
