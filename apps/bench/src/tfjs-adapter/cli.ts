@@ -164,7 +164,8 @@ export async function runAdapterBench(
         );
       });
     }
-    if (args.fused !== false)
+    // fused wrapping is cpu and wasm only (#311); tfjs-webgpu in Node has no dataSync
+    if (args.fused !== false && backend !== 'webgpu')
       await measureFused(
         tf,
         backend,
