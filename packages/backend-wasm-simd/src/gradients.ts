@@ -42,9 +42,18 @@ export interface ForeignAllocator {
   free(ptr: number): void;
 }
 
+/**
+ * A WebAssembly.Memory, named by the members this module uses, so that the published
+ * declarations compile without lib.dom or @types/node (a real Memory is required at run time).
+ */
+export interface WasmMemoryLike {
+  readonly buffer: ArrayBuffer;
+  grow(delta: number): number;
+}
+
 /** The wasm-simd backward kernels bound to a foreign memory; buffers are `{ ptr }` byte offsets. */
 export interface GradientKernels {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemoryLike;
   readonly relu: Pick<ActivationKernel<Record<string, never>>, 'backward'>;
   /** leakyRelu forward too (tfjs-wasm's own is a scalar C loop). */
   readonly leakyRelu: Pick<ActivationKernel<AlphaParams>, 'forward' | 'backward'>;
@@ -76,10 +85,10 @@ function gradientModule(shared: boolean): WebAssembly.Module {
 
 /** The part of WasmHeap the prelu and clippedRelu wrappers use, on the foreign allocator. */
 class ForeignHeap {
-  readonly #memory: WebAssembly.Memory;
+  readonly #memory: WasmMemoryLike;
   readonly #alloc: ForeignAllocator;
   #f32 = new Float32Array(0);
-  constructor(memory: WebAssembly.Memory, alloc: ForeignAllocator) {
+  constructor(memory: WasmMemoryLike, alloc: ForeignAllocator) {
     this.#memory = memory;
     this.#alloc = alloc;
   }
@@ -112,12 +121,14 @@ class ForeignHeap {
  * past n). One thread: the results are the backend's with `threads: 1`, bit for bit.
  */
 export function gradientKernelsOnMemory(
-  memory: WebAssembly.Memory,
+  memory: WasmMemoryLike,
   allocator: ForeignAllocator,
 ): GradientKernels {
   const shared =
     typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
-  const instance = new WebAssembly.Instance(gradientModule(shared), { env: { memory } });
+  const instance = new WebAssembly.Instance(gradientModule(shared), {
+    env: { memory: memory as WebAssembly.Memory },
+  });
   const k = instance.exports as unknown as WasmKernelExports;
   if (k.storeAheadBytes() !== STORE_AHEAD)
     throw new Error('wasm-simd: gradient module load-ahead differs from gradientOutputBytes');
