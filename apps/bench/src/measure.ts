@@ -1,7 +1,7 @@
 // Timing loop shared by Pointwise backends and peers: warm up, pick a repeat
 // count so one sample lasts at least minSampleMs, then take samples of the op and
-// of the copy baseline interleaved (op, copy, op, copy…) so both see the same
-// machine state. `settle` waits for async work, so GPU backends are timed honestly.
+// of each copy of the baseline interleaved (op, copy 1, copy 2, …, op, …) so all see
+// the same machine state. `settle` waits for async work, so GPU backends are timed honestly.
 
 import { median } from './stats.js';
 
@@ -41,29 +41,29 @@ async function calibrate(t: Timed, minSampleMs: number): Promise<number> {
   }
 }
 
-/** Median seconds per call of `op` and of `copy`, sampled interleaved. */
+/** Median seconds per call of `op` and of each copy (in `copies` order), sampled interleaved. */
 export async function measureInterleaved(
   op: Timed,
-  copy: Timed | null,
+  copies: readonly Timed[],
   options: MeasureOptions,
-): Promise<{ opSeconds: number; copySeconds: number | null }> {
+): Promise<{ opSeconds: number; copySeconds: number[] }> {
   const opReps = await calibrate(op, options.minSampleMs);
-  const copyReps = copy ? await calibrate(copy, options.minSampleMs) : 0;
+  const copyReps: number[] = [];
+  for (const copy of copies) copyReps.push(await calibrate(copy, options.minSampleMs));
   const opSamples: number[] = [];
-  const copySamples: number[] = [];
+  const copySamples: number[][] = copies.map(() => []);
   for (let s = 0; s < options.samples; s++) {
     opSamples.push(await timeReps(op, opReps));
-    if (copy) copySamples.push(await timeReps(copy, copyReps));
+    for (let i = 0; i < copies.length; i++) {
+      copySamples[i]!.push(await timeReps(copies[i]!, copyReps[i]!));
+    }
   }
-  return {
-    opSeconds: median(opSamples),
-    copySeconds: copy ? median(copySamples) : null,
-  };
+  return { opSeconds: median(opSamples), copySeconds: copySamples.map(median) };
 }
 
 /** Median seconds per call of `op` alone (per-call overhead at a tiny size). */
 export async function measureAlone(op: Timed, options: MeasureOptions): Promise<number> {
-  return (await measureInterleaved(op, null, options)).opSeconds;
+  return (await measureInterleaved(op, [], options)).opSeconds;
 }
 
 /** Collect garbage between measurements when the child runs with --expose-gc. */

@@ -27,10 +27,22 @@ export interface Row {
   /** Median seconds per call. */
   seconds: number;
   gbps: number;
-  /** The same bytes copied on the same target, same run (null: no copy hook). */
+  /**
+   * The fastest copy of the same bytes on the same target, same run (null: no copy
+   * hook): the ceiling `ratioToCopy` is read against.
+   */
   copyGbps: number | null;
+  /** Which copy that was (`set`, `memory.copy`, `simd`, `gpu`); null with no copy hook. */
+  copyName?: string | null;
+  /** Every copy measured for this row with its own GB/s, in measurement order. */
+  copies?: CopyResult[];
   ratioToCopy: number | null;
   note?: string;
+}
+
+export interface CopyResult {
+  name: string;
+  gbps: number;
 }
 
 export interface Overhead {

@@ -12,6 +12,7 @@ import { tfjsTarget } from './peers/tfjs.js';
 import {
   addSkipOnce,
   type ChildMessage,
+  type CopyResult,
   type Overhead,
   type Row,
   type Skip,
@@ -101,11 +102,15 @@ export async function runTarget(
         continue;
       }
       const bytes = bytesPerElement(c) * size;
-      const copy = target.copy(bytes);
+      const copies = target.copy(bytes) ?? [];
       collectGarbage();
       let measured: Awaited<ReturnType<typeof measureInterleaved>>;
       try {
-        measured = await measureInterleaved(prepared.op, copy, options);
+        measured = await measureInterleaved(
+          prepared.op,
+          copies.map((c) => c.timed),
+          options,
+        );
       } catch (error) {
         if (target.kind !== 'peer') {
           prepared.dispose();
@@ -120,7 +125,12 @@ export async function runTarget(
       const { opSeconds, copySeconds } = measured;
       disposeOf(prepared);
       const gbps = gigabytesPerSecond(bytes, opSeconds);
-      const copyGbps = copySeconds === null ? null : gigabytesPerSecond(bytes, copySeconds);
+      const copyResults = copies.map((c, i) => ({
+        name: c.name,
+        gbps: gigabytesPerSecond(bytes, copySeconds[i]!),
+      }));
+      const ceiling = fastestCopy(copyResults);
+      const copyGbps = ceiling?.gbps ?? null;
       rows.push({
         target: target.name,
         kind: target.kind,
@@ -130,6 +140,8 @@ export async function runTarget(
         seconds: opSeconds,
         gbps,
         copyGbps,
+        copyName: ceiling?.name ?? null,
+        copies: copyResults,
         ratioToCopy: ratio(gbps, copyGbps),
         ...(prepared.note ? { note: prepared.note } : {}),
       });
@@ -144,6 +156,15 @@ export async function runTarget(
     if (target.kind !== 'peer') throw error;
   }
   send({ type: 'result', rows, overhead, skipped, ...(unfinished.length ? { unfinished } : {}) });
+}
+
+/** The fastest of a row's copies (the ceiling its ratio is read against); null if none. */
+export function fastestCopy(copies: readonly CopyResult[]): CopyResult | null {
+  let top: CopyResult | null = null;
+  for (const c of copies) {
+    if (Number.isFinite(c.gbps) && (top === null || c.gbps > top.gbps)) top = c;
+  }
+  return top;
 }
 
 /** Microseconds per call at OVERHEAD_SIZE elements, measured alone, for every case. */

@@ -86,10 +86,12 @@ describe('copy hooks', () => {
   });
 
   it('cpu copy moves half the bytes each way; gpu copy needs a device', async () => {
-    const copy = COPY_HOOKS.cpu(64, null);
-    expect(copy).not.toBeNull();
-    copy?.call();
-    await copy?.settle();
+    const copies = COPY_HOOKS.cpu(64, null);
+    expect(copies?.map((c) => c.name)).toEqual(['set', 'memory.copy', 'simd', 'simd+touch']);
+    for (const c of copies ?? []) {
+      c.timed.call();
+      await c.timed.settle();
+    }
     expect(COPY_HOOKS.gpu(64, { name: 'no-device' })).toBeNull();
   });
 });

@@ -77,6 +77,9 @@ describe('bench run and outputs', () => {
     for (const row of result.rows) {
       expect(row.gbps).toBeGreaterThan(0);
       expect(row.copyGbps).toBeGreaterThan(0);
+      expect(row.copies?.map((c) => c.name)).toEqual(['set', 'memory.copy', 'simd', 'simd+touch']);
+      expect(row.copyGbps).toBe(Math.max(...row.copies!.map((c) => c.gbps)));
+      expect(row.copies?.find((c) => c.name === row.copyName)?.gbps).toBe(row.copyGbps);
       expect(row.ratioToCopy).toBeCloseTo(row.gbps / (row.copyGbps as number), 10);
       expect(row.gbps).toBeCloseTo((row.bytesPerElement * row.size) / row.seconds / 1e9, 6);
     }
@@ -136,6 +139,9 @@ describe('bench run and outputs', () => {
     const tableLines = md.split('\n').filter((l) => l.startsWith('|'));
     expect(tableLines).toHaveLength(2 + report.rows.length);
     expect(tableLines[0]).toContain('x copy');
+    expect(tableLines[0]).toContain('copies GB/s');
+    const firstRow = report.rows[0]!;
+    expect(tableLines[2]).toContain(`${firstRow.copyName} ${firstRow.copyGbps!.toFixed(2)}*`);
     expect(md).toContain('relu.forward');
     expect(md).toContain('node-cuda: test reason');
 

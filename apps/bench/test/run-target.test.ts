@@ -17,7 +17,7 @@ function fakeTarget(kind: 'backend' | 'peer', failAt: number | null, log: string
   return {
     name: `fake-${kind}`,
     kind,
-    copy: () => noop,
+    copy: () => [{ name: 'set', timed: noop }],
     async prepare(c, size) {
       if (size !== 64) log.push(`${c.id} ${size}`);
       if (size === failAt) throw new Error('memory access out of bounds');

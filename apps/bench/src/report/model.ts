@@ -126,6 +126,7 @@ export const HEADERS = [
   'GB/s',
   'x copy',
   'copy GB/s',
+  'copies GB/s',
   'us/call@64',
   'best peer',
   'vs peer',
@@ -143,6 +144,17 @@ export const NUMERIC = new Set([
   'vs 1 thread',
 ]);
 
+/**
+ * Every copy of the row with its own GB/s, the fastest (the ceiling `x copy` is read
+ * against) marked `*`: `set 22.10 · memory.copy 23.05 · simd 25.31*`; `-` with none.
+ */
+export function copiesCell(s: Pick<Row, 'copies' | 'copyName'>): string {
+  if (!s.copies || s.copies.length === 0) return '-';
+  return s.copies
+    .map((c) => `${c.name} ${fixed(c.gbps, 2)}${c.name === s.copyName ? '*' : ''}`)
+    .join(' · ');
+}
+
 export function tableCells(s: SummaryRow): string[] {
   return [
     s.caseId,
@@ -151,6 +163,7 @@ export function tableCells(s: SummaryRow): string[] {
     fixed(s.gbps, 2),
     fixed(s.ratioToCopy, 2),
     fixed(s.copyGbps, 2),
+    copiesCell(s),
     fixed(s.microsPerCall, 1),
     s.bestPeer ? `${s.bestPeer} ${fixed(s.bestPeerGbps, 2)}` : '-',
     s.kind === 'backend' ? fixed(s.ratioToBestPeer, 2) : '-',

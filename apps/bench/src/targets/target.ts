@@ -3,6 +3,7 @@
 // why this target cannot run that case (a peer without a gradient kernel, say).
 
 import type { BenchCase } from '@pointwise/bench-cases';
+import type { NamedCopy } from '../copy.js';
 import type { Timed } from '../measure.js';
 
 export interface Prepared {
@@ -17,8 +18,8 @@ export type Preparation = Prepared | { skip: string };
 export interface Target {
   name: string;
   kind: 'backend' | 'peer';
-  /** The copy baseline for `bytes` of traffic on this target; null if it has none. */
-  copy(bytes: number): Timed | null;
+  /** The copies of `bytes` of traffic on this target (the row uses the fastest); null if none. */
+  copy(bytes: number): NamedCopy[] | null;
   prepare(c: BenchCase, size: number): Promise<Preparation>;
   /** Live tensor buffers and bytes (Pointwise targets), so tests can see a call allocates nothing. */
   memory?(): { bytes: number; buffers: number };
