@@ -1,7 +1,9 @@
 // `pnpm bench`: parse flags, probe each backend through core's probeBackends in its
 // own child processes (one per size; each peer likewise), show progress, then print the
 // table and write JSON / markdown / SVG when asked. Children run one at a time so
-// they do not compete for the cores. Without --peers, the quick run adds one peer
+// they do not compete for the cores, size by size: every target at one size, then every
+// target at the next, so a row and its peer's are measured minutes apart, not a whole
+// run apart (DECISIONS #293). Without --peers, the quick run adds one peer
 // (tfjs-wasm) at its largest size only. Progress: a bar on a terminal, otherwise a
 // plain line on stderr every --progress-every seconds. Exit 0 / 1 failure / 2 usage.
 
@@ -102,11 +104,12 @@ export async function runBySize(
   task: Task,
   onProgress: (label: string) => void,
   run: typeof runChild = runChild,
+  withOverhead = true,
 ): Promise<ChildMessage[]> {
   const all: ChildMessage[] = [];
   for (const [index, size] of task.sizes.entries()) {
     let cases = task.cases;
-    let overhead = index === 0;
+    let overhead = withOverhead && index === 0;
     for (;;) {
       const messages = await run({ ...task, sizes: [size], cases, overhead }, onProgress);
       all.push(...messages.filter((m) => m.type !== 'progress'));
@@ -159,8 +162,30 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
   }
 }
 
-/** Runs the tasks one after another (one child per size), filling the report. */
-async function runTasks(args: BenchArgs, tasks: Task[], report: BenchReport): Promise<BenchReport> {
+/**
+ * The order the children run in: size by size, and at each size every task that has it,
+ * in the tasks' order (`wasm-simd`, `wasm-simd x2`, then the peers). On a shared machine
+ * the memory bandwidth drifts by tens of percent over minutes (issue 23: the copies
+ * beside our rows and beside tfjs-wasm's differed by up to 2x when each target ran its
+ * sizes in one stretch), so a row is measured as close in time to its peers' as the
+ * one-size-per-child design allows. Overhead runs with each task's first size.
+ */
+export function childOrder(tasks: readonly Task[]): { task: Task; size: number; first: boolean }[] {
+  const sizes = [...new Set(tasks.flatMap((t) => t.sizes))].sort((a, b) => a - b);
+  return sizes.flatMap((size) =>
+    tasks
+      .filter((task) => task.sizes.includes(size))
+      .map((task) => ({ task, size, first: task.sizes[0] === size })),
+  );
+}
+
+/** Runs the children in childOrder, filling the report (rows grouped by task, in case order). */
+export async function runTasks(
+  args: Pick<BenchArgs, 'progressEvery'>,
+  tasks: Task[],
+  report: BenchReport,
+  run: typeof runChild = runChild,
+): Promise<BenchReport> {
   const total = tasks.reduce((n, t) => n + ticksFor(t), 0);
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar(
@@ -173,7 +198,7 @@ async function runTasks(args: BenchArgs, tasks: Task[], report: BenchReport): Pr
       )
     : null;
   bar?.start(total, 0, { label: '' });
-  let before = 0;
+  let done = 0;
   let lastLine = Number.NEGATIVE_INFINITY;
   const plain = (n: number, label: string) => {
     if (bar) return;
@@ -183,18 +208,36 @@ async function runTasks(args: BenchArgs, tasks: Task[], report: BenchReport): Pr
       process.stderr.write(`bench: ${n}/${total} ${label}\n`);
     }
   };
+  const messagesOf = new Map<Task, ChildMessage[]>(tasks.map((t) => [t, []]));
+  const stopped = new Set<Task>();
+  for (const { task, size, first } of childOrder(tasks)) {
+    const sized = { ...task, sizes: [size] };
+    const ticks = first ? ticksFor(sized) : task.cases.length;
+    if (stopped.has(task)) {
+      done += ticks;
+      continue;
+    }
+    const start = done;
+    const messages = await runBySize(
+      sized,
+      (label) => {
+        done = Math.min(done + 1, start + ticks);
+        bar?.update(done, { label });
+        plain(done, `${task.name} ${label}`);
+      },
+      run,
+      first,
+    );
+    done = start + ticks;
+    bar?.update(done, { label: `${task.name} ${size} done` });
+    plain(done, `${task.name} ${size} done`);
+    messagesOf.get(task)!.push(...messages);
+    // a target that is unavailable or fails at one size is not tried at the next
+    if (messages.some((m) => m.type === 'unavailable' || m.type === 'error')) stopped.add(task);
+  }
   for (const task of tasks) {
-    let done = 0;
-    const messages = await runBySize(task, (label) => {
-      done++;
-      bar?.update(before + done, { label });
-      plain(before + done, `${task.name} ${label}`);
-    });
-    before += ticksFor(task);
-    bar?.update(before, { label: `${task.name} done` });
-    plain(before, `${task.name} done`);
     const rows: BenchReport['rows'] = [];
-    for (const m of messages) {
+    for (const m of messagesOf.get(task)!) {
       if (m.type === 'result') {
         rows.push(...m.rows);
         report.overhead.push(...m.overhead);

@@ -107,6 +107,28 @@ describe('bench run and outputs', () => {
     expect(summary[1].bestPeer).toBeNull();
   });
 
+  it('reads each row and its best peer against their own copies (vs peer by copy)', async () => {
+    const report = await jsReport();
+    const ours = { ...report.rows[0], gbps: 10, copyGbps: 20, ratioToCopy: 0.5 };
+    const peer = {
+      ...report.rows[0],
+      target: 'p',
+      kind: 'peer' as const,
+      gbps: 16,
+      copyGbps: 40,
+      ratioToCopy: 0.4,
+    };
+    const [mine, theirs] = summarize({ rows: [ours, peer], overhead: [] });
+    expect(mine.ratioToBestPeer).toBeCloseTo(10 / 16, 12);
+    expect(mine.ratioToBestPeerByCopy).toBeCloseTo(0.5 / 0.4, 12);
+    expect(theirs.ratioToBestPeerByCopy).toBeNull();
+    const noCopy = summarize({ rows: [ours, { ...peer, ratioToCopy: null }], overhead: [] })[0];
+    expect(noCopy.ratioToBestPeerByCopy).toBeNull();
+    const table = renderTable({ ...report, rows: [ours, peer] });
+    expect(table).toContain('vs peer by copy');
+    expect(table).toMatch(/0\.63\s+1\.25/);
+  });
+
   it('writes JSON, markdown and an SVG that contains every series', async () => {
     const report = await jsReport();
     const dir = await mkdtemp(join(tmpdir(), 'pw-bench-'));

@@ -4,7 +4,7 @@
 
 import { expandCases } from '@pointwise/bench-cases';
 import { describe, expect, it } from 'vitest';
-import { runBySize } from '../src/cli.js';
+import { childOrder, runBySize, runTasks } from '../src/cli.js';
 import type { ChildMessage, Task } from '../src/protocol.js';
 
 const task: Task = {
@@ -75,5 +75,41 @@ describe('runBySize', () => {
       { type: 'unavailable', target: 'fake', reason: 'not installed' },
     ]);
     expect(seen).toHaveLength(1);
+  });
+});
+
+describe('runTasks: the children run size by size across targets', () => {
+  const ours: Task = { ...task, kind: 'backend', name: 'ours' };
+  const peer: Task = { ...task, name: 'peer' };
+  const quickPeer: Task = { ...task, name: 'quick', sizes: [4096] };
+  const emptyReport = () => ({ rows: [], overhead: [], skipped: [], unavailable: [] }) as never;
+
+  it('childOrder: every target at one size, then the next; overhead at each first size', () => {
+    expect(
+      childOrder([ours, peer, quickPeer]).map(
+        (c) => `${c.task.name} ${c.size}${c.first ? ' +' : ''}`,
+      ),
+    ).toEqual(['ours 256 +', 'peer 256 +', 'ours 4096', 'peer 4096', 'quick 4096 +']);
+  });
+
+  it('runs the children in that order, and not again once a target is unavailable', async () => {
+    const seen: string[] = [];
+    const report = await runTasks(
+      { progressEvery: 1e9 },
+      [ours, peer, quickPeer],
+      emptyReport(),
+      async (t) => {
+        seen.push(`${t.name} ${t.sizes.join(',')}${t.overhead ? ' +overhead' : ''}`);
+        if (t.name === 'peer') return [{ type: 'unavailable', target: 'peer', reason: 'not here' }];
+        return [{ type: 'result', rows: [], overhead: [], skipped: [] }];
+      },
+    );
+    expect(seen).toEqual([
+      'ours 256 +overhead',
+      'peer 256 +overhead',
+      'ours 4096',
+      'quick 4096 +overhead',
+    ]);
+    expect(report.unavailable).toEqual([{ target: 'peer', reason: 'not here' }]);
   });
 });

@@ -22,7 +22,7 @@ export function renderMarkdown(report: BenchReport): string {
     machine.replace(/^Pointwise bench · /, ''),
     '',
     ...rest.flatMap((l) => [l, '']),
-    'GB/s counts the bytes each op must move; "x copy" is the ratio to the fastest copy of the same bytes on the same target, same run (`dst.set(src)`, wasm `memory.copy` and a SIMD loop on CPU targets), "copy GB/s" that copy\'s own speed and "copies GB/s" each copy\'s, the fastest marked *; "vs 1 thread" is a threaded row\'s GB/s over the single-thread row of the same case and size.',
+    'GB/s counts the bytes each op must move; "x copy" is the ratio to the fastest copy of the same bytes on the same target, same run (`dst.set(src)`, wasm `memory.copy` and a SIMD loop on CPU targets), "copy GB/s" that copy\'s own speed and "copies GB/s" each copy\'s, the fastest marked *; "vs peer" is GB/s over the best peer\'s GB/s, "vs peer by copy" the row\'s x copy over that peer\'s x copy (each copy timed beside its own op, so a drift of the machine\'s bandwidth between the two targets\' turns cancels); "vs 1 thread" is a threaded row\'s GB/s over the single-thread row of the same case and size.',
     '',
     `| ${HEADERS.join(' | ')} |`,
     `| ${HEADERS.map((h) => (NUMERIC.has(h) ? '---:' : '---')).join(' | ')} |`,

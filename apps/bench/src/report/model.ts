@@ -46,6 +46,12 @@ export interface SummaryRow extends Row {
   bestPeerGbps: number | null;
   /** This backend's GB/s over the best peer's, null for peer rows or when no peer ran. */
   ratioToBestPeer: number | null;
+  /**
+   * The same, each read against its own copy: this row's x copy over the best peer's x
+   * copy (both copies timed interleaved with their op), so a change in the machine's
+   * memory bandwidth between the two targets' turns cancels; null where either has none.
+   */
+  ratioToBestPeerByCopy: number | null;
   /** `X xN` rows: GB/s over target X's at the same case and size; null otherwise. */
   ratioToOneThread: number | null;
 }
@@ -108,6 +114,10 @@ export function summarize(report: Pick<BenchReport, 'rows' | 'overhead'>): Summa
       bestPeer: topPeer?.target ?? null,
       bestPeerGbps: top,
       ratioToBestPeer: row.kind === 'backend' ? ratio(row.gbps, top) : null,
+      ratioToBestPeerByCopy:
+        row.kind === 'backend' && row.ratioToCopy != null && topPeer?.ratioToCopy != null
+          ? ratio(row.ratioToCopy, topPeer.ratioToCopy)
+          : null,
       ratioToOneThread: single ? ratio(row.gbps, single.gbps) : null,
     };
   });
@@ -130,6 +140,7 @@ export const HEADERS = [
   'us/call@64',
   'best peer',
   'vs peer',
+  'vs peer by copy',
   'vs 1 thread',
   'note',
 ];
@@ -141,6 +152,7 @@ export const NUMERIC = new Set([
   'copy GB/s',
   'us/call@64',
   'vs peer',
+  'vs peer by copy',
   'vs 1 thread',
 ]);
 
@@ -167,6 +179,7 @@ export function tableCells(s: SummaryRow): string[] {
     fixed(s.microsPerCall, 1),
     s.bestPeer ? `${s.bestPeer} ${fixed(s.bestPeerGbps, 2)}` : '-',
     s.kind === 'backend' ? fixed(s.ratioToBestPeer, 2) : '-',
+    s.kind === 'backend' && s.bestPeer ? fixed(s.ratioToBestPeerByCopy, 2) : '-',
     oneThreadTarget(s.target) ? fixed(s.ratioToOneThread, 2) : '-',
     s.note ?? '',
   ];
