@@ -95,43 +95,39 @@ function runChild(task: Task, onProgress: (label: string) => void): Promise<Chil
 }
 
 /**
- * A task run one size per child process (each size on a fresh heap: tfjs-wasm could no
- * longer fit 2^27-element tensors after its 2^16 and 2^24 cases, #133), overhead in the
- * first. After a peer traps, the cases it did not run at that size get a fresh child.
- * A target that is unavailable or fails stops there.
+ * One size of a task, in a child process of its own (each size on a fresh heap: tfjs-wasm
+ * could no longer fit 2^27-element tensors after its 2^16 and 2^24 cases, #133), with the
+ * overhead measured there when asked. After a peer traps, the cases it did not run get a
+ * fresh child. Stops at a child that reports the target unavailable or failed.
  */
-export async function runBySize(
+export async function runAtSize(
   task: Task,
+  size: number,
+  withOverhead: boolean,
   onProgress: (label: string) => void,
   run: typeof runChild = runChild,
-  withOverhead = true,
 ): Promise<ChildMessage[]> {
   const all: ChildMessage[] = [];
-  for (const [index, size] of task.sizes.entries()) {
-    let cases = task.cases;
-    let overhead = withOverhead && index === 0;
-    for (;;) {
-      const messages = await run({ ...task, sizes: [size], cases, overhead }, onProgress);
-      all.push(...messages.filter((m) => m.type !== 'progress'));
-      if (messages.some((m) => m.type === 'unavailable' || m.type === 'error')) return all;
-      const result = messages.find((m) => m.type === 'result');
-      const left = new Set(
-        result?.type === 'result' ? result.unfinished?.map((u) => u.caseId) : [],
-      );
-      const next = cases.filter((c) => left.has(c.id));
-      if (next.length === 0) break;
-      // the trapping case itself is a skipped row, so a resume always runs fewer cases
-      if (next.length >= cases.length) {
-        const reason = 'not run: the peer trapped before it on every attempt';
-        const skipped = next.map((c) => ({ target: task.name, caseId: c.id, reason }));
-        all.push({ type: 'result', rows: [], overhead: [], skipped });
-        break;
-      }
-      cases = next;
-      overhead = false;
+  let cases = task.cases;
+  let overhead = withOverhead;
+  for (;;) {
+    const messages = await run({ ...task, sizes: [size], cases, overhead }, onProgress);
+    all.push(...messages.filter((m) => m.type !== 'progress'));
+    if (messages.some((m) => m.type === 'unavailable' || m.type === 'error')) return all;
+    const result = messages.find((m) => m.type === 'result');
+    const left = new Set(result?.type === 'result' ? result.unfinished?.map((u) => u.caseId) : []);
+    const next = cases.filter((c) => left.has(c.id));
+    if (next.length === 0) return all;
+    // the trapping case itself is a skipped row, so a resume always runs fewer cases
+    if (next.length >= cases.length) {
+      const reason = 'not run: the peer trapped before it on every attempt';
+      const skipped = next.map((c) => ({ target: task.name, caseId: c.id, reason }));
+      all.push({ type: 'result', rows: [], overhead: [], skipped });
+      return all;
     }
+    cases = next;
+    overhead = false;
   }
-  return all;
 }
 
 export async function runBench(args: BenchArgs): Promise<BenchReport> {
@@ -211,22 +207,22 @@ export async function runTasks(
   const messagesOf = new Map<Task, ChildMessage[]>(tasks.map((t) => [t, []]));
   const stopped = new Set<Task>();
   for (const { task, size, first } of childOrder(tasks)) {
-    const sized = { ...task, sizes: [size] };
-    const ticks = first ? ticksFor(sized) : task.cases.length;
+    const ticks = first ? ticksFor({ ...task, sizes: [size] }) : task.cases.length;
     if (stopped.has(task)) {
       done += ticks;
       continue;
     }
     const start = done;
-    const messages = await runBySize(
-      sized,
+    const messages = await runAtSize(
+      task,
+      size,
+      first,
       (label) => {
         done = Math.min(done + 1, start + ticks);
         bar?.update(done, { label });
         plain(done, `${task.name} ${label}`);
       },
       run,
-      first,
     );
     done = start + ticks;
     bar?.update(done, { label: `${task.name} ${size} done` });

@@ -4,7 +4,7 @@
 
 import { expandCases } from '@pointwise/bench-cases';
 import { describe, expect, it } from 'vitest';
-import { childOrder, runBySize, runTasks } from '../src/cli.js';
+import { childOrder, runTasks } from '../src/cli.js';
 import type { ChildMessage, Task } from '../src/protocol.js';
 
 const task: Task = {
@@ -18,24 +18,25 @@ const task: Task = {
 
 type Reply = (t: Task) => ChildMessage[];
 
+const emptyReport = () => ({ rows: [], overhead: [], skipped: [], unavailable: [] }) as never;
+
 async function calls(reply: Reply): Promise<{ seen: string[]; messages: ChildMessage[] }> {
   const seen: string[] = [];
-  const messages = await runBySize(
-    task,
-    () => {},
-    async (t) => {
-      seen.push(
-        `${t.sizes.join(',')}: ${t.cases.map((c) => c.id).join(' ')}${t.overhead ? ' +overhead' : ''}`,
-      );
-      return reply(t);
-    },
-  );
+  const messages: ChildMessage[] = [];
+  await runTasks({ progressEvery: 1e9 }, [task], emptyReport(), async (t) => {
+    seen.push(
+      `${t.sizes.join(',')}: ${t.cases.map((c) => c.id).join(' ')}${t.overhead ? ' +overhead' : ''}`,
+    );
+    const replied = reply(t);
+    messages.push(...replied);
+    return replied;
+  });
   return { seen, messages };
 }
 
 const ok: Reply = () => [{ type: 'result', rows: [], overhead: [], skipped: [] }];
 
-describe('runBySize', () => {
+describe('one target over its sizes (runTasks, runAtSize)', () => {
   it('runs one child per size, overhead in the first only', async () => {
     const { seen } = await calls(ok);
     expect(seen).toEqual([
@@ -82,7 +83,6 @@ describe('runTasks: the children run size by size across targets', () => {
   const ours: Task = { ...task, kind: 'backend', name: 'ours' };
   const peer: Task = { ...task, name: 'peer' };
   const quickPeer: Task = { ...task, name: 'quick', sizes: [4096] };
-  const emptyReport = () => ({ rows: [], overhead: [], skipped: [], unavailable: [] }) as never;
 
   it('childOrder: every target at one size, then the next; overhead at each first size', () => {
     expect(
