@@ -57,8 +57,9 @@ export interface GradientKernels {
   readonly relu: Pick<ActivationKernel<Record<string, never>>, 'backward'>;
   /** leakyRelu forward too (tfjs-wasm's own is a scalar C loop). */
   readonly leakyRelu: Pick<ActivationKernel<AlphaParams>, 'forward' | 'backward'>;
+  /** dx only: a call with a dceiling output throws KERNEL_MISSING (no ceiling-gradient kernel in the module). */
   readonly clippedRelu: Pick<ClippedReluKernel, 'backward'>;
-  /** With a dslope output (the dx-only kernels are not in the module). */
+  /** With a dslope output: a call without one throws KERNEL_MISSING (the dx-only kernels are not in the module). */
   readonly prelu: Pick<PreluKernel, 'backward'>;
 }
 
@@ -134,11 +135,34 @@ export function gradientKernelsOnMemory(
     throw new Error('wasm-simd: gradient module load-ahead differs from gradientOutputBytes');
   const heap = new ForeignHeap(memory, allocator) as unknown as WasmHeap;
   const d = Dispatch.single(k);
+  const clippedRelu = clippedReluKernel(k, heap, d);
+  const prelu = preluKernel(k, heap, d);
   return {
     memory,
     relu: reluKernel(k, d),
     leakyRelu: leakyReluKernel(k, d),
-    clippedRelu: clippedReluKernel(k, heap, d),
-    prelu: preluKernel(k, heap, d),
+    clippedRelu: {
+      backward(c) {
+        if (c.dceiling !== null)
+          throw notInModule('clippedRelu', 'dceiling', c.dceiling, 'a ceiling gradient');
+        clippedRelu.backward(c);
+      },
+    },
+    prelu: {
+      backward(c) {
+        if (c.dslope === null)
+          throw notInModule('prelu', 'dslope', null, 'dx without a slope gradient');
+        prelu.backward(c);
+      },
+    },
   };
+}
+
+/** The kernels the module leaves out (tfjs never asks for them): a typed error before any write. */
+function notInModule(op: string, arg: string, value: unknown, what: string): PointwiseError {
+  return new PointwiseError(
+    'KERNEL_MISSING',
+    { op, arg, value },
+    `the in-place gradient module has no kernel for ${what}; use the wasm-simd backend's`,
+  );
 }

@@ -4,6 +4,7 @@
 // blocks and the scratch it borrows; the results are the backend's (threads: 1) bits,
 // plain and shared memory, with the memory growing inside a call.
 
+import { PointwiseError } from '@pointwise/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WasmSimdBackend } from '../src/backend.js';
 import { GRADIENTS_SHARED_WASM_BASE64, GRADIENTS_WASM_BASE64 } from '../src/gradients.generated.js';
@@ -178,6 +179,45 @@ describe.each([false, true])('gradient module, shared memory %s', (shared) => {
     new Uint8Array(memory.buffer).fill(PATTERN);
     gradientKernelsOnMemory(memory, bumpAllocator(memory, 0));
     expect(new Uint8Array(memory.buffer).every((b) => b === PATTERN)).toBe(true);
+  });
+
+  it.each([
+    ['clippedRelu', 'dceiling'],
+    ['prelu', 'dslope'],
+  ])('%s without its kernel (%s) throws KERNEL_MISSING and writes nothing', (op, arg) => {
+    const n = 37;
+    const memory = memoryOf(1);
+    const heap = bumpAllocator(memory, 64);
+    const pdy = heap.malloc(gradientInputBytes(n));
+    const px = heap.malloc(gradientInputBytes(n));
+    const pdx = heap.malloc(gradientOutputBytes(n));
+    const pp = heap.malloc(64);
+    new Float32Array(memory.buffer, pdy, n).set(inputs(n, 1));
+    new Float32Array(memory.buffer, px, n).set(inputs(n, 2));
+    const before = new Uint8Array(memory.buffer).slice();
+    const k = gradientKernelsOnMemory(memory, heap) as unknown as Record<
+      string,
+      { backward(a: Record<string, unknown>): void }
+    >;
+    const call = {
+      dy: { ptr: pdy },
+      source: { ptr: px },
+      from: 'x',
+      dx: { ptr: pdx },
+      size: n,
+      ...(op === 'prelu'
+        ? { params: { slope: { ptr: pp }, channels: 1, inner: n }, dslope: null }
+        : { params: { ceiling: 6, ceilingBuffer: null }, dceiling: { ptr: pp } }),
+    };
+    let thrown: unknown;
+    try {
+      k[op]!.backward(call);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(PointwiseError);
+    expect(thrown).toMatchObject({ code: 'KERNEL_MISSING', op, arg });
+    expect(new Uint8Array(memory.buffer)).toEqual(before);
   });
 
   it.each([1, 37, 4099])(
