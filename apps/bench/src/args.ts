@@ -35,6 +35,12 @@ export interface BenchArgs {
   /** Competing CPU-bound processes run alongside the measurements (--busy). */
   busy: number;
   /**
+   * Each target in processes of its own (--apart), instead of a backend and its peers
+   * measured together in one process (DECISIONS #315): to check that sharing a process
+   * does not change a target's speed.
+   */
+  apart: boolean;
+  /**
    * The quick run's default peer: one target at one size (tfjs-wasm at the run's largest
    * size); null with --peers, --full or --peers none.
    */
@@ -89,6 +95,9 @@ Usage: pnpm bench [flags]
                             auto: \`wasm-simd auto\`, the backend's default threads: 'auto')
   --busy N                  run N CPU-bound processes (node -e 'for(;;){}') alongside the
                             measurements, to see the threaded targets on a busy machine (default 0)
+  --apart                   run each target in processes of its own; by default wasm-simd, tfjs-wasm
+                            and ort share one process per size (js and tfjs-cpu another), their
+                            samples interleaved, so a row and its peers see the same machine
   --peers tfjs,ort|none     peers run side by side at every size (${PEER_NAMES.join(', ')}; tfjs is
                             tfjs-cpu and tfjs-wasm); default:
                             tfjs-wasm at the largest size only (--full: tfjs,ort at every size)
@@ -252,6 +261,9 @@ export function parseArgs(
       case '--full':
         full = true;
         break;
+      case '--apart':
+        given.apart = true;
+        break;
       case '--help':
       case '-h':
         help = true;
@@ -283,6 +295,7 @@ export function parseArgs(
     progressEvery: given.progressEvery ?? 5,
     wasmThreads: given.wasmThreads ?? defaultWasmThreads(),
     busy: given.busy ?? 0,
+    apart: given.apart ?? false,
     json: given.json,
     md: given.md,
     svg: given.svg,

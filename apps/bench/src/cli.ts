@@ -1,14 +1,16 @@
-// `pnpm bench`: parse flags, probe each backend through core's probeBackends in its
-// own child processes (one per size; each peer likewise), show progress, then print the
-// table and write JSON / markdown / SVG when asked. Children run one at a time so
-// they do not compete for the cores, size by size: every target at one size, then every
-// target at the next, so a row and its peer's are measured minutes apart, not a whole
-// run apart (DECISIONS #293). Without --peers, the quick run adds one peer
-// (tfjs-wasm) at its largest size only. Progress: a bar on a terminal, otherwise a
-// plain line on stderr every --progress-every seconds. Exit 0 / 1 failure / 2 usage.
+// `pnpm bench`: parse flags, probe each backend through core's probeBackends in child
+// processes, one per size and group of targets measured together (wasm-simd with
+// tfjs-wasm and ort, js with tfjs-cpu, a GPU backend alone; DECISIONS #315: a row and
+// its peers' sampled in the same rounds), show progress, then print the table and
+// write JSON / markdown / SVG when asked. Children run one at a time so they do not
+// compete for the cores, size by size (DECISIONS #293); `--apart` gives every target
+// processes of its own. Without --peers, the quick run adds one peer (tfjs-wasm) at its
+// largest size only. Progress: a bar on a terminal, otherwise a plain line on stderr
+// every --progress-every seconds. Exit 0 / 1 failure / 2 usage.
 
 import { fork } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { expandCases } from '@pointwise/bench-cases';
 import { PointwiseError } from '@pointwise/core';
@@ -27,6 +29,8 @@ import { renderMarkdown } from './report/markdown.js';
 import { type BenchReport, machineInfo, REPORT_SCHEMA, sizesOf } from './report/model.js';
 import { renderSvg } from './report/svg.js';
 import { renderTable } from './report/table.js';
+import { fitsMemory, formatSize } from './sizes.js';
+import { backendOf } from './targets/pointwise.js';
 
 const PEER_TARGETS: Record<string, string[]> = {
   tfjs: ['tfjs-cpu', 'tfjs-wasm'],
@@ -62,8 +66,8 @@ export function tasksFor(args: BenchArgs): Task[] {
   return [...backends.map((name) => ({ kind: 'backend' as const, name, ...common })), ...peers];
 }
 
-/** Fork dist/worker.js for one task; resolve with every message it sent. */
-function runChild(task: Task, onProgress: (label: string) => void): Promise<ChildMessage[]> {
+/** Fork dist/worker.js for one job (its tasks); resolve with every message it sent. */
+function runChild(tasks: Task[], onProgress: (label: string) => void): Promise<ChildMessage[]> {
   const workerPath = fileURLToPath(new URL('./worker.js', import.meta.url));
   return new Promise((resolve) => {
     const messages: ChildMessage[] = [];
@@ -81,43 +85,94 @@ function runChild(task: Task, onProgress: (label: string) => void): Promise<Chil
       if (m.type === 'progress') onProgress(m.label);
     });
     child.on('exit', (code) => {
-      if (!messages.some((m) => m.type !== 'progress')) {
-        messages.push({
-          type: 'error',
-          target: task.name,
-          message: `exited with ${code}: ${stderr.trim().slice(-2000)}`,
-        });
+      if (!messages.some((m) => m.type === 'result' || m.type === 'error')) {
+        // every task the child did not already report unavailable failed with it
+        const reported = new Set(messages.map((m) => (m.type === 'unavailable' ? m.target : '')));
+        for (const task of tasks.filter((t) => !reported.has(t.name))) {
+          messages.push({
+            type: 'error',
+            target: task.name,
+            message: `exited with ${code}: ${stderr.trim().slice(-2000)}`,
+          });
+        }
       }
       resolve(messages);
     });
-    child.send(task);
+    child.send(tasks);
   });
 }
 
 /**
- * One size of a task, in a child process of its own (each size on a fresh heap: tfjs-wasm
- * could no longer fit 2^27-element tensors after its 2^16 and 2^24 cases, #133), with the
- * overhead measured there when asked. After a peer traps, the cases it did not run get a
- * fresh child. Stops at a child that reports the target unavailable or failed.
+ * Which targets share a child and are measured together (DECISIONS #315), by the
+ * library's name: wasm and native code (wasm-simd at any thread count, tfjs-wasm, ort)
+ * in one process, plain JS (js, tfjs-cpu) in another, because a wasm memory.grow
+ * detaches ArrayBuffers and slows plain JS loops process-wide. GPU backends run alone.
+ */
+const MEASURED_TOGETHER: Readonly<Record<string, string>> = {
+  'wasm-simd': 'wasm',
+  'tfjs-wasm': 'wasm',
+  ort: 'wasm',
+  js: 'js',
+  'tfjs-cpu': 'js',
+};
+
+/** The group a task is measured in, or null when it runs alone. */
+export function togetherKey(task: Task): string | null {
+  const library = task.kind === 'backend' ? backendOf(task.name).backend : task.name;
+  return MEASURED_TOGETHER[library] ?? null;
+}
+
+/** Targets and peers a child left unavailable or failed: not tried at a later size. */
+function endedTargets(messages: readonly ChildMessage[]): Set<string> {
+  const ended = new Set<string>();
+  for (const m of messages) if (m.type === 'unavailable' || m.type === 'error') ended.add(m.target);
+  return ended;
+}
+
+/**
+ * One size of a job, in a child process of its own (each size on a fresh heap: tfjs-wasm
+ * could no longer fit 2^27-element tensors after its 2^16 and 2^24 cases, #133), with
+ * each task's overhead measured there when its `overhead` asks. After a peer traps, the
+ * cases it did not run get a fresh child of their own (measured alone, not beside the
+ * job's other targets). A target the child reports unavailable or failed stops there.
  */
 export async function runAtSize(
-  task: Task,
+  tasks: Task[],
   size: number,
-  withOverhead: boolean,
   onProgress: (label: string) => void,
   run: typeof runChild = runChild,
 ): Promise<ChildMessage[]> {
+  const sized = tasks.map((t) => ({ ...t, sizes: [size] }));
+  const first = await run(sized, onProgress);
+  const all: ChildMessage[] = first.filter((m) => m.type !== 'progress');
+  const result = first.find((m) => m.type === 'result');
+  const ended = endedTargets(first);
+  for (const task of sized) {
+    if (ended.has(task.name) || result?.type !== 'result') continue;
+    const left = new Set(
+      result.unfinished?.filter((u) => (u.target ?? task.name) === task.name).map((u) => u.caseId),
+    );
+    all.push(...(await retryAlone(task, left, onProgress, run)));
+  }
+  return all;
+}
+
+/** The cases a trap left unfinished, in fresh children of their own until none are left. */
+async function retryAlone(
+  task: Task,
+  unfinished: Set<string>,
+  onProgress: (label: string) => void,
+  run: typeof runChild,
+): Promise<ChildMessage[]> {
   const all: ChildMessage[] = [];
-  let cases = task.cases;
-  let overhead = withOverhead;
-  for (;;) {
-    const messages = await run({ ...task, sizes: [size], cases, overhead }, onProgress);
+  let cases = task.cases.filter((c) => unfinished.has(c.id));
+  while (cases.length > 0) {
+    const messages = await run([{ ...task, cases, overhead: false }], onProgress);
     all.push(...messages.filter((m) => m.type !== 'progress'));
     if (messages.some((m) => m.type === 'unavailable' || m.type === 'error')) return all;
     const result = messages.find((m) => m.type === 'result');
     const left = new Set(result?.type === 'result' ? result.unfinished?.map((u) => u.caseId) : []);
     const next = cases.filter((c) => left.has(c.id));
-    if (next.length === 0) return all;
     // the trapping case itself is a skipped row, so a resume always runs fewer cases
     if (next.length >= cases.length) {
       const reason = 'not run: the peer trapped before it on every attempt';
@@ -126,8 +181,8 @@ export async function runAtSize(
       return all;
     }
     cases = next;
-    overhead = false;
   }
+  return all;
 }
 
 export async function runBench(args: BenchArgs): Promise<BenchReport> {
@@ -144,6 +199,7 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
     skipped: [],
     unavailable: [],
   };
+  report.args.notes = [...report.args.notes, ...togetherNotes(tasks, args.apart)];
   const busy = await startBusy(args.busy);
   if (args.busy > 0) {
     report.args.notes = [
@@ -158,26 +214,85 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
   }
 }
 
+/** The report's note on which targets shared a process (none with --apart). */
+export function togetherNotes(
+  tasks: readonly Task[],
+  apart: boolean,
+  order: readonly { tasks: Task[]; size: number }[] = childOrder(tasks, apart),
+): string[] {
+  if (apart) return ['--apart: every target measured in processes of its own'];
+  const groups = new Map<string, string[]>();
+  for (const task of tasks) {
+    const key = togetherKey(task);
+    if (key !== null) groups.set(key, [...(groups.get(key) ?? []), task.name]);
+  }
+  const notes = [...groups.values()]
+    .filter((names) => names.length > 1)
+    .map(
+      (names) =>
+        `measured together, samples interleaved in one process per size: ${names.join(', ')}`,
+    );
+  // sizes where a group was split because its targets would not fit in memory together
+  for (const size of new Set(order.map((c) => c.size))) {
+    const alone = order.filter(
+      (c) => c.size === size && c.tasks.length === 1 && togetherKey(c.tasks[0]!) !== null,
+    );
+    const keys = alone.map((c) => togetherKey(c.tasks[0]!));
+    if (keys.some((k, i) => keys.indexOf(k) !== i)) {
+      notes.push(
+        `at ${formatSize(size)} each target ran apart: together they would not fit in memory`,
+      );
+    }
+  }
+  return notes;
+}
+
 /**
  * The order the children run in: size by size, and at each size every task that has it,
- * in the tasks' order (`wasm-simd`, `wasm-simd x2`, then the peers). On a shared machine
- * the memory bandwidth drifts by tens of percent over minutes (issue 23: the copies
- * beside our rows and beside tfjs-wasm's differed by up to 2x when each target ran its
- * sizes in one stretch), so a row is measured as close in time to its peers' as the
- * one-size-per-child design allows. Overhead runs with each task's first size.
+ * in the tasks' order (`wasm-simd`, `wasm-simd x2`, then the peers), the tasks measured
+ * together (togetherKey) in one child. On a shared machine the memory bandwidth drifts
+ * by tens of percent over minutes (issue 23: the copies beside our rows and beside
+ * tfjs-wasm's differed by up to 2x when each target ran its sizes in one stretch), and
+ * even minutes apart a row and its peer's differed by up to 2x, so a row is measured
+ * in the same process and the same rounds as its peers'. Each task's overhead runs with
+ * its first size (`overhead` set on that size's copy of the task).
  */
-export function childOrder(tasks: readonly Task[]): { task: Task; size: number; first: boolean }[] {
+export function childOrder(
+  tasks: readonly Task[],
+  apart = false,
+  fitsTogether: (size: number, targets: number) => boolean = (size, targets) =>
+    fitsMemory(size, os.totalmem(), targets),
+): { tasks: Task[]; size: number }[] {
   const sizes = [...new Set(tasks.flatMap((t) => t.sizes))].sort((a, b) => a - b);
-  return sizes.flatMap((size) =>
-    tasks
-      .filter((task) => task.sizes.includes(size))
-      .map((task) => ({ task, size, first: task.sizes[0] === size })),
-  );
+  return sizes.flatMap((size) => {
+    const jobs: Task[][] = [];
+    const byKey = new Map<string, Task[]>();
+    for (const task of tasks.filter((t) => t.sizes.includes(size))) {
+      const sized = { ...task, overhead: task.sizes[0] === size };
+      const key = apart ? null : togetherKey(task);
+      const job = key === null ? undefined : byKey.get(key);
+      if (job) job.push(sized);
+      else {
+        const fresh = [sized];
+        jobs.push(fresh);
+        if (key !== null) byKey.set(key, fresh);
+      }
+    }
+    // a group whose targets would not fit in memory together runs apart at that size
+    return jobs
+      .flatMap((job) => (fitsTogether(size, job.length) ? [job] : job.map((t) => [t])))
+      .map((job) => ({ tasks: job, size }));
+  });
+}
+
+/** Ticks one task contributes at one size: its cases, plus its overhead at its first size. */
+function ticksAt(task: Task, size: number): number {
+  return task.overhead ? ticksFor({ ...task, sizes: [size] }) : task.cases.length;
 }
 
 /** Runs the children in childOrder, filling the report (rows grouped by task, in case order). */
 export async function runTasks(
-  args: Pick<BenchArgs, 'progressEvery'>,
+  args: Pick<BenchArgs, 'progressEvery'> & Partial<Pick<BenchArgs, 'apart'>>,
   tasks: Task[],
   report: BenchReport,
   run: typeof runChild = runChild,
@@ -204,55 +319,61 @@ export async function runTasks(
       process.stderr.write(`bench: ${n}/${total} ${label}\n`);
     }
   };
-  const messagesOf = new Map<Task, ChildMessage[]>(tasks.map((t) => [t, []]));
-  const stopped = new Set<Task>();
-  for (const { task, size, first } of childOrder(tasks)) {
-    const ticks = first ? ticksFor({ ...task, sizes: [size] }) : task.cases.length;
-    if (stopped.has(task)) {
-      done += ticks;
-      continue;
-    }
+  const messages: ChildMessage[] = [];
+  const stopped = new Set<string>();
+  for (const { tasks: job, size } of childOrder(tasks, args.apart)) {
+    const ticks = job.reduce((n, t) => n + ticksAt(t, size), 0);
+    const live = job.filter((t) => !stopped.has(t.name));
+    const names = live.map((t) => t.name).join(' + ');
     const start = done;
-    const messages = await runAtSize(
-      task,
-      size,
-      first,
-      (label) => {
-        done = Math.min(done + 1, start + ticks);
-        bar?.update(done, { label });
-        plain(done, `${task.name} ${label}`);
-      },
-      run,
-    );
+    if (live.length > 0) {
+      const replies = await runAtSize(
+        live,
+        size,
+        (label) => {
+          done = Math.min(done + 1, start + ticks);
+          bar?.update(done, { label });
+          plain(done, label);
+        },
+        run,
+      );
+      messages.push(...replies);
+      // a target that is unavailable or fails at one size is not tried at the next
+      for (const name of endedTargets(replies)) stopped.add(name);
+    }
     done = start + ticks;
-    bar?.update(done, { label: `${task.name} ${size} done` });
-    plain(done, `${task.name} ${size} done`);
-    messagesOf.get(task)!.push(...messages);
-    // a target that is unavailable or fails at one size is not tried at the next
-    if (messages.some((m) => m.type === 'unavailable' || m.type === 'error')) stopped.add(task);
+    bar?.update(done, { label: `${names} ${size} done` });
+    plain(done, `${names} ${size} done`);
+  }
+  const rowsOf = new Map<string, BenchReport['rows']>(tasks.map((t) => [t.name, []]));
+  for (const m of messages) {
+    if (m.type === 'result') {
+      for (const row of m.rows) rowsOf.get(row.target)?.push(row);
+      report.overhead.push(...m.overhead);
+      for (const skip of m.skipped) addSkipOnce(report.skipped, skip);
+    } else if (m.type === 'unavailable') {
+      addUnavailableOnce(report, { target: m.target, reason: m.reason });
+    } else if (m.type === 'error') {
+      addUnavailableOnce(report, {
+        target: m.target,
+        reason: `failed: ${m.message.split('\n')[0]}`,
+      });
+    }
   }
   for (const task of tasks) {
-    const rows: BenchReport['rows'] = [];
-    for (const m of messagesOf.get(task)!) {
-      if (m.type === 'result') {
-        rows.push(...m.rows);
-        report.overhead.push(...m.overhead);
-        for (const skip of m.skipped) addSkipOnce(report.skipped, skip);
-      } else if (m.type === 'unavailable') {
-        report.unavailable.push({ target: m.target, reason: m.reason });
-      } else if (m.type === 'error') {
-        report.unavailable.push({
-          target: m.target,
-          reason: `failed: ${m.message.split('\n')[0]}`,
-        });
-      }
-    }
     // rows in case order, then size, as the tables read
+    const rows = rowsOf.get(task.name)!;
     sortInCaseOrder(rows, task.cases);
     report.rows.push(...rows);
   }
   bar?.stop();
   return report;
+}
+
+function addUnavailableOnce(report: BenchReport, entry: { target: string; reason: string }): void {
+  if (!report.unavailable.some((u) => u.target === entry.target && u.reason === entry.reason)) {
+    report.unavailable.push(entry);
+  }
 }
 
 export async function writeOutputs(args: BenchArgs, report: BenchReport): Promise<string[]> {

@@ -1,7 +1,8 @@
 // Timing loop shared by Pointwise backends and peers: warm up, pick a repeat
 // count so one sample lasts at least minSampleMs, then take samples of the op and
 // of each copy of the baseline interleaved (op, copy 1, copy 2, …, op, …) so all see
-// the same machine state. `settle` waits for async work, so GPU backends are timed honestly.
+// the same machine state; measureTogether does the same for several targets' ops.
+// `settle` waits for async work, so GPU backends are timed honestly.
 
 import { median } from './stats.js';
 
@@ -41,24 +42,36 @@ async function calibrate(t: Timed, minSampleMs: number): Promise<number> {
   }
 }
 
+/**
+ * Median seconds per call of each of `ops`, sampled interleaved: every round times one
+ * sample of each, starting one further along the list each round (op 0, 1, 2 … then
+ * 1, 2 … 0), so no op always runs right after the same neighbour (measured on this
+ * machine: which op followed a copy of other buffers moved its median by up to 30%).
+ */
+export async function measureTogether(
+  ops: readonly Timed[],
+  options: MeasureOptions,
+): Promise<number[]> {
+  const reps: number[] = [];
+  for (const op of ops) reps.push(await calibrate(op, options.minSampleMs));
+  const samples: number[][] = ops.map(() => []);
+  for (let s = 0; s < options.samples; s++) {
+    for (let k = 0; k < ops.length; k++) {
+      const i = (s + k) % ops.length;
+      samples[i]!.push(await timeReps(ops[i]!, reps[i]!));
+    }
+  }
+  return samples.map(median);
+}
+
 /** Median seconds per call of `op` and of each copy (in `copies` order), sampled interleaved. */
 export async function measureInterleaved(
   op: Timed,
   copies: readonly Timed[],
   options: MeasureOptions,
 ): Promise<{ opSeconds: number; copySeconds: number[] }> {
-  const opReps = await calibrate(op, options.minSampleMs);
-  const copyReps: number[] = [];
-  for (const copy of copies) copyReps.push(await calibrate(copy, options.minSampleMs));
-  const opSamples: number[] = [];
-  const copySamples: number[][] = copies.map(() => []);
-  for (let s = 0; s < options.samples; s++) {
-    opSamples.push(await timeReps(op, opReps));
-    for (let i = 0; i < copies.length; i++) {
-      copySamples[i]!.push(await timeReps(copies[i]!, copyReps[i]!));
-    }
-  }
-  return { opSeconds: median(opSamples), copySeconds: copySamples.map(median) };
+  const [opSeconds, ...copySeconds] = await measureTogether([op, ...copies], options);
+  return { opSeconds: opSeconds!, copySeconds };
 }
 
 /** Median seconds per call of `op` alone (per-call overhead at a tiny size). */

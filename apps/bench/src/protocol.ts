@@ -1,7 +1,8 @@
-// Messages between the CLI (parent) and its child processes: one per backend or peer
-// and size, and another for the cases left after a peer traps. The parent forks
-// dist/worker.js with a Task; the child sends progress ticks and finally one result
-// (rows + overhead, or the reason it could not run).
+// Messages between the CLI (parent) and its child processes: one per size for the
+// targets measured together (a backend and its peers, DECISIONS #315), one per size
+// for any other backend or peer, and another for the cases left after a peer traps.
+// The parent forks dist/worker.js with its Tasks; the child sends progress ticks and
+// finally one result (rows + overhead of every target, or the reason one could not run).
 
 import type { BenchCase } from '@pointwise/bench-cases';
 
@@ -67,8 +68,11 @@ export type ChildMessage =
       rows: Row[];
       overhead: Overhead[];
       skipped: Skip[];
-      /** (case, size) pairs not run because the peer trapped before them: run them in a fresh process. */
-      unfinished?: { caseId: string; size: number }[];
+      /**
+       * (case, size) pairs not run because the peer trapped before them: run them in a
+       * fresh process. `target` names the peer when the child measured several together.
+       */
+      unfinished?: { caseId: string; size: number; target?: string }[];
     }
   | { type: 'error'; target: string; message: string };
 

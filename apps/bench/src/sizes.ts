@@ -22,6 +22,8 @@ export const UNKNOWN_LLC_DRAM_SIZE = 2 ** 27;
  * dx 12, mask 1, the copy baseline's two buffers 12, tf.grad's intermediates): 48.
  */
 export const PEAK_BYTES_PER_ELEMENT = 48;
+/** Of those, the copy baseline's: a process measuring targets together holds them once. */
+const COPY_BYTES_PER_ELEMENT = 12;
 /** A size is run only when its peak is at most this share of os.totalmem(). */
 export const MEMORY_SHARE = 0.5;
 /** The most bytes one call moves per element (backward: dy, x read, dx written). */
@@ -49,12 +51,14 @@ export function dramSize(llcBytes: number | null): number {
   return n;
 }
 
-export function peakBytes(size: number): number {
-  return PEAK_BYTES_PER_ELEMENT * size;
+export function peakBytes(size: number, targets = 1): number {
+  const perTarget = PEAK_BYTES_PER_ELEMENT - COPY_BYTES_PER_ELEMENT;
+  return (COPY_BYTES_PER_ELEMENT + perTarget * targets) * size;
 }
 
-export function fitsMemory(size: number, totalBytes: number): boolean {
-  return peakBytes(size) <= MEMORY_SHARE * totalBytes;
+/** Whether `targets` measured together in one process fit at `size` (one: the size runs at all). */
+export function fitsMemory(size: number, totalBytes: number, targets = 1): boolean {
+  return peakBytes(size, targets) <= MEMORY_SHARE * totalBytes;
 }
 
 export interface SizePlan {

@@ -1,9 +1,10 @@
-// Child-process entry: receives one Task over IPC, runs it (run-task.ts) and sends
-// progress and the result back. One process per backend or peer, because a
-// detached ArrayBuffer (wasm memory.grow) slows plain JS loops process-wide.
+// Child-process entry: receives one job (its Tasks) over IPC, runs it (run-task.ts)
+// and sends progress and the result back. Plain JS targets (js, tfjs-cpu) never share
+// a process with a wasm one, because a detached ArrayBuffer (wasm memory.grow) slows
+// plain JS loops process-wide (cli.ts togetherKey).
 
 import type { ChildMessage, Task } from './protocol.js';
-import { runTask } from './run-task.js';
+import { runJob, TargetFailure } from './run-task.js';
 
 const send = (message: ChildMessage): Promise<void> =>
   new Promise((resolve) => {
@@ -14,13 +15,14 @@ const send = (message: ChildMessage): Promise<void> =>
     }
   });
 
-process.once('message', (task: Task) => {
+process.once('message', (tasks: Task[]) => {
   let last: Promise<void> = Promise.resolve();
-  runTask(task, (m) => {
+  runJob(tasks, (m) => {
     last = send(m);
   })
     .catch((error: Error) => {
-      last = send({ type: 'error', target: task.name, message: error.stack ?? error.message });
+      const target = error instanceof TargetFailure ? error.target : tasks[0]!.name;
+      last = send({ type: 'error', target, message: error.stack ?? error.message });
     })
     .finally(async () => {
       await last;

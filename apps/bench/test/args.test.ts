@@ -54,6 +54,11 @@ describe('parseArgs', () => {
     expect(a.json).toBe('o.json');
   });
 
+  it('measures a backend and its peers together unless --apart', () => {
+    expect(parseArgs([]).apart).toBe(false);
+    expect(parseArgs(['--full', '--apart']).apart).toBe(true);
+  });
+
   it('takes --backend as --backends and --progress-every in seconds', () => {
     const a = parseArgs(['--backend', 'wasm-simd,js', '--progress-every', '0.5']);
     expect(a.backends).toEqual(['wasm-simd', 'js']);

@@ -7,8 +7,9 @@
 
 import { expandCases } from '@pointwise/bench-cases';
 import { describe, expect, it } from 'vitest';
+import { measureTogether } from '../src/measure.js';
 import type { ChildMessage } from '../src/protocol.js';
-import { runTarget } from '../src/run-task.js';
+import { type Member, runTarget, runTogether } from '../src/run-task.js';
 import type { Target } from '../src/targets/target.js';
 
 const noop = { call: () => {}, settle: async () => {} };
@@ -138,5 +139,94 @@ describe('runTarget', () => {
 
   it('lets a failing Pointwise backend fail the run', async () => {
     await expect(run(fakeTarget('backend', 4096, []))).rejects.toThrow('out of bounds');
+  });
+});
+
+describe('runTogether: several targets at each (case, size) in one measurement', () => {
+  const spinFor = (ms: number) => ({
+    call: () => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    },
+    settle: async () => {},
+  });
+  const timedTarget = (
+    name: string,
+    kind: 'backend' | 'peer',
+    ms: number,
+    throwAt?: number,
+  ): Target => ({
+    name,
+    kind,
+    copy: () => [{ name: 'set', timed: spinFor(0.2) }],
+    async prepare(_c, size) {
+      const op = spinFor(ms);
+      return {
+        op: {
+          call: () => {
+            if (size === throwAt) throw new WebAssembly.RuntimeError('unreachable');
+            op.call();
+          },
+          settle: op.settle,
+        },
+        dispose: () => {},
+      };
+    },
+    close: () => {},
+  });
+  const spec = (name: string) => ({
+    ...task,
+    name,
+    cases: task.cases.slice(0, 2),
+    samples: 3,
+    overhead: false,
+  });
+
+  async function together(members: Member[]): Promise<ChildMessage & { type: 'result' }> {
+    const messages: ChildMessage[] = [];
+    await runTogether(members, (m) => messages.push(m));
+    const result = messages.find((m) => m.type === 'result');
+    if (result?.type !== 'result') throw new Error('no result');
+    return result;
+  }
+
+  it('gives each target its rows, read against the same copies', async () => {
+    const result = await together([
+      { target: timedTarget('ours', 'backend', 0.2), task: spec('ours') },
+      { target: timedTarget('peer', 'peer', 0.6), task: spec('peer') },
+    ]);
+    const of = (name: string) => result.rows.filter((r) => r.target === name);
+    expect(of('ours').map((r) => `${r.caseId} ${r.size}`)).toEqual(
+      of('peer').map((r) => `${r.caseId} ${r.size}`),
+    );
+    expect(of('ours')).toHaveLength(4);
+    of('ours').forEach((row, i) => {
+      expect(of('peer')[i]!.copies).toEqual(row.copies);
+      // 0.2 ms against 0.6 ms a call: the ratio survives a loaded machine's noise
+      expect(row.gbps).toBeGreaterThan(of('peer')[i]!.gbps * 1.5);
+    });
+  });
+
+  it('takes out a peer that traps while timed; the backend keeps its row', async () => {
+    const result = await together([
+      { target: timedTarget('ours', 'backend', 0.05), task: spec('ours') },
+      { target: timedTarget('peer', 'peer', 0.05, 4096), task: spec('peer') },
+    ]);
+    expect(result.rows.filter((r) => r.target === 'ours')).toHaveLength(4);
+    expect(result.rows.filter((r) => r.target === 'peer').map((r) => r.size)).toEqual([256, 256]);
+    expect(result.skipped).toEqual([
+      { target: 'peer', caseId: 'relu.forward', reason: 'failed at 4096 elements: unreachable' },
+    ]);
+    expect(result.unfinished).toEqual([{ caseId: 'relu.backward', size: 4096, target: 'peer' }]);
+  });
+});
+
+describe('measureTogether', () => {
+  it('starts each round one op further along, so no op always follows the same one', async () => {
+    const log: number[] = [];
+    const op = (i: number) => ({ call: () => log.push(i), settle: async () => {} });
+    await measureTogether([op(0), op(1), op(2)], { samples: 3, minSampleMs: 0 });
+    // calibration calls each op once (a 1-rep batch lasts >= 0 ms), then the rounds
+    expect(log).toEqual([0, 1, 2, 0, 1, 2, 1, 2, 0, 2, 0, 1]);
   });
 });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../src/args.js';
 import { tasksFor } from '../src/cli.js';
-import { dramSize, fitsMemory, fullSizes, residency } from '../src/sizes.js';
+import { dramSize, fitsMemory, fullSizes, peakBytes, residency } from '../src/sizes.js';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -38,6 +38,10 @@ describe('DRAM-resident size', () => {
   it('is run only when its peak memory fits in half the machine', () => {
     expect(fitsMemory(2 ** 27, 23 * GiB)).toBe(true);
     expect(fitsMemory(2 ** 27, 8 * GiB)).toBe(false);
+    // four targets in one process share the copy baseline's 12 B, not the rest
+    expect(peakBytes(2 ** 20, 4)).toBe((12 + 4 * 36) * 2 ** 20);
+    expect(fitsMemory(2 ** 27, 23 * GiB, 4)).toBe(false);
+    expect(fitsMemory(2 ** 26, 23 * GiB, 4)).toBe(true);
     const kept = fullSizes([2 ** 16, 2 ** 20, 2 ** 24], 480 * MiB, 23 * GiB);
     expect(kept.sizes).toEqual([2 ** 16, 2 ** 20, 2 ** 24, 2 ** 27]);
     expect(kept.notes).toEqual(['DRAM-resident size 2^27: 512 MiB per tensor >= LLC 480 MiB']);
