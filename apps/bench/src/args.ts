@@ -95,9 +95,9 @@ Usage: pnpm bench [flags]
                             auto: \`wasm-simd auto\`, the backend's default threads: 'auto')
   --busy N                  run N CPU-bound processes (node -e 'for(;;){}') alongside the
                             measurements, to see the threaded targets on a busy machine (default 0)
-  --apart                   run each target in processes of its own; by default wasm-simd, tfjs-wasm
-                            and ort share one process per size (js and tfjs-cpu another), their
-                            samples interleaved, so a row and its peers see the same machine
+  --apart                   run each target in processes of its own; by default wasm-simd and
+                            tfjs-wasm share one process per size (js and tfjs-cpu another), their
+                            samples interleaved, so a row and its peer see the same machine
   --peers tfjs,ort|none     peers run side by side at every size (${PEER_NAMES.join(', ')}; tfjs is
                             tfjs-cpu and tfjs-wasm); default:
                             tfjs-wasm at the largest size only (--full: tfjs,ort at every size)

@@ -1,6 +1,6 @@
 // `pnpm bench`: parse flags, probe each backend through core's probeBackends in child
 // processes, one per size and group of targets measured together (wasm-simd with
-// tfjs-wasm and ort, js with tfjs-cpu, a GPU backend alone; DECISIONS #315: a row and
+// tfjs-wasm, js with tfjs-cpu; ort and a GPU backend alone; DECISIONS #315: a row and
 // its peers' sampled in the same rounds), show progress, then print the table and
 // write JSON / markdown / SVG when asked. Children run one at a time so they do not
 // compete for the cores, size by size (DECISIONS #293); `--apart` gives every target
@@ -104,14 +104,16 @@ function runChild(tasks: Task[], onProgress: (label: string) => void): Promise<C
 
 /**
  * Which targets share a child and are measured together (DECISIONS #315), by the
- * library's name: wasm and native code (wasm-simd at any thread count, tfjs-wasm, ort)
- * in one process, plain JS (js, tfjs-cpu) in another, because a wasm memory.grow
- * detaches ArrayBuffers and slows plain JS loops process-wide. GPU backends run alone.
+ * library's name: wasm (wasm-simd at any thread count, tfjs-wasm) in one process, plain
+ * JS (js, tfjs-cpu) in another, because a wasm memory.grow detaches ArrayBuffers and
+ * slows plain JS loops process-wide. ort runs alone: its native thread pool spins
+ * between calls, and beside it every other target and copy ran about 20% slower
+ * (measured: median 0.78x of the same rows apart; without ort, 1.02x). GPU backends
+ * run alone.
  */
 const MEASURED_TOGETHER: Readonly<Record<string, string>> = {
   'wasm-simd': 'wasm',
   'tfjs-wasm': 'wasm',
-  ort: 'wasm',
   js: 'js',
   'tfjs-cpu': 'js',
 };

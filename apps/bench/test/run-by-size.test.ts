@@ -136,14 +136,14 @@ describe('targets measured together (DECISIONS #315)', () => {
     named('peer', 'tfjs-cpu'),
   ];
 
-  it('togetherKey: wasm and native in one group, plain JS in another, the rest alone', () => {
+  it('togetherKey: wasm in one group, plain JS in another, ort and GPU alone', () => {
     expect(all.map((t) => `${t.name}:${togetherKey(t)}`)).toEqual([
       'wasm-simd:wasm',
       'wasm-simd x2:wasm',
       'js:js',
       'webgpu:null',
       'tfjs-wasm:wasm',
-      'ort:wasm',
+      'ort:null',
       'tfjs-cpu:js',
     ]);
   });
@@ -157,9 +157,10 @@ describe('targets measured together (DECISIONS #315)', () => {
       '256: wasm-simd+, wasm-simd x2+, tfjs-wasm+',
       '256: js+, tfjs-cpu+',
       '256: webgpu+',
-      '4096: wasm-simd, wasm-simd x2, tfjs-wasm, ort+',
+      '4096: wasm-simd, wasm-simd x2, tfjs-wasm',
       '4096: js, tfjs-cpu',
       '4096: webgpu',
+      '4096: ort+',
     ]);
   });
 
@@ -167,7 +168,7 @@ describe('targets measured together (DECISIONS #315)', () => {
     expect(childOrder(all, true).every((c) => c.tasks.length === 1)).toBe(true);
     expect(childOrder(all, true)).toHaveLength(13);
     expect(togetherNotes(all, false)).toEqual([
-      'measured together, samples interleaved in one process per size: wasm-simd, wasm-simd x2, tfjs-wasm, ort',
+      'measured together, samples interleaved in one process per size: wasm-simd, wasm-simd x2, tfjs-wasm',
       'measured together, samples interleaved in one process per size: js, tfjs-cpu',
     ]);
     expect(togetherNotes(all, true)).toEqual([
@@ -181,6 +182,15 @@ describe('targets measured together (DECISIONS #315)', () => {
     expect(order.filter((c) => c.size === 256).map((c) => c.tasks.length)).toEqual([3, 2, 1]);
     expect(order.filter((c) => c.size === 4096).map((c) => c.tasks.length)).toEqual([
       1, 1, 1, 1, 1, 1, 1,
+    ]);
+    expect(order.filter((c) => c.size === 4096).map((c) => c.tasks[0]!.name)).toEqual([
+      'wasm-simd',
+      'wasm-simd x2',
+      'tfjs-wasm',
+      'js',
+      'tfjs-cpu',
+      'webgpu',
+      'ort',
     ]);
     expect(togetherNotes(all, false, order).at(-1)).toBe(
       'at 2^12 each target ran apart: together they would not fit in memory',
