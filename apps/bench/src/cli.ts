@@ -85,9 +85,12 @@ function runChild(tasks: Task[], onProgress: (label: string) => void): Promise<C
       if (m.type === 'progress') onProgress(m.label);
     });
     child.on('exit', (code) => {
-      if (!messages.some((m) => m.type === 'result' || m.type === 'error')) {
-        // every task the child did not already report unavailable failed with it
-        const reported = new Set(messages.map((m) => (m.type === 'unavailable' ? m.target : '')));
+      if (!messages.some((m) => m.type === 'result')) {
+        // no result: every task the child did not already report unavailable or failed
+        // (a job's other targets when one backend failed) failed with it
+        const reported = new Set(
+          messages.map((m) => (m.type === 'unavailable' || m.type === 'error' ? m.target : '')),
+        );
         for (const task of tasks.filter((t) => !reported.has(t.name))) {
           messages.push({
             type: 'error',
