@@ -219,11 +219,18 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
   }
 }
 
+/** One child: its tasks at one size; `split` when its group ran apart for lack of memory. */
+export interface ChildJob {
+  tasks: Task[];
+  size: number;
+  split?: boolean;
+}
+
 /** The report's note on which targets shared a process (none with --apart). */
 export function togetherNotes(
   tasks: readonly Task[],
   apart: boolean,
-  order: readonly { tasks: Task[]; size: number }[] = childOrder(tasks, apart),
+  order: readonly ChildJob[] = childOrder(tasks, apart),
 ): string[] {
   if (apart) return ['--apart: every target measured in processes of its own'];
   const groups = new Map<string, string[]>();
@@ -238,16 +245,10 @@ export function togetherNotes(
         `measured together, samples interleaved in one process per size: ${names.join(', ')}`,
     );
   // sizes where a group was split because its targets would not fit in memory together
-  for (const size of new Set(order.map((c) => c.size))) {
-    const alone = order.filter(
-      (c) => c.size === size && c.tasks.length === 1 && togetherKey(c.tasks[0]!) !== null,
+  for (const size of new Set(order.filter((c) => c.split).map((c) => c.size))) {
+    notes.push(
+      `at ${formatSize(size)} each target ran apart: together they would not fit in memory`,
     );
-    const keys = alone.map((c) => togetherKey(c.tasks[0]!));
-    if (keys.some((k, i) => keys.indexOf(k) !== i)) {
-      notes.push(
-        `at ${formatSize(size)} each target ran apart: together they would not fit in memory`,
-      );
-    }
   }
   return notes;
 }
@@ -267,7 +268,7 @@ export function childOrder(
   apart = false,
   fitsTogether: (size: number, targets: number) => boolean = (size, targets) =>
     fitsMemory(size, os.totalmem(), targets),
-): { tasks: Task[]; size: number }[] {
+): ChildJob[] {
   const sizes = [...new Set(tasks.flatMap((t) => t.sizes))].sort((a, b) => a - b);
   return sizes.flatMap((size) => {
     const jobs: Task[][] = [];
@@ -284,9 +285,11 @@ export function childOrder(
       }
     }
     // a group whose targets would not fit in memory together runs apart at that size
-    return jobs
-      .flatMap((job) => (fitsTogether(size, job.length) ? [job] : job.map((t) => [t])))
-      .map((job) => ({ tasks: job, size }));
+    return jobs.flatMap((job) =>
+      job.length > 1 && !fitsTogether(size, job.length)
+        ? job.map((t) => ({ tasks: [t], size, split: true }))
+        : [{ tasks: job, size }],
+    );
   });
 }
 

@@ -1,7 +1,7 @@
 // Timing loop shared by Pointwise backends and peers: warm up, pick a repeat
 // count so one sample lasts at least minSampleMs, then take samples of the op and
 // of each copy of the baseline interleaved (op, copy 1, copy 2, …, op, …) so all see
-// the same machine state; measureTogether does the same for several targets' ops.
+// the same machine state; several targets' ops go in the same rounds.
 // `settle` waits for async work, so GPU backends are timed honestly.
 
 import { median } from './stats.js';
@@ -64,19 +64,10 @@ export async function measureTogether(
   return samples.map(median);
 }
 
-/** Median seconds per call of `op` and of each copy (in `copies` order), sampled interleaved. */
-export async function measureInterleaved(
-  op: Timed,
-  copies: readonly Timed[],
-  options: MeasureOptions,
-): Promise<{ opSeconds: number; copySeconds: number[] }> {
-  const [opSeconds, ...copySeconds] = await measureTogether([op, ...copies], options);
-  return { opSeconds: opSeconds!, copySeconds };
-}
-
 /** Median seconds per call of `op` alone (per-call overhead at a tiny size). */
 export async function measureAlone(op: Timed, options: MeasureOptions): Promise<number> {
-  return (await measureInterleaved(op, [], options)).opSeconds;
+  const [seconds] = await measureTogether([op], options);
+  return seconds!;
 }
 
 /** Collect garbage between measurements when the child runs with --expose-gc. */
