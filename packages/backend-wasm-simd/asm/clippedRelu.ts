@@ -3,7 +3,7 @@
 // bitselect), never multiplied, so they are +0 for any dy. A device ceiling comes as
 // a heap pointer `cp` (0: use the number).
 
-import { accumulate, horizontalSum, paddedBytes, touchAhead } from './common';
+import { accumulate, horizontalSum, paddedBytes, touchAhead, touchAheadOn } from './common';
 
 /**
  * x <= 0 ? +0 : (c < x ? c : x). wasm's pmin(a, b) is `b < a ? b : a`, so pmin(x, c)
@@ -16,6 +16,7 @@ import { accumulate, horizontalSum, paddedBytes, touchAhead } from './common';
 }
 
 export function clippedReluForward(x: usize, y: usize, n: i32, ceiling: f32, cp: usize): void {
+  const touch = touchAheadOn();
   // a device ceiling (one float32 on the heap) when cp != 0, else the number
   if (cp != 0) ceiling = load<f32>(cp);
   const end = x + paddedBytes(n);
@@ -23,7 +24,7 @@ export function clippedReluForward(x: usize, y: usize, n: i32, ceiling: f32, cp:
   const z = f32x4.splat(0);
   const cv = f32x4.splat(ceiling);
   for (let p = x; p < end; p += 64) {
-    touchAhead(p + d);
+    touchAhead(p + d, touch);
     const a = clip(v128.load(p), cv, z);
     const b = clip(v128.load(p, 16), cv, z);
     const c = clip(v128.load(p, 32), cv, z);
@@ -42,6 +43,7 @@ export function clippedReluForward(x: usize, y: usize, n: i32, ceiling: f32, cp:
 
 /** dx = (src <= 0 || src >= c) ? +0 : dy. */
 export function clippedReluBackward(dy: usize, src: usize, dx: usize, n: i32, ceiling: f32, cp: usize): void {
+  const touch = touchAheadOn();
   // a device ceiling (one float32 on the heap) when cp != 0, else the number
   if (cp != 0) ceiling = load<f32>(cp);
   const end = src + paddedBytes(n);
@@ -50,7 +52,7 @@ export function clippedReluBackward(dy: usize, src: usize, dx: usize, n: i32, ce
   const z = f32x4.splat(0);
   const cv = f32x4.splat(ceiling);
   for (let p = src; p < end; p += 64) {
-    touchAhead(p + o);
+    touchAhead(p + o, touch);
     const a = clipGrad(v128.load(p), v128.load(p + g), cv, z);
     const b = clipGrad(v128.load(p, 16), v128.load(p + g, 16), cv, z);
     const c = clipGrad(v128.load(p, 32), v128.load(p + g, 32), cv, z);
@@ -78,6 +80,7 @@ export function clippedReluBackward(dy: usize, src: usize, dx: usize, n: i32, ce
  * the sum.
  */
 export function clippedReluBackwardCeiling(dy: usize, x: usize, dx: usize, n: i32, ceiling: f32, cp: usize): f64 {
+  const touch = touchAheadOn();
   // a device ceiling (one float32 on the heap) when cp != 0, else the number
   if (cp != 0) ceiling = load<f32>(cp);
   const g = dy - x;
@@ -89,7 +92,7 @@ export function clippedReluBackwardCeiling(dy: usize, x: usize, dx: usize, n: i3
   const vecEnd = x + ((<usize>n << 2) & ~(<usize>63));
   let p = x;
   for (; p < vecEnd; p += 64) {
-    touchAhead(p + o);
+    touchAhead(p + o, touch);
     acc0 = accumulate(acc0, clipGradCeiling(p, g, o, cv, z));
     acc1 = accumulate(acc1, clipGradCeiling(p + 16, g, o, cv, z));
     acc0 = accumulate(acc0, clipGradCeiling(p + 32, g, o, cv, z));

@@ -6,20 +6,54 @@
  * How far ahead of its stores a streaming loop touches its output (DECISIONS #135).
  * A store that misses waits for its line to be read for ownership, and one core keeps
  * only a few such misses in flight: relu forward on DRAM-resident tensors ran at 13 GB/s
- * against 15.5 with this. The heap keeps this many bytes of memory past every block
+ * against 15.5 with this on the Xeon measured; on the EPYC the loop without the touch
+ * is as fast or faster (DECISIONS #316), so the host chooses at run time
+ * (setTouchAhead). The heap keeps this many bytes of memory past every block
  * (src/heap.ts, from storeAheadBytes()), so the touch never leaves linear memory.
  */
 export const STORE_AHEAD: usize = 1024;
 
 /**
- * Loads (and drops) the 4 bytes STORE_AHEAD past `p`, so that line's miss starts early:
- * an output's (then the store finds its line) or, in elu's first pass, an input's (the
- * next 1 KiB block). A plain load, not a prefetch hint (wasm has none). The value is never
- * used, and nothing is written: past a range's end it may read another block or a pool
- * neighbour's range, which changes nothing.
+ * Whether the streaming kernels touch ahead (1, the default) or not (0). A wasm global:
+ * instance state, so the in-place gradient module never keeps it on a host's heap, and
+ * each worker of the threaded build holds its own (the pool sends the caller's value
+ * with every job). Each streaming kernel reads it once per call into a local, before
+ * its loop: a branch on that local costs nothing measurable (the same GB/s as the loop
+ * without the touch, within 1-2%), where a branch on the global itself, read in the
+ * loop, cost 5% at 2^20.
+ */
+let touchAheadSetting: i32 = 1;
+
+/** Sets whether the streaming kernels touch ahead (0: no, anything else: yes). */
+export function setTouchAhead(on: i32): void {
+  touchAheadSetting = on != 0 ? 1 : 0;
+}
+
+/** The setting, as each streaming kernel reads it once per call (see setTouchAhead). */
+// @ts-expect-error: decorator
+@inline export function touchAheadOn(): bool {
+  return touchAheadSetting != 0;
+}
+
+/**
+ * With `touch` (touchAheadOn(), read once per call), loads (and drops)
+ * the 4 bytes STORE_AHEAD past `p`, so that output line's miss starts early and the
+ * store finds its line. A plain load, not a prefetch hint (wasm has none). The value is
+ * never used, and nothing is written: past a range's end it may read another block or a
+ * pool neighbour's range, which changes nothing. Without `touch`, nothing.
  */
 // @ts-expect-error: decorator
-@inline export function touchAhead(p: usize): void {
+@inline export function touchAhead(p: usize, touch: bool): void {
+  if (touch) load<i32>(p, STORE_AHEAD);
+}
+
+/**
+ * elu's touch, always on: in its first pass the next 1 KiB block's input, in its last
+ * its output line. elu is compute-bound, so it keeps the fixed distance whatever the
+ * setting.
+ */
+// @ts-expect-error: decorator
+@inline export function touchNext(p: usize): void {
   load<i32>(p, STORE_AHEAD);
 }
 

@@ -5,7 +5,7 @@
 // dreplacement stop exactly at n. Block counters stay below 2^32 because wasm32
 // tensors hold < 2^30 floats.
 
-import { accumulate, horizontalSum, touchAhead } from './common';
+import { accumulate, horizontalSum, touchAhead, touchAheadOn } from './common';
 import { d0, d1, d2, d3, d4, d5, d6, d7, draw32, keepBytes, setDrawKey } from './philox';
 
 /** n rounded up to a multiple of 16 elements (the padded length every block has). */
@@ -119,6 +119,7 @@ export function dropoutBackwardRegenerate(dy: usize, dx: usize, n: i32, t: i32, 
 
 /** Backward with a stored mask (bytes, 1 = kept); returns dreplacement (float64 sum). */
 export function dropoutBackwardMask(dy: usize, mask: usize, dx: usize, n: i32, scale: f32): f64 {
+  const touch = touchAheadOn();
   const sv = f32x4.splat(scale);
   const zero = i32x4.splat(0);
   let acc0 = f64x2.splat(0);
@@ -132,7 +133,7 @@ export function dropoutBackwardMask(dy: usize, mask: usize, dx: usize, n: i32, s
     const hi = i16x8.extend_high_i8x16_u(bytes);
     const p = dy + (<usize>i << 2);
     const q = dx + (<usize>i << 2);
-    touchAhead(q);
+    touchAhead(q, touch);
     acc0 = accumulate(acc0, backVec(p, q, i32x4.eq(i32x4.extend_low_i16x8_u(lo), zero), sv));
     acc1 = accumulate(acc1, backVec(p + 16, q + 16, i32x4.eq(i32x4.extend_high_i16x8_u(lo), zero), sv));
     acc0 = accumulate(acc0, backVec(p + 32, q + 32, i32x4.eq(i32x4.extend_low_i16x8_u(hi), zero), sv));
@@ -182,6 +183,7 @@ export function dropoutBackwardRegenerateDx(dy: usize, dx: usize, n: i32, t: i32
  * bytes per iteration over the block padded to 16 elements (masks are padded too).
  */
 export function dropoutBackwardMaskDx(dy: usize, mask: usize, dx: usize, n: i32, scale: f32): void {
+  const touch = touchAheadOn();
   const sv = f32x4.splat(scale);
   const zero = i32x4.splat(0);
   const pn = padded16(n);
@@ -191,7 +193,7 @@ export function dropoutBackwardMaskDx(dy: usize, mask: usize, dx: usize, n: i32,
     const hi = i16x8.extend_high_i8x16_u(bytes);
     const p = dy + (<usize>i << 2);
     const q = dx + (<usize>i << 2);
-    touchAhead(q);
+    touchAhead(q, touch);
     backVec(p, q, i32x4.eq(i32x4.extend_low_i16x8_u(lo), zero), sv);
     backVec(p + 16, q + 16, i32x4.eq(i32x4.extend_high_i16x8_u(lo), zero), sv);
     backVec(p + 32, q + 32, i32x4.eq(i32x4.extend_low_i16x8_u(hi), zero), sv);

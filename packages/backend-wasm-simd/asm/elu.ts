@@ -42,7 +42,7 @@
 // loads and stores counted: ~9.2 cycles per 4 elements forward, ~10.6 backward, against
 // ~5.4 / ~7.6 for a memcpy of the same bytes at 2^24 elements (0.5x / 0.65x of copy).
 
-import { highF64, lowF64, packF32, paddedBytes, STORE_AHEAD, touchAhead } from './common';
+import { highF64, lowF64, packF32, paddedBytes, STORE_AHEAD, touchNext } from './common';
 
 /** Bytes per block (64 vectors); the three scratch arrays (3 KiB) stay in L1. */
 const BLOCK: usize = 1024;
@@ -119,7 +119,7 @@ export function setEluScratch(p: usize): void {
 // once would not fit in the 16 xmm registers.
 
 /**
- * The offset added to a pass's touchAhead address: 0 (touch the next block) except in the
+ * The offset added to a pass's touchNext address: 0 (touch the next block) except in the
  * call's last block, where it cancels STORE_AHEAD and the touch reads the current line:
  * past the range is another pool thread's block, and touching lines it is writing cost
  * the two-thread run about a tenth at 2^20 (DECISIONS #135).
@@ -143,7 +143,7 @@ function forwardA(xb: usize, len: usize, t: usize): void {
   const lim = kc(16), negZero = kc(20), l2e = kc(0), magic = kc(12), hi = kc(4), lo = kc(8);
   for (let i: usize = 0; i < len; i += 64) {
     const xp = xb + i;
-    touchAhead(xp + t);
+    touchNext(xp + t);
     const sp = scratch + i;
     const x0 = clampForward(v128.load(xp), lim, negZero);
     const t0 = f32x4.add(f32x4.mul(x0, l2e), magic);
@@ -230,7 +230,7 @@ function forwardCScaled(xb: usize, yb: usize, len: usize, t: usize): void {
     const sp = scratch + i;
     const xp = xb + i;
     const yp = yb + i;
-    touchAhead(yp + t);
+    touchNext(yp + t);
     v128.store(yp, forwardC(sp, v128.load(xp), one, av, sg, true));
     v128.store(yp, forwardC(sp + 16, v128.load(xp, 16), one, av, sg, true), 16);
     v128.store(yp, forwardC(sp + 32, v128.load(xp, 32), one, av, sg, true), 32);
@@ -247,7 +247,7 @@ function forwardCNegative(xb: usize, yb: usize, len: usize, t: usize): void {
     const sp = scratch + i;
     const xp = xb + i;
     const yp = yb + i;
-    touchAhead(yp + t);
+    touchNext(yp + t);
     v128.store(yp, forwardCNeg(sp, v128.load(xp), one, av, sg));
     v128.store(yp, forwardCNeg(sp + 16, v128.load(xp, 16), one, av, sg), 16);
     v128.store(yp, forwardCNeg(sp + 32, v128.load(xp, 32), one, av, sg), 32);
@@ -264,7 +264,7 @@ function forwardCUnit(xb: usize, yb: usize, len: usize, t: usize): void {
     const sp = scratch + i;
     const xp = xb + i;
     const yp = yb + i;
-    touchAhead(yp + t);
+    touchNext(yp + t);
     v128.store(yp, forwardC(sp, v128.load(xp), one, av, sg, false));
     v128.store(yp, forwardC(sp + 16, v128.load(xp, 16), one, av, sg, false), 16);
     v128.store(yp, forwardC(sp + 32, v128.load(xp, 32), one, av, sg, false), 32);
@@ -368,8 +368,8 @@ export function eluBackwardFromX(dy: usize, x: usize, dx: usize, n: i32, alpha: 
       const l2e = kc(0), hi = kc(4), lo = kc(8), shift = kc(68), magic = v128.load32_splat(PC);
       for (let i: usize = 0; i < len; i += 64) {
         const xp = xb + i;
-        touchAhead(xp + t);
-        touchAhead(dy + off + i + t);
+        touchNext(xp + t);
+        touchNext(dy + off + i + t);
         const sp = scratch + i;
         const x0 = v128.load(xp);
         w0 = i32x4.max_u(w0, x0);
@@ -409,7 +409,7 @@ export function eluBackwardFromX(dy: usize, x: usize, dx: usize, n: i32, alpha: 
       const gp = gb + i;
       const xp = xb + i;
       const op = ob + i;
-      touchAhead(op + t);
+      touchNext(op + t);
       v128.store(op, backwardC(sp, v128.load(gp), v128.load(xp), zero));
       v128.store(op, backwardC(sp + 16, v128.load(gp, 16), v128.load(xp, 16), zero), 16);
       v128.store(op, backwardC(sp + 32, v128.load(gp, 32), v128.load(xp, 32), zero), 32);
@@ -493,7 +493,7 @@ export function eluBackwardFromY(dy: usize, y: usize, dx: usize, n: i32, alpha: 
   const z = f32x4.splat(0);
   const av = f32x4.splat(alpha);
   for (let p = y; p < end; p += 64) {
-    touchAhead(p + o);
+    touchNext(p + o);
     fromY(p, g, o, av, z);
     fromY(p + 16, g, o, av, z);
     fromY(p + 32, g, o, av, z);

@@ -13,6 +13,7 @@ export * from './shiftedRelu';
 export * from './thresholdedRelu';
 export * from './update';
 
+export { setTouchAhead } from './common';
 import { STORE_AHEAD } from './common';
 import { setEluScratch } from './elu';
 import { setPhiloxScratch } from './philox';

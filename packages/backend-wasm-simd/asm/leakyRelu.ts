@@ -3,7 +3,7 @@
 // four v128 per iteration. Backward takes x or y as `src`
 // (same mask on both when alpha > 0, which core checks).
 
-import { leakyUnit, paddedBytes, touchAhead, unitSlope } from './common';
+import { leakyUnit, paddedBytes, touchAhead, touchAheadOn, unitSlope } from './common';
 
 // @ts-expect-error: decorator
 @inline function leaky(v: v128, av: v128, z: v128): v128 {
@@ -11,13 +11,14 @@ import { leakyUnit, paddedBytes, touchAhead, unitSlope } from './common';
 }
 
 export function leakyReluForward(x: usize, y: usize, n: i32, alpha: f32): void {
+  const touch = touchAheadOn();
   const end = x + paddedBytes(n);
   const d = y - x;
   const z = f32x4.splat(0);
   const av = f32x4.splat(alpha);
   if (unitSlope(alpha)) {
     for (let p = x; p < end; p += 64) {
-      touchAhead(p + d);
+      touchAhead(p + d, touch);
       const a = leakyUnit(v128.load(p), av);
       const b = leakyUnit(v128.load(p, 16), av);
       const c = leakyUnit(v128.load(p, 32), av);
@@ -30,7 +31,7 @@ export function leakyReluForward(x: usize, y: usize, n: i32, alpha: f32): void {
     return;
   }
   for (let p = x; p < end; p += 64) {
-    touchAhead(p + d);
+    touchAhead(p + d, touch);
     const a = leaky(v128.load(p), av, z);
     const b = leaky(v128.load(p, 16), av, z);
     const c = leaky(v128.load(p, 32), av, z);
@@ -49,13 +50,14 @@ export function leakyReluForward(x: usize, y: usize, n: i32, alpha: f32): void {
 
 /** dx = src > 0 ? dy : alpha*dy (leakyRelu from x or y with alpha > 0). */
 export function leakyReluBackward(dy: usize, src: usize, dx: usize, n: i32, alpha: f32): void {
+  const touch = touchAheadOn();
   const end = src + paddedBytes(n);
   const g = dy - src;
   const o = dx - src;
   const z = f32x4.splat(0);
   const av = f32x4.splat(alpha);
   for (let p = src; p < end; p += 64) {
-    touchAhead(p + o);
+    touchAhead(p + o, touch);
     const a = leakyGrad(v128.load(p), v128.load(p + g), av, z);
     const b = leakyGrad(v128.load(p, 16), v128.load(p + g, 16), av, z);
     const c = leakyGrad(v128.load(p, 32), v128.load(p + g, 32), av, z);

@@ -9,10 +9,10 @@
 // channel in float64 (products of two float32 are exact there), NaN x and 0*Inf
 // included as SPEC requires.
 
-import { highF64, leakyUnit, lowF64, paddedBytes, touchAhead, unitSlope } from './common';
+import { highF64, leakyUnit, lowF64, paddedBytes, touchAhead, touchAheadOn, unitSlope } from './common';
 
 // @ts-expect-error: decorator
-@inline function preluRunForward(x: usize, y: usize, len: i32, s: f32): void {
+@inline function preluRunForward(x: usize, y: usize, len: i32, s: f32, touch: bool): void {
   const sv = f32x4.splat(s);
   const z = f32x4.splat(0);
   const d = y - x;
@@ -20,12 +20,12 @@ import { highF64, leakyUnit, lowF64, paddedBytes, touchAhead, unitSlope } from '
   let p = x;
   if (unitSlope(s)) {
     for (; p < vecEnd; p += 16) {
-      touchAhead(p + d);
+      touchAhead(p + d, touch);
       v128.store(p + d, leakyUnit(v128.load(p), sv));
     }
   }
   for (; p < vecEnd; p += 16) {
-    touchAhead(p + d);
+    touchAhead(p + d, touch);
     const v = v128.load(p);
     v128.store(p + d, v128.bitselect(f32x4.mul(v, sv), v, f32x4.lt(v, z)));
   }
@@ -37,13 +37,14 @@ import { highF64, leakyUnit, lowF64, paddedBytes, touchAhead, unitSlope } from '
 }
 
 export function preluForward(x: usize, y: usize, n: i32, slope: usize, channels: i32, inner: i32): void {
+  const touch = touchAheadOn();
   if (channels == 1) {
-    preluRunForward(x, y, n, load<f32>(slope));
+    preluRunForward(x, y, n, load<f32>(slope), touch);
     return;
   }
   let c = 0;
   for (let start = 0; start < n; start += inner) {
-    preluRunForward(x + (<usize>start << 2), y + (<usize>start << 2), inner, load<f32>(slope + (<usize>c << 2)));
+    preluRunForward(x + (<usize>start << 2), y + (<usize>start << 2), inner, load<f32>(slope + (<usize>c << 2)), touch);
     c = c + 1 == channels ? 0 : c + 1;
   }
 }
@@ -66,7 +67,7 @@ export function preluForward(x: usize, y: usize, n: i32, slope: usize, channels:
 
 /** One run of dx, returning its dslope contribution (float64). */
 // @ts-expect-error: decorator
-@inline function preluRunBackward(dy: usize, x: usize, dx: usize, len: i32, s: f32): f64 {
+@inline function preluRunBackward(dy: usize, x: usize, dx: usize, len: i32, s: f32, touch: bool): f64 {
   const sv = f32x4.splat(s);
   const z = f32x4.splat(0);
   const zd = f64x2.splat(0);
@@ -77,7 +78,7 @@ export function preluForward(x: usize, y: usize, n: i32, slope: usize, channels:
   const vecEnd = x + ((<usize>len << 2) & ~(<usize>15));
   let p = x;
   for (; p < vecEnd; p += 16) {
-    touchAhead(p + o);
+    touchAhead(p + o, touch);
     const v = v128.load(p);
     const d = v128.load(p + g);
     v128.store(p + o, preluGrad(v, d, sv, z));
@@ -108,8 +109,9 @@ export function preluBackward(
   dslope: usize,
   scratch: usize,
 ): void {
+  const touch = touchAheadOn();
   if (channels == 1) {
-    store<f32>(dslope, <f32>preluRunBackward(dy, x, dx, n, load<f32>(slope)));
+    store<f32>(dslope, <f32>preluRunBackward(dy, x, dx, n, load<f32>(slope), touch));
     return;
   }
   memory.fill(scratch, 0, <usize>channels << 3);
@@ -117,7 +119,7 @@ export function preluBackward(
   for (let start = 0; start < n; start += inner) {
     const off = <usize>start << 2;
     const at = scratch + (<usize>c << 3);
-    store<f64>(at, load<f64>(at) + preluRunBackward(dy + off, x + off, dx + off, inner, load<f32>(slope + (<usize>c << 2))));
+    store<f64>(at, load<f64>(at) + preluRunBackward(dy + off, x + off, dx + off, inner, load<f32>(slope + (<usize>c << 2)), touch));
     c = c + 1 == channels ? 0 : c + 1;
   }
   for (let k = 0; k < channels; k++) {
@@ -127,7 +129,8 @@ export function preluBackward(
 
 /** One channel (slope at `slope`): dx, returning dslope's float64 sum over these n elements. */
 export function preluBackwardSum(dy: usize, x: usize, dx: usize, n: i32, slope: usize): f64 {
-  return preluRunBackward(dy, x, dx, n, load<f32>(slope));
+  const touch = touchAheadOn();
+  return preluRunBackward(dy, x, dx, n, load<f32>(slope), touch);
 }
 
 /** table[p] = slope of period position p, for p in [0, q). */
@@ -147,6 +150,7 @@ export function preluBackwardSum(dy: usize, x: usize, dx: usize, n: i32, slope: 
 
 /** Forward with the periodic layout; `table` holds q float32 (q a multiple of 4). */
 export function preluForwardPeriodic(x: usize, y: usize, n: i32, slope: usize, channels: i32, inner: i32, q: i32, table: usize): void {
+  const touch = touchAheadOn();
   fillSlopeTable(table, slope, channels, inner, q);
   const z = f32x4.splat(0);
   const d = y - x;
@@ -154,7 +158,7 @@ export function preluForwardPeriodic(x: usize, y: usize, n: i32, slope: usize, c
   const period = <usize>q << 2;
   let j: usize = 0;
   for (let p = x; p < end; p += 16) {
-    touchAhead(p + d);
+    touchAhead(p + d, touch);
     const v = v128.load(p);
     v128.store(p + d, v128.bitselect(f32x4.mul(v, v128.load(table + j)), v, f32x4.lt(v, z)));
     j += 16;
@@ -179,6 +183,7 @@ export function preluBackwardPeriodic(
   acc: usize,
   dslope: usize,
 ): void {
+  const touch = touchAheadOn();
   fillSlopeTable(table, slope, channels, inner, q);
   memory.fill(acc, 0, <usize>q << 3);
   const z = f32x4.splat(0);
@@ -189,7 +194,7 @@ export function preluBackwardPeriodic(
   let j = 0;
   let p = x;
   for (; p < vecEnd; p += 16) {
-    touchAhead(p + o);
+    touchAhead(p + o, touch);
     const v = v128.load(p);
     const dv = v128.load(p + g);
     v128.store(p + o, preluGrad(v, dv, v128.load(table + (<usize>j << 2)), z));
@@ -246,6 +251,7 @@ const SLOPES16: usize = memory.data(64, 16);
  * every slope is in (0, 1]).
  */
 export function preluForward16(x: usize, y: usize, n: i32, slope: usize, channels: i32, inner: i32): void {
+  const touch = touchAheadOn();
   // Loaded, not built with replace_lane: V8 sinks pure lane inserts into the loop
   // (sixteen insertps per iteration), while loads stay where they are.
   let unit = true;
@@ -263,7 +269,7 @@ export function preluForward16(x: usize, y: usize, n: i32, slope: usize, channel
   const end = x + paddedBytes(n);
   if (unit) {
     for (let p = x; p < end; p += 64) {
-      touchAhead(p + d);
+      touchAhead(p + d, touch);
       const a = leakyUnit(v128.load(p), s0);
       const b = leakyUnit(v128.load(p, 16), s1);
       const c = leakyUnit(v128.load(p, 32), s2);
@@ -276,7 +282,7 @@ export function preluForward16(x: usize, y: usize, n: i32, slope: usize, channel
     return;
   }
   for (let p = x; p < end; p += 64) {
-    touchAhead(p + d);
+    touchAhead(p + d, touch);
     const a = preluVec(v128.load(p), s0, z);
     const b = preluVec(v128.load(p, 16), s1, z);
     const c = preluVec(v128.load(p, 32), s2, z);
@@ -292,7 +298,7 @@ export function preluForward16(x: usize, y: usize, n: i32, slope: usize, channel
 
 /** One run of dx: the same selects and products as preluRunBackward. */
 // @ts-expect-error: decorator
-@inline function preluRunBackwardDx(dy: usize, x: usize, dx: usize, len: i32, s: f32): void {
+@inline function preluRunBackwardDx(dy: usize, x: usize, dx: usize, len: i32, s: f32, touch: bool): void {
   const sv = f32x4.splat(s);
   const z = f32x4.splat(0);
   const g = dy - x;
@@ -300,7 +306,7 @@ export function preluForward16(x: usize, y: usize, n: i32, slope: usize, channel
   const vecEnd = x + ((<usize>len << 2) & ~(<usize>15));
   let p = x;
   for (; p < vecEnd; p += 16) {
-    touchAhead(p + o);
+    touchAhead(p + o, touch);
     v128.store(p + o, preluGrad(v128.load(p), v128.load(p + g), sv, z));
   }
   const end = x + (<usize>len << 2);
@@ -313,16 +319,18 @@ export function preluForward16(x: usize, y: usize, n: i32, slope: usize, channel
 
 /** dx with the run layout (several channels; one channel runs leakyReluBackward). */
 export function preluBackwardDx(dy: usize, x: usize, dx: usize, n: i32, slope: usize, channels: i32, inner: i32): void {
+  const touch = touchAheadOn();
   let c = 0;
   for (let start = 0; start < n; start += inner) {
     const off = <usize>start << 2;
-    preluRunBackwardDx(dy + off, x + off, dx + off, inner, load<f32>(slope + (<usize>c << 2)));
+    preluRunBackwardDx(dy + off, x + off, dx + off, inner, load<f32>(slope + (<usize>c << 2)), touch);
     c = c + 1 == channels ? 0 : c + 1;
   }
 }
 
 /** dx with the periodic layout; `table` holds q float32 (q a multiple of 4). */
 export function preluBackwardDxPeriodic(dy: usize, x: usize, dx: usize, n: i32, slope: usize, channels: i32, inner: i32, q: i32, table: usize): void {
+  const touch = touchAheadOn();
   fillSlopeTable(table, slope, channels, inner, q);
   const z = f32x4.splat(0);
   const g = dy - x;
@@ -331,7 +339,7 @@ export function preluBackwardDxPeriodic(dy: usize, x: usize, dx: usize, n: i32, 
   const period = <usize>q << 2;
   let j: usize = 0;
   for (let p = x; p < end; p += 16) {
-    touchAhead(p + o);
+    touchAhead(p + o, touch);
     v128.store(p + o, preluGrad(v128.load(p), v128.load(p + g), v128.load(table + j), z));
     j += 16;
     j = select<usize>(0, j, j == period);

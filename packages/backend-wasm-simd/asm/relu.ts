@@ -2,7 +2,7 @@
 // The backward kernel is thresholdedRelu's with threshold 0 (thresholdedRelu.ts):
 // relu'(x) is exactly thresholdedRelu'(x) at alpha = 0, from x or from y.
 
-import { paddedBytes, touchAhead } from './common';
+import { paddedBytes, touchAhead, touchAheadOn } from './common';
 
 /**
  * x <= 0 (-0 included) selects +0, anything else (NaN included) keeps x's bits: SPEC's
@@ -15,11 +15,12 @@ import { paddedBytes, touchAhead } from './common';
 }
 
 export function reluForward(x: usize, y: usize, n: i32): void {
+  const touch = touchAheadOn();
   const end = x + paddedBytes(n);
   const d = y - x;
   const z = f32x4.splat(0);
   for (let p = x; p < end; p += 64) {
-    touchAhead(p + d);
+    touchAhead(p + d, touch);
     const a = relu(v128.load(p), z);
     const b = relu(v128.load(p, 16), z);
     const c = relu(v128.load(p, 32), z);

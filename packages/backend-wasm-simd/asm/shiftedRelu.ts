@@ -4,7 +4,7 @@
 // float64. Zeros are selected (andnot), never multiplied; NaN compares false and
 // falls through (NaN - t is NaN; NaN src keeps dy and adds it to the sum).
 
-import { horizontalSum, paddedBytes, pairF64, touchAhead } from './common';
+import { horizontalSum, paddedBytes, pairF64, touchAhead, touchAheadOn } from './common';
 
 // @ts-expect-error: decorator
 @inline function shift(v: v128, tv: v128): v128 {
@@ -12,13 +12,14 @@ import { horizontalSum, paddedBytes, pairF64, touchAhead } from './common';
 }
 
 export function shiftedReluForward(x: usize, y: usize, n: i32, t: f32, tp: usize): void {
+  const touch = touchAheadOn();
   // a device threshold (one float32 on the heap) when tp != 0, else the number
   if (tp != 0) t = load<f32>(tp);
   const end = x + paddedBytes(n);
   const d = y - x;
   const tv = f32x4.splat(t);
   for (let p = x; p < end; p += 64) {
-    touchAhead(p + d);
+    touchAhead(p + d, touch);
     const a = shift(v128.load(p), tv);
     const b = shift(v128.load(p, 16), tv);
     const c = shift(v128.load(p, 32), tv);
@@ -48,6 +49,7 @@ export function shiftedReluForward(x: usize, y: usize, n: i32, t: f32, tp: usize
  * past n never reaches the sum.
  */
 export function shiftedReluBackward(dy: usize, src: usize, dx: usize, n: i32, t: f32, tp: usize): f64 {
+  const touch = touchAheadOn();
   // a device threshold (one float32 on the heap) when tp != 0, else the number
   if (tp != 0) t = load<f32>(tp);
   const g = dy - src;
@@ -60,7 +62,7 @@ export function shiftedReluBackward(dy: usize, src: usize, dx: usize, n: i32, t:
   const vecEnd = src + ((<usize>n << 2) & ~(<usize>63));
   let p = src;
   for (; p < vecEnd; p += 64) {
-    touchAhead(p + o);
+    touchAhead(p + o, touch);
     acc0 = f64x2.add(acc0, pairF64(passGrad(p, g, o, tv)));
     acc1 = f64x2.add(acc1, pairF64(passGrad(p + 16, g, o, tv)));
     acc2 = f64x2.add(acc2, pairF64(passGrad(p + 32, g, o, tv)));

@@ -3,15 +3,16 @@
 // (andnot), never multiplied, so they are +0 for any dy; NaN compares false and
 // falls through as the formulas say.
 
-import { paddedBytes, touchAhead } from './common';
+import { paddedBytes, touchAhead, touchAheadOn } from './common';
 
 /** y = x <= alpha ? +0 : x (NaN falls through). */
 export function thresholdedReluForward(x: usize, y: usize, n: i32, alpha: f32): void {
+  const touch = touchAheadOn();
   const end = x + paddedBytes(n);
   const d = y - x;
   const av = f32x4.splat(alpha);
   for (let p = x; p < end; p += 64) {
-    touchAhead(p + d);
+    touchAhead(p + d, touch);
     const v0 = v128.load(p);
     const v1 = v128.load(p, 16);
     const v2 = v128.load(p, 32);
@@ -25,12 +26,13 @@ export function thresholdedReluForward(x: usize, y: usize, n: i32, alpha: f32): 
 
 /** dx = src <= 0 ? +0 : dy (NaN src keeps dy). Also thresholdedRelu with t = alpha. */
 export function thresholdBackward(dy: usize, src: usize, dx: usize, n: i32, t: f32): void {
+  const touch = touchAheadOn();
   const end = src + paddedBytes(n);
   const g = dy - src;
   const o = dx - src;
   const tv = f32x4.splat(t);
   for (let p = src; p < end; p += 64) {
-    touchAhead(p + o);
+    touchAhead(p + o, touch);
     const a = v128.andnot(v128.load(p + g), f32x4.le(v128.load(p), tv));
     const b = v128.andnot(v128.load(p + g, 16), f32x4.le(v128.load(p, 16), tv));
     const c = v128.andnot(v128.load(p + g, 32), f32x4.le(v128.load(p, 32), tv));

@@ -8,6 +8,7 @@ import { type WasmBuffer, WasmHeap } from './heap.js';
 import { createWasmKernels } from './kernels.js';
 import { Dispatch, SCRATCH_BYTES, SPIN_MS } from './pool.js';
 import { isNode, logicalCores, type ResolvedThreads } from './threads.js';
+import { TouchAhead, type TouchAheadOption } from './touch.js';
 import { instantiateKernels, instantiateSharedKernels, type WasmKernelExports } from './wasm.js';
 
 type ArrayCtor = new (
@@ -40,6 +41,8 @@ export interface WasmSimdBackend extends Backend {
   readonly threads: number;
   /** Why fewer threads run than asked (e.g. 'auto' on a page that is not crossOriginIsolated), else null. */
   readonly threadsNote: string | null;
+  /** The touch-ahead option and, under 'auto', each size class's choice so far (src/touch.ts). */
+  readonly touchAhead: Pick<TouchAhead, 'option' | 'choices'>;
 }
 
 /** How the pool splits calls: the `crossover` test option, and whether 'auto''s guard runs. */
@@ -82,17 +85,20 @@ async function start(
 export async function createWasmSimdBackend(
   resolved: ResolvedThreads = { threads: 1, note: null },
   split: SplitOptions = { crossover: null, adaptive: false },
+  touchOption: TouchAheadOption = 'auto',
 ): Promise<WasmSimdBackend> {
   const started = await start(resolved.threads, split);
   let exports: WasmKernelExports | null = started.exports;
   const { heap, dispatch } = started;
+  const touchAhead = new TouchAhead(touchOption, (on) => dispatch.setTouchAhead(on));
   const readSync = <D extends DType>(buffer: unknown, dtype: D, size: number): HostArrayOf[D] =>
     viewOf(heap, buffer, dtype, size).slice() as HostArrayOf[D];
   const backend = {
     name: 'wasm-simd',
-    kernels: createWasmKernels(exports, heap, dispatch) as Partial<KernelSet>,
+    kernels: touchAhead.wrap(createWasmKernels(exports, heap, dispatch)) as Partial<KernelSet>,
     threads: dispatch.threads,
     threadsNote: resolved.note,
+    touchAhead,
     get wasm() {
       if (exports === null) throw new Error('wasm-simd: the backend was destroyed');
       return { exports, heap, dispatch };

@@ -12,6 +12,7 @@ import {
   sharedMemoryUnsupportedReason,
   type ThreadsOption,
 } from './threads.js';
+import { checkTouchAhead, type TouchAheadOption } from './touch.js';
 import { simdUnsupportedReason } from './wasm.js';
 
 export interface WasmSimdOptions {
@@ -31,6 +32,15 @@ export interface WasmSimdOptions {
    * with one thread. An integer >= 0; default: the per-op crossovers.
    */
   crossover?: number;
+  /**
+   * Whether the memory-bound kernels (the relu family, clippedRelu, prelu, dropout
+   * backward from a mask) load each output line 1 KiB ahead of their stores, so a store
+   * that misses finds its line on the way: 'on', 'off', or 'auto' (default): per op,
+   * direction and power-of-two size from 2^16 elements, the first calls run
+   * alternately on and off, timed, and the faster is kept (`pw.backend.touchAhead.choices()`).
+   * Which is faster depends on the CPU. Never changes a bit of any result.
+   */
+  touchAhead?: TouchAheadOption;
 }
 
 export function wasmSimdBackend(options: WasmSimdOptions = {}): BackendFactory {
@@ -43,6 +53,7 @@ export function wasmSimdBackend(options: WasmSimdOptions = {}): BackendFactory {
   }
   const threads = checkThreads(options.threads);
   const crossover = checkCrossover(options.crossover);
+  const touchAhead = checkTouchAhead(options.touchAhead);
   return {
     name: 'wasm-simd',
     async isAvailable() {
@@ -54,10 +65,11 @@ export function wasmSimdBackend(options: WasmSimdOptions = {}): BackendFactory {
     async create() {
       const resolved = await resolveThreads(threads);
       const { createWasmSimdBackend } = await import('./backend.js');
-      return createWasmSimdBackend(resolved, {
-        crossover,
-        adaptive: threads === 'auto' && crossover === null,
-      });
+      return createWasmSimdBackend(
+        resolved,
+        { crossover, adaptive: threads === 'auto' && crossover === null },
+        touchAhead,
+      );
     },
   };
 }
@@ -66,3 +78,4 @@ export function wasmSimdBackend(options: WasmSimdOptions = {}): BackendFactory {
 export const pointwiseBackend = wasmSimdBackend;
 export type { WasmBuffer } from './heap.js';
 export type { ThreadsOption } from './threads.js';
+export type { TouchAheadOption } from './touch.js';

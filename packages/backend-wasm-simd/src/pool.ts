@@ -61,10 +61,12 @@ export const COMPUTE_MIN = 262144; // 2^18
 /** Marks the element-count argument in a stride list. */
 export const N = -1;
 
-// job: [fn, argc, chunk, n, block, blocks, 0 x2, args (16) at 8, strides (16) at 24]
+// job: [fn, argc, chunk, n, block, blocks, touch, 0, args (16) at 8, strides (16) at 24]
 const SIZE = 3;
 const BLOCK = 4;
 const BLOCKS = 5;
+/** The calling thread's touch-ahead setting (1/0), which each worker copies into its own instance. */
+const TOUCH = 6;
 const ARGS = 8;
 const STRIDES = 24;
 const JOB_LENGTH = 40;
@@ -189,6 +191,8 @@ function workerMain(
     // generation 0 is the state before any job: no job is posted before 'ready' arrives,
     // but one may be right after, before this thread gets to wait
     let seen = 0;
+    // the module's initial setting (asm/common.ts): touch on
+    let touch = 1;
     post('ready');
     for (;;) {
       // spin for init.spinMs after a job (the next one often follows at once), then park
@@ -209,6 +213,11 @@ function workerMain(
       Atomics.add(ctl, 1, 1);
       if (Atomics.load(ctl, 5) === now) {
         try {
+          // the touch setting is instance state (a wasm global): take the caller's
+          if (job[6] !== touch) {
+            touch = job[6] as number;
+            (e.setTouchAhead as (on: number) => void)(touch);
+          }
           take(fns[job[0] as number]!, ctl, job, partials, run);
         } catch {
           Atomics.store(ctl, 2, init.index + 1);
@@ -283,6 +292,7 @@ export class Dispatch {
   readonly #adaptive: Adaptive | null;
   #lost: string | null = null;
   #destroyed = false;
+  #touch = 1;
   #pooled = 0;
 
   private constructor(
@@ -482,6 +492,15 @@ export class Dispatch {
     return total;
   }
 
+  /**
+   * Whether the streaming kernels touch ahead (src/touch.ts): set on the calling
+   * thread's instance now, and sent with every pooled job to the workers' instances.
+   */
+  setTouchAhead(on: boolean): void {
+    this.#touch = on ? 1 : 0;
+    this.#k.setTouchAhead(this.#touch);
+  }
+
   /** Stops and terminates the workers (destroy()). */
   destroy(): void {
     if (this.#destroyed) return;
@@ -521,6 +540,7 @@ export class Dispatch {
     this.#pooled++;
     job[SIZE] = n;
     job[BLOCK] = block;
+    job[TOUCH] = this.#touch;
     const blocks = Math.ceil(n / block);
     job[BLOCKS] = blocks;
     const adaptive = this.#adaptive;

@@ -14,6 +14,8 @@ export interface WasmKernelExports {
   storeAheadBytes(): number;
   /** Threaded build: points this instance's static scratch at its own 4 KiB block. */
   useScratch(p: number): void;
+  /** Whether the streaming kernels touch ahead (1) or not (0): this instance only (src/touch.ts). */
+  setTouchAhead(on: number): void;
   reluForward(x: number, y: number, n: number): void;
   /** param = f32(param - f32(lr * grad)), in place (asm/update.ts). */
   sgdStep(param: number, grad: number, n: number, lr: number): void;

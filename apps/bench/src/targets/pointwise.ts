@@ -39,6 +39,21 @@ function noteFor(c: BenchCase): string | undefined {
   return `from ${c.fromY ? 'y' : 'x'}; dx${grad ? ` and ${grad}` : ''}`;
 }
 
+/**
+ * wasm-simd's touch-ahead choice for the row's op, direction and power-of-two size class,
+ * once its `touchAhead: 'auto'` has made one (its keys: `op.direction 2^k`; dropout's
+ * only tuned kernel is the backward from a stored mask).
+ */
+function touchNote(pw: Pointwise, c: BenchCase, size: number): string | undefined {
+  const touch = (pw.backend as { touchAhead?: { choices(): Record<string, string> } }).touchAhead;
+  if (!touch) return undefined;
+  const direction =
+    c.op !== 'dropout' ? c.direction : c.direction === 'backward' && c.mask ? 'backwardMask' : null;
+  if (direction === null) return undefined;
+  const choice = touch.choices()[`${c.op}.${direction} 2^${Math.floor(Math.log2(size))}`];
+  return choice === undefined ? undefined : `touch ahead ${choice}`;
+}
+
 function disposeAll(result: unknown): void {
   if (result && typeof result === 'object') {
     if ('dispose' in result && typeof (result as AnyTensor).dispose === 'function') {
@@ -145,7 +160,11 @@ export async function pointwiseTarget(name: string): Promise<Target | { unavaila
     const op: Timed = { call, settle: () => pw.flush() };
     return {
       op,
-      note: noteFor(c),
+      // read when the row is written, after the timed calls ('auto' tunes in the warm-up)
+      get note() {
+        const notes = [noteFor(c), touchNote(pw, c, size)].filter((n) => n !== undefined);
+        return notes.length > 0 ? notes.join('; ') : undefined;
+      },
       dispose: () => {
         for (const t of owned) t.dispose();
       },
