@@ -242,6 +242,27 @@ describe("touchAhead 'auto'", () => {
     });
   }
 
+  it('compares medians: one fast call does not outvote the rest', () => {
+    // with the touch: one outlier at 0.4 ms (a quiet moment), the rest 1.0; without: 0.9
+    const clock = { t: 0 };
+    const setting = { on: true };
+    let onCalls = 0;
+    const call = () => {
+      clock.t += setting.on ? (onCalls++ === 0 ? 0.4 : 1.0) : 0.9;
+    };
+    const touch = new TouchAhead('auto', (on) => {
+      setting.on = on;
+    });
+    touch.now = () => clock.t;
+    const kernels = touch.wrap({ relu: { forward: call, backward: call } } as never) as unknown as {
+      relu: { forward(c: { size: number }): void };
+    };
+    for (let i = 0; i < 2 * TUNE_CALLS; i++) kernels.relu.forward({ size: TUNE_MIN_SIZE });
+    expect(onCalls).toBe(TUNE_CALLS);
+    // best call: on (0.4 < 0.9); median: off (0.9 < 1.0)
+    expect(touch.choices()).toEqual({ [tuneKey('relu', 'forward', TUNE_MIN_SIZE)]: 'off' });
+  });
+
   it('tunes each op, direction and power-of-two size class on its own', () => {
     const { touch, kernels } = fakeBackend(1.0, 0.5);
     for (let i = 0; i < 2 * TUNE_CALLS; i++) kernels.relu.forward({ size: 2 ** 20 });
