@@ -1,7 +1,7 @@
 // The wasm heap: typed OUT_OF_MEMORY past the wasm32 address space (never a wrap or
 // a corrupt view), reuse of freed blocks, memory() back to baseline after dispose,
 // tensors staying correct when memory grows, and the memory kept past the last block
-// for the kernels' loads ahead of their stores.
+// for the kernels' loads ahead of their stores, and the stagger between large blocks.
 
 import { type Pointwise, PointwiseError, pointwise } from '@pointwise/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,26 @@ describe('wasm heap', () => {
     expect(b.ptr).toBe(a.ptr);
     backend.free(b);
     expect(backend.memory()).toEqual({ bytes: 0, buffers: 0 });
+  });
+
+  it('staggers large blocks: tensors made one after another are not a power of two apart', () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const heap = new WasmHeap(memory, 1024, 1024);
+    const n = 2 ** 22; // 16 MiB blocks
+    const blocks = [0, 1, 2, 3].map(() => heap.alloc('float32', n));
+    for (let i = 1; i < blocks.length; i++) {
+      const gap = blocks[i]!.ptr - (blocks[i - 1]!.ptr + blocks[i - 1]!.block);
+      // at least 3 pages apart from a power-of-two distance, at most a quarter block lost
+      expect(gap % 4096).toBe(0);
+      expect(gap).toBeGreaterThanOrEqual(3 * 4096);
+      expect(gap).toBeLessThanOrEqual(blocks[i]!.block / 4);
+      const distance = blocks[i]!.ptr - blocks[0]!.ptr;
+      expect(distance % 65536, `block ${i}`).not.toBe(0);
+    }
+    // small blocks stay packed
+    const a = heap.alloc('float32', 1000);
+    const b = heap.alloc('float32', 1000);
+    expect(b.ptr - a.ptr).toBe(a.block);
   });
 
   it('size classes are 64-byte multiples covering the request with <= 25% waste', () => {
