@@ -9,7 +9,7 @@
 // whose value is never used, and the kernels are otherwise the same code.
 
 import type { ActivationKernel, DropoutKernel, KernelSet } from '@pointwise/core';
-import { PointwiseError } from '@pointwise/core';
+import { ACTIVATION_NAMES, PointwiseError } from '@pointwise/core';
 
 export type TouchAheadOption = 'auto' | 'on' | 'off';
 
@@ -36,15 +36,8 @@ export function checkTouchAhead(value: unknown): TouchAheadOption {
   );
 }
 
-/** The ops whose kernels stream from memory and touch ahead (forward and backward). */
-const STREAMING = [
-  'relu',
-  'leakyRelu',
-  'prelu',
-  'thresholdedRelu',
-  'shiftedRelu',
-  'clippedRelu',
-] as const;
+/** The ops whose kernels stream from memory and touch ahead (forward and backward): every activation but elu. */
+const STREAMING = ACTIVATION_NAMES.filter((name) => name !== 'elu');
 
 interface Trial {
   /** Milliseconds of each timed call with the touch [on, off]. */
