@@ -19,7 +19,7 @@ export const TUNE_MIN_SIZE = 1 << 16;
  * Timed calls of each setting, per class, before the choice: eight each, alternating, and
  * their medians compared. On the shared EPYC, where calls vary by 10% from one to the
  * next, best-of-3 picked the slower setting for 3 of 14 classes at 2^23 in one bench run
- * and medians of 5 for 2 of 8 runs of clippedRelu at 2^23.
+ * and medians of 5 for clippedRelu at 2^23 in 2 of 4 runs.
  */
 export const TUNE_CALLS = 8;
 /** Off must beat on by this factor (median call of each) to be kept: on is the default. */
