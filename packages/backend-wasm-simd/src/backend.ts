@@ -42,7 +42,7 @@ export interface WasmSimdBackend extends Backend {
   /** Why fewer threads run than asked (e.g. 'auto' on a page that is not crossOriginIsolated), else null. */
   readonly threadsNote: string | null;
   /** The touch-ahead option and, under 'auto', each size class's choice so far (src/touch.ts). */
-  readonly touchAhead: Pick<TouchAhead, 'option' | 'choices'>;
+  readonly touchAhead: Pick<TouchAhead, 'option' | 'choices' | 'choiceFor'>;
 }
 
 /** How the pool splits calls: the `crossover` test option, and whether 'auto''s guard runs. */

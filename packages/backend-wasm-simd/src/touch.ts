@@ -44,22 +44,37 @@ interface Trial {
   ms: [number[], number[]];
 }
 
+/** One op and direction's size classes, indexed by k for sizes in [2^k, 2^(k+1)). */
+interface Classes {
+  op: string;
+  direction: string;
+  /** Each class's choice (true: touch), once made. */
+  chosen: (boolean | undefined)[];
+  /** Each class's timed calls while it is being tuned. */
+  trials: (Trial | undefined)[];
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** k such that 2^k <= size < 2^(k+1) (size a positive integer below 2^31). */
+function sizeClass(size: number): number {
+  return 31 - Math.clz32(size);
+}
+
 /** The class a call of `size` elements is tuned in: op, direction and 2^k below size. */
 export function tuneKey(op: string, direction: string, size: number): string {
-  return `${op}.${direction} 2^${Math.floor(Math.log2(size))}`;
+  return `${op}.${direction} 2^${sizeClass(size)}`;
 }
 
 /**
  * One backend instance's setting. With 'auto', wrap() puts a wrapper around the
  * streaming ops' kernels that sets the touch before each call from its class's choice,
  * or, while the class is being tuned, runs the call with the setting whose turn it is
- * and times it.
+ * and times it. A call looks its class up by index: no string or closure per call.
  */
 export class TouchAhead {
   readonly option: TouchAheadOption;
@@ -67,8 +82,7 @@ export class TouchAhead {
   now: () => number = () => performance.now();
   #set: (on: boolean) => void;
   #current: boolean | null = null;
-  #chosen = new Map<string, boolean>();
-  #trials = new Map<string, Trial>();
+  readonly #classes: Classes[] = [];
 
   /** `set` switches the kernels (the calling thread's instance and the pool's jobs). */
   constructor(option: TouchAheadOption, set: (on: boolean) => void) {
@@ -77,13 +91,27 @@ export class TouchAhead {
     this.#apply(option !== 'off');
   }
 
-  /** Each tuned class's choice so far, as 'on' / 'off' (for the bench's notes and tests). */
+  /** Each tuned class's choice so far, keyed by tuneKey, as 'on' / 'off' (tests, docs). */
   choices(): Record<string, 'on' | 'off'> {
-    const out: Record<string, 'on' | 'off'> = {};
-    for (const [key, on] of [...this.#chosen].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      out[key] = on ? 'on' : 'off';
+    const entries: [string, boolean][] = [];
+    for (const { op, direction, chosen } of this.#classes) {
+      chosen.forEach((on, k) => {
+        if (on !== undefined) entries.push([tuneKey(op, direction, 2 ** k), on]);
+      });
     }
-    return out;
+    entries.sort(([a], [b]) => (a < b ? -1 : 1));
+    return Object.fromEntries(entries.map(([key, on]) => [key, on ? 'on' : 'off']));
+  }
+
+  /**
+   * The choice for a call of `size` elements of `op`'s `direction` ('forward',
+   * 'backward', or dropout's 'backwardMask'), or undefined until its class has one (the
+   * bench's row notes).
+   */
+  choiceFor(op: string, direction: string, size: number): 'on' | 'off' | undefined {
+    const classes = this.#classes.find((c) => c.op === op && c.direction === direction);
+    const on = classes?.chosen[sizeClass(size)];
+    return on === undefined ? undefined : on ? 'on' : 'off';
   }
 
   /** Wraps the streaming kernels of `kernels` when the option is 'auto' (in place); returns them. */
@@ -97,23 +125,29 @@ export class TouchAhead {
     if (dropout) {
       // only the backward from a stored mask streams; the Philox passes never touch
       const backward = dropout.backward.bind(dropout);
+      const masked = this.#classesOf('dropout', 'backwardMask');
       kernels.dropout = {
         forward: dropout.forward.bind(dropout),
-        backward: (c) =>
-          c.mask === null
-            ? backward(c)
-            : this.#run('dropout', 'backwardMask', c.size, () => backward(c)),
+        backward: (c) => (c.mask === null ? backward(c) : this.#run(masked, c.size, backward, c)),
       };
     }
     return kernels;
   }
 
+  #classesOf(op: string, direction: string): Classes {
+    const classes: Classes = { op, direction, chosen: [], trials: [] };
+    this.#classes.push(classes);
+    return classes;
+  }
+
   #wrapActivation(name: string, kernel: ActivationKernel<unknown>): ActivationKernel<unknown> {
     const forward = kernel.forward.bind(kernel);
     const backward = kernel.backward.bind(kernel);
+    const forwardClasses = this.#classesOf(name, 'forward');
+    const backwardClasses = this.#classesOf(name, 'backward');
     return {
-      forward: (c) => this.#run(name, 'forward', c.size, () => forward(c)),
-      backward: (c) => this.#run(name, 'backward', c.size, () => backward(c)),
+      forward: (c) => this.#run(forwardClasses, c.size, forward, c),
+      backward: (c) => this.#run(backwardClasses, c.size, backward, c),
     };
   }
 
@@ -124,33 +158,33 @@ export class TouchAhead {
     }
   }
 
-  #run(op: string, direction: string, size: number, call: () => void): void {
+  #run<C>(classes: Classes, size: number, kernel: (call: C) => void, call: C): void {
     if (size < TUNE_MIN_SIZE) {
       this.#apply(true);
-      call();
+      kernel(call);
       return;
     }
-    const key = tuneKey(op, direction, size);
-    const chosen = this.#chosen.get(key);
+    const k = sizeClass(size);
+    const chosen = classes.chosen[k];
     if (chosen !== undefined) {
       this.#apply(chosen);
-      call();
+      kernel(call);
       return;
     }
-    let trial = this.#trials.get(key);
+    let trial = classes.trials[k];
     if (!trial) {
       trial = { ms: [[], []] };
-      this.#trials.set(key, trial);
+      classes.trials[k] = trial;
     }
     const [onMs, offMs] = trial.ms;
     const which = onMs.length <= offMs.length ? 0 : 1;
     this.#apply(which === 0);
     const start = this.now();
-    call();
+    kernel(call);
     trial.ms[which].push(this.now() - start);
     if (onMs.length >= TUNE_CALLS && offMs.length >= TUNE_CALLS) {
-      this.#chosen.set(key, !(median(offMs) * TUNE_MARGIN < median(onMs)));
-      this.#trials.delete(key);
+      classes.chosen[k] = !(median(offMs) * TUNE_MARGIN < median(onMs));
+      classes.trials[k] = undefined;
     }
   }
 }

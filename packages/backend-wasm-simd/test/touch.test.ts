@@ -304,7 +304,16 @@ describe("touchAhead 'auto'", () => {
       expect(backend.touchAhead.option).toBe('auto');
       const x = pw.tensor(floatData(2 ** 18, 5));
       for (let i = 0; i < 2 * TUNE_CALLS; i++) pw.clippedRelu(x, { ceiling: 2 }).dispose();
-      expect(Object.keys(backend.touchAhead.choices())).toEqual(['clippedRelu.forward 2^18']);
+      const choices = backend.touchAhead.choices();
+      expect(Object.keys(choices)).toEqual(['clippedRelu.forward 2^18']);
+      // the same choice for any size of that class, none for another class or direction
+      for (const size of [2 ** 18, 2 ** 19 - 16]) {
+        expect(backend.touchAhead.choiceFor('clippedRelu', 'forward', size)).toBe(
+          choices['clippedRelu.forward 2^18'],
+        );
+      }
+      expect(backend.touchAhead.choiceFor('clippedRelu', 'forward', 2 ** 19)).toBeUndefined();
+      expect(backend.touchAhead.choiceFor('clippedRelu', 'backward', 2 ** 18)).toBeUndefined();
     } finally {
       pw.destroy();
     }

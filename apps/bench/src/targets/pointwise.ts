@@ -40,17 +40,20 @@ function noteFor(c: BenchCase): string | undefined {
 }
 
 /**
- * wasm-simd's touch-ahead choice for the row's op, direction and power-of-two size class,
- * once its `touchAhead: 'auto'` has made one (its keys: `op.direction 2^k`; dropout's
- * only tuned kernel is the backward from a stored mask).
+ * wasm-simd's touch-ahead choice for the row's op, direction and size class, once its
+ * `touchAhead: 'auto'` has made one (dropout's only tuned kernel is the backward from a
+ * stored mask).
  */
 function touchNote(pw: Pointwise, c: BenchCase, size: number): string | undefined {
-  const touch = (pw.backend as { touchAhead?: { choices(): Record<string, string> } }).touchAhead;
+  const touch = (
+    pw.backend as {
+      touchAhead?: { choiceFor(op: string, direction: string, size: number): string | undefined };
+    }
+  ).touchAhead;
   if (!touch) return undefined;
   const direction =
     c.op !== 'dropout' ? c.direction : c.direction === 'backward' && c.mask ? 'backwardMask' : null;
-  if (direction === null) return undefined;
-  const choice = touch.choices()[`${c.op}.${direction} 2^${Math.floor(Math.log2(size))}`];
+  const choice = direction === null ? undefined : touch.choiceFor(c.op, direction, size);
   return choice === undefined ? undefined : `touch ahead ${choice}`;
 }
 
