@@ -88,7 +88,8 @@ fn to_q32(b: u32) -> i32 {
   return select(i32(q), -i32(q), (b >> 31u) != 0u);
 }
 
-// a * g * 2^ge correctly rounded to nearest even, for any float32 bits a and g > 0
+// a * g * 2^ge correctly rounded to nearest even, for any float32 bits a and g >= 2^24
+// (leading zeros from exact float conversions: a vector clz is slow on SwiftShader)
 fn mul_scaled(a: u32, g: u32, ge: i32) -> u32 {
   let s = a & 0x80000000u;
   let ea = (a >> 23u) & 0xffu;
@@ -98,10 +99,10 @@ fn mul_scaled(a: u32, g: u32, ge: i32) -> u32 {
   var sa = ma;
   var xa = i32(ea);
   if (ea == 0u) { xa = 1; } else { sa = sa | 0x800000u; }
-  let la = i32(countLeadingZeros(sa)) - 8;
+  let la = 150 - i32(bitcast<u32>(f32(sa)) >> 23u);
   sa = sa << u32(la);
   xa = xa - la;
-  let lb = countLeadingZeros(g);
+  let lb = 158u - (bitcast<u32>(f32(g & 0xff000000u)) >> 23u);
   // a = sa * 2^(xa - 150), g * 2^ge = (g << lb) * 2^(ge - lb); P in [2^54, 2^56)
   let p = mul64(sa, g << lb);
   let lo = p.x;

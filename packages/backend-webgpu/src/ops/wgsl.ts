@@ -26,25 +26,22 @@ export const MUL = /* wgsl */ `
 // top bit is bit t, at biased exponent e (subnormal below 1, Inf at 255 and up);
 // a shift past limit bits leaves nothing but the signed zero.
 fn round_pack(s: u32, hi: u32, lo: u32, t: i32, e: i32, limit: i32) -> u32 {
-  var sh = t - 23;
-  if (e < 1) { sh = sh + 1 - e; }
-  if (sh > limit) { return s; }
-  let n = u32(sh - 1);
-  var q2: u32;
-  var sticky: bool;
-  if (n >= 32u) {
-    q2 = hi >> (n - 32u);
-    sticky = lo != 0u || (hi & ((1u << (n - 32u)) - 1u)) != 0u;
-  } else {
-    q2 = (lo >> n) | (hi << (32u - n));
-    sticky = (lo & ((1u << n) - 1u)) != 0u;
-  }
-  var q = q2 >> 1u;
-  if ((q2 & 1u) != 0u && (sticky || (q & 1u) != 0u)) { q = q + 1u; }
-  var bits = q;
-  if (e >= 1) { bits = (u32(e - 1) << 23u) + q; }
-  if (e >= 255 || bits >= 0x7f800000u) { return s | 0x7f800000u; }
-  return s | bits;
+  let sh = t - 23 + max(1 - e, 0);
+  let n = u32(clamp(sh - 1, 0, 63));
+  let wide = n >= 32u;
+  let nl = min(n, 31u);
+  let nh = min(n - min(n, 32u), 31u);
+  let q2 = select((lo >> nl) | (hi << (32u - nl)), hi >> nh, wide);
+  let sticky = select(
+    (lo & ((1u << nl) - 1u)) != 0u,
+    (lo != 0u) | ((hi & ((1u << nh) - 1u)) != 0u),
+    wide,
+  );
+  let q0 = q2 >> 1u;
+  let q = q0 + select(0u, 1u, ((q2 & 1u) != 0u) & (sticky | ((q0 & 1u) != 0u)));
+  let bits = select(q, (u32(max(e, 1) - 1) << 23u) + q, e >= 1);
+  let r = select(s | bits, s | 0x7f800000u, (e >= 255) | (bits >= 0x7f800000u));
+  return select(r, s, sh > limit);
 }
 
 fn mul_soft(a: u32, b: u32) -> u32 {
@@ -53,25 +50,15 @@ fn mul_soft(a: u32, b: u32) -> u32 {
   let eb = (b >> 23u) & 0xffu;
   let ma = a & 0x7fffffu;
   let mb = b & 0x7fffffu;
-  if (ea == 255u && ma != 0u) { return quiet(a); }
-  if (eb == 255u && mb != 0u) { return quiet(b); }
-  let za = (a & 0x7fffffffu) == 0u;
-  let zb = (b & 0x7fffffffu) == 0u;
-  if (ea == 255u) { if (zb) { return 0x7fc00000u; } return s | 0x7f800000u; }
-  if (eb == 255u) { if (za) { return 0x7fc00000u; } return s | 0x7f800000u; }
-  if (za || zb) { return s; }
-  var sa = ma;
-  var xa = i32(ea);
-  if (ea == 0u) { xa = 1; } else { sa = sa | 0x800000u; }
-  let la = i32(countLeadingZeros(sa)) - 8;
-  sa = sa << u32(la);
-  xa = xa - la;
-  var sb = mb;
-  var xb = i32(eb);
-  if (eb == 0u) { xb = 1; } else { sb = sb | 0x800000u; }
-  let lb = i32(countLeadingZeros(sb)) - 8;
-  sb = sb << u32(lb);
-  xb = xb - lb;
+  // significands with the implicit bit, shifted up to bit 23 (a zero stays 0)
+  let na = select(ma | 0x800000u, ma, ea == 0u);
+  let nb = select(mb | 0x800000u, mb, eb == 0u);
+  let la = min(150u - (bitcast<u32>(f32(na)) >> 23u), 23u);
+  let lb = min(150u - (bitcast<u32>(f32(nb)) >> 23u), 23u);
+  let sa = na << la;
+  let sb = nb << lb;
+  let xa = i32(max(ea, 1u)) - i32(la);
+  let xb = i32(max(eb, 1u)) - i32(lb);
   // P = sa * sb in [2^46, 2^48) as (hi, lo)
   let a0 = sa & 0xffffu;
   let a1 = sa >> 16u;
@@ -82,7 +69,18 @@ fn mul_soft(a: u32, b: u32) -> u32 {
   let lo = p00 + (mid << 16u);
   let hi = a1 * b1 + (mid >> 16u) + select(0u, 1u, lo < p00);
   let t = select(46, 47, (hi >> 15u) != 0u);
-  return round_pack(s, hi, lo, t, xa + xb - 173 + t, 48);
+  var r = round_pack(s, hi, lo, t, xa + xb - 173 + t, 48);
+  // special operands, the last select winning: a NaN (a's first, quieted), Inf times
+  // zero (the default NaN), Inf, zero
+  let za = (a & 0x7fffffffu) == 0u;
+  let zb = (b & 0x7fffffffu) == 0u;
+  let ia = ea == 255u;
+  let ib = eb == 255u;
+  r = select(r, s, za | zb);
+  r = select(r, s | 0x7f800000u, ia | ib);
+  r = select(r, 0x7fc00000u, (ia & zb) | (ib & za));
+  r = select(r, quiet(b), ib & (mb != 0u));
+  return select(r, quiet(a), ia & (ma != 0u));
 }
 
 fn mul_exact(a: u32, b: u32) -> u32 {
@@ -105,40 +103,32 @@ fn mul_exact(a: u32, b: u32) -> u32 {
  */
 export const ADD = /* wgsl */ `
 fn add_soft(a: u32, b: u32) -> u32 {
-  var x = a;
-  var y = b;
-  if ((y & 0x7fffffffu) > (x & 0x7fffffffu)) { x = b; y = a; }
+  let swap = (b & 0x7fffffffu) > (a & 0x7fffffffu);
+  let x = select(a, b, swap);
+  let y = select(b, a, swap);
   let sx = x & 0x80000000u;
-  let sy = y & 0x80000000u;
-  var ex = i32((x >> 23u) & 0xffu);
-  var ey = i32((y >> 23u) & 0xffu);
-  var mx = x & 0x7fffffu;
-  var my = y & 0x7fffffu;
-  if (ex != 0) { mx = mx | 0x800000u; } else { ex = 1; }
-  if (ey != 0) { my = my | 0x800000u; } else { ey = 1; }
-  mx = mx << 3u;
-  my = my << 3u;
-  let d = u32(ex - ey);
-  if (d >= 27u) { my = select(0u, 1u, my != 0u); }
-  else if (d > 0u) { my = (my >> d) | select(0u, 1u, (my & ((1u << d) - 1u)) != 0u); }
-  var m = mx + my;
-  if (sx != sy) { m = mx - my; }
-  if (m == 0u) { return 0u; }
-  var e = ex;
-  if (m >= 0x8000000u) {
-    m = (m >> 1u) | (m & 1u);
-    e = e + 1;
-  } else {
-    let lz = i32(countLeadingZeros(m)) - 5;
-    let sh = min(lz, e - 1);
-    if (sh > 0) { m = m << u32(sh); e = e - sh; }
-  }
+  let ex0 = (x >> 23u) & 0xffu;
+  let ey0 = (y >> 23u) & 0xffu;
+  let ex = i32(max(ex0, 1u));
+  let mx = select((x & 0x7fffffu) | 0x800000u, x & 0x7fffffu, ex0 == 0u) << 3u;
+  let my0 = select((y & 0x7fffffu) | 0x800000u, y & 0x7fffffu, ey0 == 0u) << 3u;
+  // y's significand aligned to x's with a sticky bit (past 26 places only the sticky)
+  let d = min(u32(ex) - max(ey0, 1u), 31u);
+  let my = (my0 >> d) | select(0u, 1u, (my0 & ((1u << d) - 1u)) != 0u);
+  let m0 = select(mx + my, mx - my, (x ^ y) >= 0x80000000u);
+  // normalise: a carry shifts right once (sticky), else left to bit 26 but not below
+  // exponent 1; the top bit from an exact float conversion (m0 < 2^28, low bits cleared)
+  let carry = m0 >= 0x8000000u;
+  let top = i32(bitcast<u32>(f32(select(m0, m0 & 0xfffffff0u, m0 >= 0x1000000u))) >> 23u) - 127;
+  let sh = clamp(min(26 - top, ex - 1), 0, 31);
+  var m = select(m0 << u32(sh), (m0 >> 1u) | (m0 & 1u), carry);
+  let e = select(ex - sh, ex + 1, carry);
   let low = m & 7u;
   m = m >> 3u;
-  if (low > 4u || (low == 4u && (m & 1u) != 0u)) { m = m + 1u; }
+  m = m + select(0u, 1u, (low > 4u) | ((low == 4u) & ((m & 1u) != 0u)));
   let bits = (u32(e - 1) << 23u) + m;
-  if (bits >= 0x7f800000u) { return sx | 0x7f800000u; }
-  return sx | bits;
+  let r = select(sx | bits, sx | 0x7f800000u, bits >= 0x7f800000u);
+  return select(r, 0u, m0 == 0u);
 }
 
 fn add_exact(a: u32, b: u32) -> u32 {

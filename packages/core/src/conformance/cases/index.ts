@@ -1,4 +1,5 @@
-// Every conformance case, in a stable order: golden vectors, activations, elu with rounding
+// Every conformance case, in a stable order: golden vectors, activations, exact products
+// and differences on random pairs, elu with rounding
 // gradients, dropout, sparse dropout, errors, memory, lifetime, api, device parameters,
 // preallocated outputs, paramGrad: false, training (recorded params, bound ops, tensor
 // writes / clones / views, sgdStep).
@@ -16,6 +17,7 @@ import { lifetimeCases } from './lifetime.js';
 import { memoryCases } from './memory.js';
 import { outputCases } from './outputs.js';
 import { paramGradCases } from './paramGrad.js';
+import { productCases } from './products.js';
 import { sparseDropoutCases } from './sparseDropout.js';
 import { trainingCases } from './training.js';
 
@@ -24,6 +26,7 @@ export function conformanceCases(factory: BackendFactory | null = null): Conform
   return [
     ...goldenCases(),
     ...activationCases(),
+    ...productCases(),
     ...eluGradientCases(),
     ...dropoutCases(),
     ...sparseDropoutCases(),
