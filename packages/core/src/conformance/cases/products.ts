@@ -29,7 +29,7 @@ export function productPairs(count: number, seed: number): { a: Uint32Array; b: 
   const a = new Uint32Array(count);
   const b = new Uint32Array(count);
   for (let i = 0; i < count; i++) {
-    const ea = 1 + Math.floor(rand() * 253) - (rand() < 0.1 ? 1 : 0); // 0 (subnormal) .. 253
+    const ea = rand() < 0.1 ? 0 : 1 + Math.floor(rand() * 253); // a tenth subnormal
     a[i] = (word() & 0x807fffff) | (ea << 23);
     const kind = i % 3;
     if (kind === 0) b[i] = word();
