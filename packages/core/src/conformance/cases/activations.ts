@@ -40,10 +40,10 @@ type BackwardMethod = (
   p?: Params,
 ) => Record<string, Tensor<'float32'>>;
 
-function forwardOf(pw: Pointwise, spec: AnySpec): ForwardMethod {
+export function forwardOf(pw: Pointwise, spec: AnySpec): ForwardMethod {
   return (pw as unknown as Record<string, ForwardMethod>)[spec.name]!;
 }
-function backwardOf(pw: Pointwise, spec: AnySpec): BackwardMethod {
+export function backwardOf(pw: Pointwise, spec: AnySpec): BackwardMethod {
   return (pw as unknown as Record<string, BackwardMethod>)[`${spec.name}Backward`]!;
 }
 

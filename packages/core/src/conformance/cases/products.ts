@@ -7,11 +7,9 @@
 
 import { f32FromBits } from '../../float32.js';
 import { activations } from '../../ops/index.js';
-import type { Pointwise } from '../../pointwise.js';
-import type { Tensor } from '../../tensor.js';
 import { type ConformanceCase, withTensors } from '../case.js';
 import { seededRandom } from '../values.js';
-import { checkerFor, outcome } from './activations.js';
+import { backwardOf, checkerFor, forwardOf, outcome } from './activations.js';
 
 const PAIRS = 2 ** 16;
 
@@ -47,10 +45,6 @@ function bitsToF32(bits: Uint32Array): Float32Array {
   return new Float32Array(bits.buffer.slice(0));
 }
 
-type Forward = (x: Tensor<'float32'>, p?: object) => Tensor<'float32'>;
-type Backward = (dy: Tensor<'float32'>, saved: object, p?: object) => { dx: Tensor<'float32'> };
-const method = <T>(pw: Pointwise, name: string) => (pw as unknown as Record<string, T>)[name]!;
-
 function preluProductCase(direction: 'forward' | 'backward'): ConformanceCase {
   const spec = specOf('prelu');
   return {
@@ -71,18 +65,18 @@ function preluProductCase(direction: 'forward' | 'backward'): ConformanceCase {
         if (direction === 'forward') {
           for (let i = 0; i < PAIRS; i++) b[i] = b[i]! | 0x80000000;
           const x = bitsToF32(b);
-          const y = keep(method<Forward>(pw, 'prelu')(keep(pw.tensor(x, shape)), p));
+          const y = keep(forwardOf(pw, spec as never)(keep(pw.tensor(x, shape)), p));
           return outcome('y', check.forward(x, await y.read()));
         }
         const dy = bitsToF32(b);
         const x = new Float32Array(PAIRS).fill(-1);
-        const grads = method<Backward>(pw, 'preluBackward')(
+        const grads = backwardOf(pw, spec as never)(
           keep(pw.tensor(dy, shape)),
           { x: keep(pw.tensor(x, shape)) },
           { ...p, paramGrad: false },
         );
-        for (const t of Object.values(grads)) if (t) keep(t as Tensor);
-        return outcome('dx', check.backward(dy, x, await grads.dx.read()));
+        for (const t of Object.values(grads)) keep(t);
+        return outcome('dx', check.backward(dy, x, await grads.dx!.read()));
       }),
   };
 }
@@ -120,7 +114,7 @@ function shiftedDifferenceCase(): ConformanceCase {
           const x = bitsToF32(xBits);
           const p = { threshold };
           const r = spec.resolve('shiftedRelu', { threshold } as never, [per]) as never;
-          const y = keep(method<Forward>(pw, 'shiftedRelu')(keep(pw.tensor(x)), p));
+          const y = keep(forwardOf(pw, spec as never)(keep(pw.tensor(x)), p));
           const verdict = outcome(
             `y (t = ${threshold})`,
             checkerFor(spec as never, r).forward(x, await y.read()),
